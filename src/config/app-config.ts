@@ -1,0 +1,162 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+  ValidationError,
+} from 'class-validator';
+
+const toInt = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : /^-?\d+$/.test(String(value)) ? Number(value) : value;
+const toBool = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value;
+const urlOptions = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
+
+/**
+ * Every setting of the service, read once from the environment at start and validated.
+ * The names and defaults are the contract in DESIGN.md ("Configuration").
+ */
+export class AppConfig {
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+
+  /** `mysql://user:pass@host:3306/db` or `sqlite:PATH` (`sqlite::memory:` for throwaway databases). */
+  @Matches(/^(mysql|mariadb):\/\/[^/]+\/[A-Za-z0-9_$-]+(\?.*)?$|^sqlite:.+$/, {
+    message: 'must be mysql://user:pass@host:port/database or sqlite:PATH',
+  })
+  DATABASE_URL = 'sqlite:./data/aircall-sync.sqlite';
+
+  /** Apply pending migrations when the service starts. */
+  @Transform(toBool)
+  @IsIn([true, false], { message: 'must be true or false' })
+  DATABASE_MIGRATE = true;
+
+  @IsUrl(urlOptions, { message: 'must be an http(s) URL' })
+  PUBLIC_URL = 'http://localhost:3000';
+
+  @IsUrl(urlOptions, { message: 'must be an http(s) URL' })
+  AIRCALL_API_URL = 'https://api.aircall.io';
+
+  @IsUrl(urlOptions, { message: 'must be an http(s) URL' })
+  AIRCALL_DASHBOARD_URL = 'https://dashboard.aircall.io';
+
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  AIRCALL_CLIENT_ID?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  AIRCALL_CLIENT_SECRET?: string;
+
+  /** 32 bytes, base64. Required with MySQL; generated into the data directory for SQLite. */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'must be 32 bytes encoded as base64 (44 characters)' })
+  ENCRYPTION_KEY?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(24, { message: 'must be at least 24 characters' })
+  ADMIN_API_KEY?: string;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  AIRCALL_RATE_LIMIT = 60;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  AIRCALL_RATE_WINDOW_MS = 60_000;
+
+  /** Cron expression (5 or 6 fields) of the incremental sync of every account; `off` disables it. */
+  @Matches(/^(off|(\S+\s+){4,5}\S+)$/, { message: 'must be a cron expression of 5 or 6 fields, or "off"' })
+  SYNC_CRON = '*/15 * * * *';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(180)
+  SYNC_RECONCILE_DAYS = 3;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3650)
+  BACKFILL_DAYS = 30;
+
+  /** Largest webhook body accepted, in bytes (Aircall's payloads are a few KiB). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  WEBHOOK_MAX_BODY_BYTES = 1024 * 1024;
+
+  /** How often the inbox processor looks for work when it was not woken by a delivery. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  INBOX_POLL_MS = 250;
+
+  /** Inbox rows applied per database transaction. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(5000)
+  INBOX_BATCH_SIZE = 200;
+
+  /** Set to false to run an instance that only ingests (the processor then runs elsewhere). */
+  @Transform(toBool)
+  @IsIn([true, false], { message: 'must be true or false' })
+  INBOX_PROCESSOR = true;
+
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @IsIn(['error', 'warn', 'log', 'debug', 'verbose', 'silent'])
+  LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' | 'silent' = 'log';
+}
+
+export class ConfigError extends Error {}
+
+function describe(error: ValidationError): string {
+  const constraints = Object.values(error.constraints ?? {});
+  const shown = error.property.includes('SECRET') || error.property.includes('KEY') ? '(hidden)' : JSON.stringify(error.value);
+  return `${error.property}=${shown}: ${constraints.join('; ')}`;
+}
+
+/** Parses and validates the environment; throws a ConfigError whose message names each bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const known = Object.keys(new AppConfig());
+  const input: Record<string, string> = {};
+  for (const key of [...known, 'AIRCALL_CLIENT_ID', 'AIRCALL_CLIENT_SECRET', 'ENCRYPTION_KEY', 'ADMIN_API_KEY']) {
+    const value = env[key];
+    if (value !== undefined && value !== '') input[key] = value;
+  }
+  const config = plainToInstance(AppConfig, input, { exposeDefaultValues: true });
+  const errors = validateSync(config, { forbidUnknownValues: false });
+  if (errors.length > 0) {
+    throw new ConfigError(`Invalid configuration: ${errors.map(describe).join(' | ')}`);
+  }
+  if (config.DATABASE_URL.startsWith('mysql') || config.DATABASE_URL.startsWith('mariadb')) {
+    if (!config.ENCRYPTION_KEY) {
+      throw new ConfigError(
+        'Invalid configuration: ENCRYPTION_KEY is required with a MySQL DATABASE_URL (32 bytes, base64; e.g. `openssl rand -base64 32`)',
+      );
+    }
+  }
+  if (Boolean(config.AIRCALL_CLIENT_ID) !== Boolean(config.AIRCALL_CLIENT_SECRET)) {
+    throw new ConfigError('Invalid configuration: AIRCALL_CLIENT_ID and AIRCALL_CLIENT_SECRET must be set together');
+  }
+  return config;
+}

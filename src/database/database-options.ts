@@ -1,0 +1,64 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { DataSource, DataSourceOptions } from 'typeorm';
+
+export type DialectName = 'mysql' | 'sqlite';
+
+/** Where the migrations live once compiled (dist/migrations) or when run through ts-node/jest (migrations/). */
+function migrationGlobs(): string[] {
+  const root = resolve(__dirname, '..', '..');
+  return [join(root, 'migrations', '*.{js,ts}')].map((glob) =>
+    __filename.endsWith('.ts') ? glob.replace('{js,ts}', 'ts') : glob.replace('{js,ts}', 'js'),
+  );
+}
+
+export function dialectOf(databaseUrl: string): DialectName {
+  return databaseUrl.startsWith('sqlite:') ? 'sqlite' : 'mysql';
+}
+
+/** Path of the SQLite file of a `sqlite:PATH` URL, or null for `sqlite::memory:` and MySQL. */
+export function sqlitePath(databaseUrl: string): string | null {
+  if (!databaseUrl.startsWith('sqlite:')) return null;
+  const path = databaseUrl.slice('sqlite:'.length);
+  return path === ':memory:' ? null : resolve(path);
+}
+
+/**
+ * TypeORM options for DATABASE_URL. MySQL/MariaDB through mysql2 (UTC, BIGINTs as strings so ids
+ * above 2^53 could never be rounded); SQLite through better-sqlite3 in WAL mode (one writer).
+ */
+export function dataSourceOptions(databaseUrl: string, extra: { poolSize?: number } = {}): DataSourceOptions {
+  // No entity classes: repositories own their SQL through the Database helper (see database.ts).
+  const common = { entities: [], migrations: migrationGlobs(), migrationsTableName: 'migrations', logging: false as const };
+  if (dialectOf(databaseUrl) === 'sqlite') {
+    const file = sqlitePath(databaseUrl);
+    if (file && !existsSync(dirname(file))) mkdirSync(dirname(file), { recursive: true });
+    return {
+      ...common,
+      type: 'better-sqlite3',
+      database: file ?? ':memory:',
+      enableWAL: file !== null,
+      prepareDatabase: (db: { pragma(source: string): unknown }) => {
+        db.pragma('busy_timeout = 5000');
+        db.pragma('foreign_keys = ON');
+        db.pragma('synchronous = NORMAL');
+      },
+    };
+  }
+  return {
+    ...common,
+    type: 'mysql',
+    url: databaseUrl.replace(/^mariadb:/, 'mysql:'),
+    timezone: 'Z',
+    charset: 'utf8mb4_unicode_ci',
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+    connectTimeout: 5000,
+    poolSize: extra.poolSize ?? 20,
+    extra: { waitForConnections: true, queueLimit: 0, enableKeepAlive: true },
+  };
+}
+
+export function createDataSource(databaseUrl: string, extra: { poolSize?: number } = {}): DataSource {
+  return new DataSource(dataSourceOptions(databaseUrl, extra));
+}

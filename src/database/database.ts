@@ -1,0 +1,241 @@
+import { randomInt } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { DialectName } from './database-options';
+
+/** A value that can be bound to a query on both mysql2 and better-sqlite3. */
+export type SqlValue = string | number | bigint | null | Buffer;
+export type Row = Record<string, unknown>;
+/** Anything that runs SQL: the DataSource itself or the EntityManager of a transaction. */
+export type Queryable = Pick<EntityManager, 'query'>;
+
+/** Raised when the database cannot be reached or refuses work; HTTP maps it to 503. */
+export class DatabaseUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super('database unavailable');
+    this.name = 'DatabaseUnavailableError';
+    this.cause = cause;
+  }
+}
+
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'PROTOCOL_CONNECTION_LOST',
+  'PROTOCOL_SEQUENCE_TIMEOUT',
+  'ER_CON_COUNT_ERROR',
+  'ER_SERVER_SHUTDOWN',
+  'ER_ACCESS_DENIED_ERROR',
+  'ER_BAD_DB_ERROR',
+  'ER_LOCK_WAIT_TIMEOUT',
+  'ER_QUERY_INTERRUPTED',
+  'ER_CONNECTION_KILLED',
+  'ER_OPTION_PREVENTS_STATEMENT',
+  'SQLITE_BUSY',
+  'SQLITE_LOCKED',
+  'SQLITE_IOERR',
+  'SQLITE_FULL',
+  'SQLITE_CANTOPEN',
+  'SQLITE_READONLY',
+]);
+const RETRYABLE_CODES = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT', 'SQLITE_BUSY', 'SQLITE_LOCKED']);
+
+function errorCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 4; depth++) {
+    const e = current as { code?: unknown; driverError?: unknown; cause?: unknown; message?: unknown };
+    if (typeof e.code === 'string') return e.code;
+    current = e.driverError ?? e.cause;
+  }
+  const message = String((error as { message?: unknown })?.message ?? '');
+  if (/Connection is not established|connection.*closed|Pool is closed|Can't add new command when connection is in closed state|database connection is not open|The database connection is not open/i.test(message)) {
+    return 'ECONNRESET';
+  }
+  return undefined;
+}
+
+/** True when the error means "the database is down or busy", not "this statement is wrong". */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  if (error instanceof DatabaseUnavailableError) return true;
+  const code = errorCode(error);
+  return code !== undefined && (UNAVAILABLE_CODES.has(code) || code.startsWith('SQLITE_IOERR'));
+}
+
+/**
+ * The one place where MySQL and SQLite differ: value encoding, upsert syntax, locking and
+ * transaction retries. Everything else in the service writes portable SQL through this class.
+ */
+export class Database {
+  readonly dialect: DialectName;
+  private lastIdMs = 0;
+  private idSequence = 0;
+  private readonly idNode = randomInt(0, 1024);
+
+  constructor(readonly dataSource: DataSource) {
+    this.dialect = dataSource.options.type === 'mysql' || dataSource.options.type === 'mariadb' ? 'mysql' : 'sqlite';
+  }
+
+  get isMysql(): boolean {
+    return this.dialect === 'mysql';
+  }
+
+  /** `FOR UPDATE` on MySQL; SQLite has one writer, whose transaction already excludes the others. */
+  get forUpdate(): string {
+    return this.isMysql ? ' FOR UPDATE' : '';
+  }
+
+  /** `FOR UPDATE SKIP LOCKED` on MySQL 8 / MariaDB 10.6+, so instances claim disjoint rows. */
+  get forUpdateSkipLocked(): string {
+    return this.isMysql ? ' FOR UPDATE SKIP LOCKED' : '';
+  }
+
+  /** Quotes an identifier for the current dialect. */
+  id(name: string): string {
+    return this.isMysql ? `\`${name}\`` : `"${name}"`;
+  }
+
+  /** Encodes a timestamp the way both engines store DATETIME columns: UTC `YYYY-MM-DD HH:MM:SS.mmm`. */
+  date(value: Date | number | null | undefined): string | null {
+    if (value === null || value === undefined) return null;
+    const d = typeof value === 'number' ? new Date(value) : value;
+    if (Number.isNaN(d.getTime())) return null;
+    return d.toISOString().replace('T', ' ').replace('Z', '');
+  }
+
+  /** Decodes a DATETIME read back from either engine (mysql2 gives a Date in UTC, SQLite a string). */
+  parseDate(value: unknown): Date | null {
+    if (value === null || value === undefined) return null;
+    if (value instanceof Date) return value;
+    const text = String(value);
+    const iso = /[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text.replace(' ', 'T')}Z`;
+    const d = new Date(iso);
+    return Number.isNaN(d.getTime()) ? null : d;
+  }
+
+  bool(value: boolean | null | undefined): number | null {
+    return value === null || value === undefined ? null : value ? 1 : 0;
+  }
+
+  parseBool(value: unknown): boolean | null {
+    if (value === null || value === undefined) return null;
+    return value === true || value === 1 || value === '1' || value === 'true';
+  }
+
+  /** JSON for a json/text column: MySQL may hand back an object already, SQLite always a string. */
+  parseJson<T = unknown>(value: unknown): T | null {
+    if (value === null || value === undefined) return null;
+    if (typeof value === 'string') return JSON.parse(value) as T;
+    if (Buffer.isBuffer(value)) return JSON.parse(value.toString('utf8')) as T;
+    return value as T;
+  }
+
+  /**
+   * A unique 63-bit id, ordered by creation time: milliseconds << 20 | node(10 bits) << 10 | sequence(10 bits).
+   * Used where a row needs an id before it is inserted and AUTO_INCREMENT cannot be shared by both engines
+   * inside an (account_id, id) primary key.
+   */
+  newId(): string {
+    let now = Date.now();
+    if (now === this.lastIdMs) {
+      this.idSequence = (this.idSequence + 1) & 1023;
+      if (this.idSequence === 0) {
+        while (now <= this.lastIdMs) now = Date.now();
+      }
+    } else {
+      this.idSequence = 0;
+    }
+    if (now < this.lastIdMs) now = this.lastIdMs;
+    this.lastIdMs = now;
+    return ((BigInt(now) << 20n) | (BigInt(this.idNode) << 10n) | BigInt(this.idSequence)).toString();
+  }
+
+  async query<T = Row>(sql: string, params: readonly unknown[] = [], runner: Queryable = this.dataSource.manager): Promise<T[]> {
+    try {
+      const result = await runner.query(sql, params as unknown[]);
+      return Array.isArray(result) ? (result as T[]) : [];
+    } catch (error) {
+      throw isDatabaseUnavailable(error) ? new DatabaseUnavailableError(error) : error;
+    }
+  }
+
+  /** Runs a write and returns the number of rows it changed (affectedRows on MySQL, changes on SQLite). */
+  async execute(sql: string, params: readonly unknown[] = [], runner: Queryable = this.dataSource.manager): Promise<number> {
+    try {
+      if (this.isMysql) {
+        const result = (await runner.query(sql, params as unknown[])) as { affectedRows?: number };
+        return result?.affectedRows ?? 0;
+      }
+      // TypeORM's better-sqlite3 runner returns rows for SELECT and `{ affected }`-less arrays for writes,
+      // so ask SQLite itself.
+      await runner.query(sql, params as unknown[]);
+      const [row] = (await runner.query('SELECT changes() AS n')) as Array<{ n: number }>;
+      return Number(row?.n ?? 0);
+    } catch (error) {
+      throw isDatabaseUnavailable(error) ? new DatabaseUnavailableError(error) : error;
+    }
+  }
+
+  /**
+   * Multi-row INSERT that updates `updateColumns` when the primary/unique key exists.
+   * One statement for the whole batch (chunked to stay under the engines' bound-parameter limits).
+   */
+  async upsert(
+    table: string,
+    columns: readonly string[],
+    rows: readonly (readonly unknown[])[],
+    keyColumns: readonly string[],
+    updateColumns: readonly string[],
+    runner: Queryable = this.dataSource.manager,
+  ): Promise<void> {
+    if (rows.length === 0) return;
+    const chunk = Math.max(1, Math.floor(30000 / columns.length));
+    for (let start = 0; start < rows.length; start += chunk) {
+      const part = rows.slice(start, start + chunk);
+      const placeholders = part.map(() => `(${columns.map(() => '?').join(', ')})`).join(', ');
+      const cols = columns.map((c) => this.id(c)).join(', ');
+      let sql = `INSERT INTO ${this.id(table)} (${cols}) VALUES ${placeholders}`;
+      if (updateColumns.length === 0) {
+        sql = this.isMysql
+          ? `INSERT IGNORE INTO ${this.id(table)} (${cols}) VALUES ${placeholders}`
+          : `${sql} ON CONFLICT (${keyColumns.map((c) => this.id(c)).join(', ')}) DO NOTHING`;
+      } else if (this.isMysql) {
+        // MariaDB and MySQL both accept VALUES(col) (deprecated in MySQL 8.0.20 but still supported).
+        sql += ` ON DUPLICATE KEY UPDATE ${updateColumns.map((c) => `${this.id(c)} = VALUES(${this.id(c)})`).join(', ')}`;
+      } else {
+        sql += ` ON CONFLICT (${keyColumns.map((c) => this.id(c)).join(', ')}) DO UPDATE SET ${updateColumns
+          .map((c) => `${this.id(c)} = excluded.${this.id(c)}`)
+          .join(', ')}`;
+      }
+      await this.query(sql, part.flat(), runner);
+    }
+  }
+
+  /**
+   * Runs `work` in a transaction, retrying on deadlocks and lock timeouts (several instances applying
+   * events for the same call can deadlock on MySQL; the loser simply tries again).
+   */
+  async transaction<T>(work: (manager: EntityManager) => Promise<T>, attempts = 5): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.dataSource.transaction(work);
+      } catch (error) {
+        const code = errorCode(error);
+        if (attempt < attempts && code !== undefined && RETRYABLE_CODES.has(code)) {
+          await new Promise((r) => setTimeout(r, 5 * attempt + randomInt(0, 20)));
+          continue;
+        }
+        throw isDatabaseUnavailable(error) ? new DatabaseUnavailableError(error) : error;
+      }
+    }
+  }
+
+  /** `(a, b) IN ((?, ?), …)` for composite keys, written portably. */
+  tupleIn(columns: readonly string[], count: number): string {
+    const tuple = `(${columns.map(() => '?').join(', ')})`;
+    if (this.isMysql) return `(${columns.map((c) => this.id(c)).join(', ')}) IN (${Array(count).fill(tuple).join(', ')})`;
+    return `(${columns.map((c) => this.id(c)).join(', ')}) IN (VALUES ${Array(count).fill(tuple).join(', ')})`;
+  }
+}
