@@ -1,0 +1,81 @@
+import { Field, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Account } from '../account';
+
+export enum AccountAuthTypeValue {
+  OAUTH = 'oauth',
+  BASIC = 'basic',
+}
+export enum AccountStatusValue {
+  ACTIVE = 'active',
+  NEEDS_REAUTH = 'needs_reauth',
+  DISCONNECTED = 'disconnected',
+}
+registerEnumType(AccountAuthTypeValue, { name: 'AccountAuthType', description: 'How the service authenticates to Aircall' });
+registerEnumType(AccountStatusValue, {
+  name: 'AccountStatus',
+  description: 'ACTIVE: synced; NEEDS_REAUTH: Aircall rejected the credentials; DISCONNECTED: credentials forgotten',
+});
+
+/**
+ * A connected Aircall company, as GraphQL shows it. The one Account type of the schema: the `accounts`
+ * query and the account mutations both return it. It never carries credentials or webhook token hashes.
+ */
+@ObjectType('Account')
+export class AccountModel {
+  @Field(() => ID, { description: "Aircall's company id" })
+  id!: string;
+
+  @Field(() => String, { nullable: true })
+  name!: string | null;
+
+  @Field(() => AccountAuthTypeValue)
+  authType!: AccountAuthTypeValue;
+
+  @Field(() => AccountStatusValue)
+  status!: AccountStatusValue;
+
+  @Field(() => String, { nullable: true, description: 'Why the account is not ACTIVE' })
+  statusReason!: string | null;
+
+  @Field(() => String, { nullable: true, description: "Aircall's id of the webhook delivering this account's events" })
+  webhookId!: string | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Whether Aircall reported the webhook active at the last check' })
+  webhookActive!: boolean | null;
+
+  @Field(() => Date, { nullable: true })
+  webhookCheckedAt!: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'Calls started up to here are synced' })
+  syncCursor!: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  lastSyncedAt!: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  disconnectedAt!: Date | null;
+
+  @Field(() => Date)
+  createdAt!: Date;
+
+  @Field(() => Date)
+  updatedAt!: Date;
+
+  static from(account: Account): AccountModel {
+    return Object.assign(new AccountModel(), {
+      id: account.id,
+      name: account.name,
+      authType: account.authType as AccountAuthTypeValue,
+      status: account.status as AccountStatusValue,
+      statusReason: account.statusReason,
+      webhookId: account.webhookId,
+      webhookActive: account.webhookActive,
+      webhookCheckedAt: account.webhookCheckedAt,
+      syncCursor: account.syncCursor,
+      lastSyncedAt: account.lastSyncedAt,
+      disconnectedAt: account.disconnectedAt,
+      createdAt: account.createdAt,
+      updatedAt: account.updatedAt,
+    });
+  }
+}
