@@ -1,0 +1,170 @@
+import { Injectable } from '@nestjs/common';
+import { Database, Queryable, Row } from '../database/database';
+import { Account, AccountAuthType, AccountStatus } from './account';
+
+/** An account with what only the accounts module may read: the sealed credentials and the webhook token hash. */
+export interface StoredAccount extends Account {
+  sealedCredentials: string | null;
+  webhookTokenHash: string | null;
+}
+
+export interface ConnectedAccountValues {
+  id: string;
+  name: string | null;
+  authType: AccountAuthType;
+  apiId: string | null;
+  sealedCredentials: string;
+}
+
+export interface WebhookRegistration {
+  webhookId: string;
+  /** SHA-256 hex of the webhook token, or null when Aircall did not reveal the token of a reused webhook. */
+  tokenHash: string | null;
+  active: boolean;
+}
+
+/**
+ * Every tenant-owned table, children first. Purging an account deletes its rows from each of them, so
+ * a table added to the schema with an account_id must be added here too.
+ */
+export const TENANT_TABLES = [
+  'call_comments',
+  'call_tags',
+  'call_teams',
+  'calls',
+  'team_users',
+  'teams',
+  'tags',
+  'numbers',
+  'contacts',
+  'users',
+  'webhook_events',
+  'sync_runs',
+  'leases',
+] as const;
+
+const COLUMNS =
+  'id, name, auth_type, api_id, credentials, status, status_reason, webhook_id, webhook_token_hash, webhook_active, ' +
+  'webhook_checked_at, sync_cursor, last_synced_at, disconnected_at, created_at, updated_at';
+
+/** Owns every query on the accounts table (and the per-account purge of tenant tables). */
+@Injectable()
+export class AccountsRepository {
+  constructor(private readonly db: Database) {}
+
+  private toAccount(row: Row): StoredAccount {
+    const db = this.db;
+    return {
+      id: String(row.id),
+      name: (row.name as string | null) ?? null,
+      authType: row.auth_type as AccountAuthType,
+      apiId: (row.api_id as string | null) ?? null,
+      status: row.status as AccountStatus,
+      statusReason: (row.status_reason as string | null) ?? null,
+      webhookId: (row.webhook_id as string | null) ?? null,
+      webhookActive: db.parseBool(row.webhook_active),
+      webhookCheckedAt: db.parseDate(row.webhook_checked_at),
+      syncCursor: db.parseDate(row.sync_cursor),
+      lastSyncedAt: db.parseDate(row.last_synced_at),
+      disconnectedAt: db.parseDate(row.disconnected_at),
+      createdAt: db.parseDate(row.created_at) ?? new Date(0),
+      updatedAt: db.parseDate(row.updated_at) ?? new Date(0),
+      sealedCredentials: (row.credentials as string | null) ?? null,
+      webhookTokenHash: (row.webhook_token_hash as string | null) ?? null,
+    };
+  }
+
+  async findById(id: string, runner?: Queryable): Promise<StoredAccount | null> {
+    const rows = await this.db.query(`SELECT ${COLUMNS} FROM accounts WHERE id = ?`, [id], runner);
+    return rows.length > 0 ? this.toAccount(rows[0]) : null;
+  }
+
+  /**
+   * The account a webhook delivery belongs to, by the SHA-256 of the token in its body (Aircall's only proof
+   * of origin, docs/aircall-behaviour.md §1). Used by webhook ingestion; disconnected accounts have no hash.
+   */
+  async findByWebhookTokenHash(tokenHash: string): Promise<StoredAccount | null> {
+    const rows = await this.db.query(`SELECT ${COLUMNS} FROM accounts WHERE webhook_token_hash = ?`, [tokenHash]);
+    return rows.length > 0 ? this.toAccount(rows[0]) : null;
+  }
+
+  async list(status?: AccountStatus): Promise<StoredAccount[]> {
+    const rows = status
+      ? await this.db.query(`SELECT ${COLUMNS} FROM accounts WHERE status = ? ORDER BY id`, [status])
+      : await this.db.query(`SELECT ${COLUMNS} FROM accounts ORDER BY id`);
+    return rows.map((row) => this.toAccount(row));
+  }
+
+  /** Accounts with a registered webhook, for the periodic webhook check. */
+  async listWithWebhook(): Promise<StoredAccount[]> {
+    const rows = await this.db.query(`SELECT ${COLUMNS} FROM accounts WHERE webhook_id IS NOT NULL AND status <> ? ORDER BY id`, [
+      'disconnected',
+    ]);
+    return rows.map((row) => this.toAccount(row));
+  }
+
+  /** Creates the account or, on reconnection, replaces its credentials and makes it active again (data kept). */
+  async saveConnected(values: ConnectedAccountValues, now: Date = new Date()): Promise<void> {
+    const at = this.db.date(now);
+    await this.db.upsert(
+      'accounts',
+      ['id', 'name', 'auth_type', 'api_id', 'credentials', 'status', 'status_reason', 'disconnected_at', 'created_at', 'updated_at'],
+      [[values.id, values.name, values.authType, values.apiId, values.sealedCredentials, 'active', null, null, at, at]],
+      ['id'],
+      ['name', 'auth_type', 'api_id', 'credentials', 'status', 'status_reason', 'disconnected_at', 'updated_at'],
+    );
+  }
+
+  async saveWebhook(id: string, webhook: WebhookRegistration, now: Date = new Date()): Promise<void> {
+    await this.db.execute(
+      'UPDATE accounts SET webhook_id = ?, webhook_token_hash = ?, webhook_active = ?, webhook_checked_at = ?, updated_at = ? WHERE id = ?',
+      [webhook.webhookId, webhook.tokenHash, this.db.bool(webhook.active), this.db.date(now), this.db.date(now), id],
+    );
+  }
+
+  async clearWebhook(id: string, now: Date = new Date()): Promise<void> {
+    await this.db.execute(
+      'UPDATE accounts SET webhook_id = NULL, webhook_token_hash = NULL, webhook_active = NULL, webhook_checked_at = ?, updated_at = ? WHERE id = ?',
+      [this.db.date(now), this.db.date(now), id],
+    );
+  }
+
+  /** Records what the periodic check saw; only while the webhook is still the one checked (no lost update). */
+  async saveWebhookHealth(id: string, webhookId: string, active: boolean, now: Date = new Date()): Promise<void> {
+    await this.db.execute('UPDATE accounts SET webhook_active = ?, webhook_checked_at = ? WHERE id = ? AND webhook_id = ?', [
+      this.db.bool(active),
+      this.db.date(now),
+      id,
+      webhookId,
+    ]);
+  }
+
+  async saveStatus(id: string, status: AccountStatus, reason: string | null, now: Date = new Date()): Promise<void> {
+    await this.db.execute('UPDATE accounts SET status = ?, status_reason = ?, updated_at = ? WHERE id = ?', [
+      status,
+      reason,
+      this.db.date(now),
+      id,
+    ]);
+  }
+
+  /** Forgets the credentials and the webhook; the synced data stays. */
+  async saveDisconnected(id: string, now: Date = new Date()): Promise<void> {
+    const at = this.db.date(now);
+    await this.db.execute(
+      `UPDATE accounts SET credentials = NULL, status = 'disconnected', status_reason = NULL, disconnected_at = ?,
+         webhook_id = NULL, webhook_token_hash = NULL, webhook_active = NULL, updated_at = ? WHERE id = ?`,
+      [at, at, id],
+    );
+  }
+
+  /** Deletes every tenant row of the account, then the account itself, in one transaction. */
+  async purge(id: string): Promise<void> {
+    await this.db.transaction(async (manager) => {
+      for (const table of TENANT_TABLES) {
+        await this.db.query(`DELETE FROM ${this.db.id(table)} WHERE account_id = ?`, [id], manager);
+      }
+      await this.db.query('DELETE FROM accounts WHERE id = ?', [id], manager);
+    });
+  }
+}
