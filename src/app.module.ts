@@ -3,6 +3,7 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { AppConfig, loadConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { AircallModule } from './aircall/aircall.module';
 
 /** The table of contents of the service: one module per domain noun (see DESIGN.md "architecture"). */
 @Module({})
@@ -10,7 +11,7 @@ export class AppModule {
   static forRoot(config: AppConfig = loadConfig()): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, ScheduleModule.forRoot()],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, ScheduleModule.forRoot(), AircallModule],
     };
   }
 }

@@ -80,6 +80,25 @@ export class AppConfig {
   @Min(10)
   AIRCALL_RATE_WINDOW_MS = 60_000;
 
+  /** Per-request timeout of calls to the Aircall API, in ms. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  AIRCALL_REQUEST_TIMEOUT_MS = 30_000;
+
+  /** Attempts per Aircall request on 5xx / network / malformed answers, the first included. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(20)
+  AIRCALL_MAX_ATTEMPTS = 5;
+
+  /** Base delay of the exponential backoff (full jitter) between those attempts, in ms. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  AIRCALL_RETRY_BASE_MS = 500;
+
   /** Cron expression (5 or 6 fields) of the incremental sync of every account; `off` disables it. */
   @Matches(/^(off|(\S+\s+){4,5}\S+)$/, { message: 'must be a cron expression of 5 or 6 fields, or "off"' })
   SYNC_CRON = '*/15 * * * *';
