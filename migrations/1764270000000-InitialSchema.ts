@@ -103,6 +103,8 @@ export class InitialSchema1764270000000 implements MigrationInterface {
             ...columns,
             c.datetime('deleted_at', { isNullable: true }),
             c.json('payload', { isNullable: true }),
+            c.bigint('state_version', { default: 0, comment: 'version of the snapshot this row holds; newer wins' }),
+            c.string('state_hash', 64, { default: "''" }),
             ...stamps,
           ],
         }),

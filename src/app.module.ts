@@ -4,6 +4,7 @@ import { AppConfig, loadConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { AircallModule } from './aircall/aircall.module';
+import { CallsModule } from './calls/calls.module';
 
 /** The table of contents of the service: one module per domain noun (see DESIGN.md "architecture"). */
 @Module({})
@@ -11,7 +12,7 @@ export class AppModule {
   static forRoot(config: AppConfig = loadConfig()): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, ScheduleModule.forRoot(), AircallModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, ScheduleModule.forRoot(), AircallModule, CallsModule],
     };
   }
 }

@@ -214,6 +214,45 @@ export class Database {
   }
 
   /**
+   * Multi-row upsert guarded by the row's version: an existing row is only overwritten by a row with a
+   * greater (state_version, state_hash), so any delivery order of the same snapshots converges to the
+   * same table. `columns` must include `state_version` and `state_hash`.
+   */
+  async upsertVersioned(
+    table: string,
+    columns: readonly string[],
+    rows: readonly (readonly unknown[])[],
+    keyColumns: readonly string[],
+    runner: Queryable = this.dataSource.manager,
+  ): Promise<void> {
+    if (rows.length === 0) return;
+    const data = columns.filter((c) => !keyColumns.includes(c) && c !== 'state_version' && c !== 'state_hash' && c !== 'created_at');
+    const t = this.id(table);
+    const v = this.id('state_version');
+    const h = this.id('state_hash');
+    const chunk = Math.max(1, Math.floor(30000 / columns.length));
+    for (let start = 0; start < rows.length; start += chunk) {
+      const part = rows.slice(start, start + chunk);
+      const placeholders = part.map(() => `(${columns.map(() => '?').join(', ')})`).join(', ');
+      let sql = `INSERT INTO ${t} (${columns.map((c) => this.id(c)).join(', ')}) VALUES ${placeholders}`;
+      if (this.isMysql) {
+        // MySQL applies the assignments left to right and later ones see earlier results, so the
+        // data columns come first and the version columns last (state_hash before state_version:
+        // once the hash is replaced the condition still holds for a strictly greater version and an
+        // equal version needs no change).
+        const newer = `(VALUES(${v}) > ${v} OR (VALUES(${v}) = ${v} AND VALUES(${h}) > ${h}))`;
+        const set = [...data, 'state_hash', 'state_version'].map((c) => `${this.id(c)} = IF(${newer}, VALUES(${this.id(c)}), ${this.id(c)})`);
+        sql += ` ON DUPLICATE KEY UPDATE ${set.join(', ')}`;
+      } else {
+        const set = [...data, 'state_hash', 'state_version'].map((c) => `${this.id(c)} = excluded.${this.id(c)}`);
+        sql += ` ON CONFLICT (${keyColumns.map((c) => this.id(c)).join(', ')}) DO UPDATE SET ${set.join(', ')}
+          WHERE excluded.${v} > ${t}.${v} OR (excluded.${v} = ${t}.${v} AND excluded.${h} > ${t}.${h})`;
+      }
+      await this.query(sql, part.flat(), runner);
+    }
+  }
+
+  /**
    * Runs `work` in a transaction, retrying on deadlocks and lock timeouts (several instances applying
    * events for the same call can deadlock on MySQL; the loser simply tries again).
    */

@@ -276,8 +276,8 @@ export function missedCallHistory(opts: { start?: number; reason?: string } = {}
   const at = (event: string, offset: number) => events.push({ event, timestamp: start + offset, data: b.build() });
   at('call.created', 0);
   at('call.ringing_on_agent', 1);
-  b.missed(opts.reason ?? 'agents_did_not_answer', 45);
   at('call.unsuccessful_transfer', 30);
+  b.missed(opts.reason ?? 'agents_did_not_answer', 45);
   at('call.hungup', 45);
   b.voicemail();
   at('call.voicemail_left', 46);

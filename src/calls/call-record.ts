@@ -1,0 +1,178 @@
+import type { AircallCall, AircallComment, AircallTag, UnixSeconds } from '../aircall/aircall-types';
+
+/**
+ * Derived facts of a call, computed at write time so they can be indexed and filtered on.
+ */
+
+/**
+ * Aircall documents `missed_call_reason` as "the reason why the Call was missed" (out_of_opening_hours,
+ * short_abandoned, abandoned_in_ivr, abandoned_in_classic, no_available_agent, agents_did_not_answer),
+ * and a call's `status` as only initial | answered | done — never "missed"
+ * (https://developer.aircall.io/api-references/#call-overview; docs/aircall-behaviour.md §3).
+ * So a call is missed once it is over (`done`), it was inbound, and Aircall gave a reason.
+ */
+export function isMissed(call: Pick<AircallCall, 'direction' | 'status' | 'missed_call_reason'>): boolean {
+  return call.direction === 'inbound' && call.status === 'done' && Boolean(call.missed_call_reason);
+}
+
+/** Seconds of conversation: ended − answered; null when never answered or not ended yet. */
+export function inCallDuration(call: Pick<AircallCall, 'answered_at' | 'ended_at'>): number | null {
+  if (!isTimestamp(call.answered_at) || !isTimestamp(call.ended_at)) return null;
+  return Math.max(0, call.ended_at - call.answered_at);
+}
+
+/** Seconds before someone answered: answered − started; null when never answered. */
+export function waitingDuration(call: Pick<AircallCall, 'started_at' | 'answered_at'>): number | null {
+  if (!isTimestamp(call.started_at) || !isTimestamp(call.answered_at)) return null;
+  return Math.max(0, call.answered_at - call.started_at);
+}
+
+/**
+ * International digits only, so `+33 1 23 45 67 89`, `0033123456789` and `+33123456789` compare equal.
+ * `anonymous` (Aircall's value for hidden numbers) and anything without digits give null. National
+ * formats without a country code are kept as their digits (they cannot be made international safely).
+ */
+export function normalizePhoneDigits(raw: string | null | undefined): string | null {
+  if (!raw) return null;
+  const trimmed = raw.trim();
+  const digits = trimmed.replace(/\D/g, '');
+  if (digits.length === 0) return null;
+  if (trimmed.startsWith('+')) return digits.slice(0, 32);
+  if (digits.startsWith('00')) return digits.slice(2, 34);
+  return digits.slice(0, 32);
+}
+
+function isTimestamp(value: unknown): value is UnixSeconds {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0;
+}
+
+export function fromUnix(value: unknown): Date | null {
+  if (isTimestamp(value)) return new Date(value * 1000);
+  if (typeof value === 'string' && value.length > 0) {
+    const d = /^\d+$/.test(value) ? new Date(Number(value) * 1000) : new Date(value);
+    return Number.isNaN(d.getTime()) ? null : d;
+  }
+  return null;
+}
+
+function idOf(value: { id?: unknown } | null | undefined): string | null {
+  const id = value?.id;
+  return typeof id === 'number' || (typeof id === 'string' && /^\d+$/.test(id)) ? String(id) : null;
+}
+
+function text(value: unknown, max: number): string | null {
+  if (value === null || value === undefined || value === '') return null;
+  return String(value).slice(0, max);
+}
+
+function cost(value: unknown): number | null {
+  if (value === null || value === undefined || value === '') return null;
+  const n = Number(value);
+  return Number.isFinite(n) ? n : null;
+}
+
+/** The typed columns of one `calls` row (everything except account, version and bookkeeping). */
+export interface CallColumns {
+  id: string;
+  callUuid: string | null;
+  directLink: string | null;
+  direction: string | null;
+  status: string | null;
+  missedCallReason: string | null;
+  hangupCause: string | null;
+  startedAt: Date | null;
+  answeredAt: Date | null;
+  endedAt: Date | null;
+  duration: number | null;
+  missed: boolean;
+  inCallDuration: number | null;
+  waitingDuration: number | null;
+  rawDigits: string | null;
+  digits: string | null;
+  archived: boolean;
+  cost: number | null;
+  countryCode: string | null;
+  recordingUrl: string | null;
+  voicemailUrl: string | null;
+  assetUrl: string | null;
+  userId: string | null;
+  numberId: string | null;
+  assignedToId: string | null;
+  transferredById: string | null;
+  transferredToId: string | null;
+  contactId: string | null;
+  participants: unknown[] | null;
+  ivrOptions: unknown[] | null;
+}
+
+export interface CallTagRow {
+  tagId: string;
+  taggedById: string | null;
+  taggedAt: Date | null;
+}
+
+export interface CallCommentRow {
+  id: string;
+  content: string | null;
+  postedById: string | null;
+  postedAt: Date | null;
+}
+
+/** Maps Aircall's Call object to its typed columns, derived facts included. */
+export function callColumns(call: AircallCall): CallColumns {
+  const duration = typeof call.duration === 'number' ? Math.round(call.duration) : null;
+  return {
+    id: String(call.id),
+    callUuid: text(call.call_uuid ?? call.sid, 128),
+    directLink: text(call.direct_link, 512),
+    direction: text(call.direction, 16),
+    status: text(call.status, 24),
+    missedCallReason: text(call.missed_call_reason, 64),
+    hangupCause: text(call.hangup_cause, 64),
+    startedAt: fromUnix(call.started_at),
+    answeredAt: fromUnix(call.answered_at),
+    endedAt: fromUnix(call.ended_at),
+    duration,
+    missed: isMissed(call),
+    inCallDuration: inCallDuration(call),
+    waitingDuration: waitingDuration(call),
+    rawDigits: text(call.raw_digits, 64),
+    digits: normalizePhoneDigits(call.raw_digits),
+    archived: call.archived === true,
+    cost: cost(call.cost),
+    countryCode: text(call.country_code_a2, 2),
+    recordingUrl: text(call.recording, 8192),
+    voicemailUrl: text(call.voicemail, 8192),
+    assetUrl: text(call.asset, 8192),
+    userId: idOf(call.user),
+    numberId: idOf(call.number),
+    assignedToId: idOf(call.assigned_to),
+    transferredById: idOf(call.transferred_by),
+    transferredToId: idOf(call.transferred_to),
+    contactId: idOf(call.contact),
+    participants: call.participants ?? call.conference_participants ?? null,
+    ivrOptions: call.ivr_options_selected ?? null,
+  };
+}
+
+export function callTeamIds(call: AircallCall): string[] {
+  return [...new Set((call.teams ?? []).map(idOf).filter((id): id is string => id !== null))];
+}
+
+export function callTags(call: AircallCall): CallTagRow[] {
+  const byId = new Map<string, CallTagRow>();
+  for (const tag of (call.tags ?? []) as AircallTag[]) {
+    const tagId = idOf(tag);
+    if (tagId) byId.set(tagId, { tagId, taggedById: idOf(tag.tagged_by), taggedAt: fromUnix(tag.tagged_at) });
+  }
+  return [...byId.values()];
+}
+
+export function callComments(call: AircallCall): CallCommentRow[] {
+  const byId = new Map<string, CallCommentRow>();
+  for (const comment of (call.comments ?? []) as AircallComment[]) {
+    const id = idOf(comment);
+    if (id) byId.set(id, { id, content: comment.content ?? null, postedById: idOf(comment.posted_by), postedAt: fromUnix(comment.posted_at) });
+  }
+  return [...byId.values()];
+}

@@ -1,0 +1,238 @@
+import { Injectable } from '@nestjs/common';
+import type { AircallCall, AircallUser } from '../aircall/aircall-types';
+import { Database, Queryable } from '../database/database';
+import { contactRecord, numberRecord, tagRecord, teamRecord, userRecord } from '../directory/directory-records';
+import { compareIds, DirectorySnapshot, DirectoryUpserter } from '../directory/directory-upserter';
+import { callColumns, callComments, callTags, callTeamIds } from './call-record';
+import { isNewer, stateHash, stateVersion } from './state-version';
+
+/** One full Call object as Aircall described it at `at` — from a webhook event or an API read. */
+export interface CallSnapshot {
+  accountId: string;
+  call: AircallCall;
+  /** The webhook event name (`call.tagged`…) or 'api' for the batch sync. */
+  source: string;
+  /** Envelope timestamp for events; the API response's Date for the batch sync. */
+  at: Date;
+}
+
+export interface UpsertResult {
+  /** Calls whose row now holds the snapshot given. */
+  written: number;
+  /** Snapshots ignored because the stored state was newer (late retry, reordering, duplicate). */
+  stale: number;
+}
+
+const CALL_COLUMNS = [
+  'account_id',
+  'id',
+  'call_uuid',
+  'direct_link',
+  'direction',
+  'status',
+  'missed_call_reason',
+  'hangup_cause',
+  'started_at',
+  'answered_at',
+  'ended_at',
+  'duration',
+  'missed',
+  'in_call_duration',
+  'waiting_duration',
+  'raw_digits',
+  'digits',
+  'archived',
+  'cost',
+  'country_code',
+  'recording_url',
+  'voicemail_url',
+  'asset_url',
+  'user_id',
+  'number_id',
+  'assigned_to_id',
+  'transferred_by_id',
+  'transferred_to_id',
+  'contact_id',
+  'participants',
+  'ivr_options',
+  'payload',
+  'last_event',
+  'last_event_at',
+  'state_version',
+  'state_hash',
+  'created_at',
+  'updated_at',
+];
+
+interface Candidate {
+  snapshot: CallSnapshot;
+  version: number;
+  hash: string;
+}
+
+/**
+ * The one write path for calls: webhooks and the batch sync both come through here.
+ *
+ * Per batch: one multi-row upsert of `calls` guarded by (state_version, state_hash) so an older
+ * snapshot never overwrites a newer one; one read-back to learn which calls now hold the snapshot
+ * given; for those, their teams/tags/comments are replaced (delete + multi-row insert per table);
+ * and the users/numbers/teams/tags/contacts the snapshots mention are upserted with the same guard.
+ * A constant number of statements whatever the batch size. Run it inside a transaction: on MySQL the
+ * upsert's row locks keep the read-back and the child replacement consistent with other instances.
+ */
+@Injectable()
+export class CallUpserter {
+  constructor(
+    private readonly db: Database,
+    private readonly directory: DirectoryUpserter,
+  ) {}
+
+  async apply(snapshots: readonly CallSnapshot[], runner: Queryable = this.db.dataSource.manager): Promise<UpsertResult> {
+    if (snapshots.length === 0) return { written: 0, stale: 0 };
+    // Within the batch, keep only the newest snapshot of each call.
+    const newest = new Map<string, Candidate>();
+    for (const snapshot of snapshots) {
+      const candidate = { snapshot, version: stateVersion(snapshot.at, snapshot.source), hash: stateHash(snapshot.call) };
+      const key = `${snapshot.accountId}:${snapshot.call.id}`;
+      const current = newest.get(key);
+      if (!current || isNewer(candidate, current)) newest.set(key, candidate);
+    }
+    const candidates = [...newest.values()].sort((a, b) =>
+      a.snapshot.accountId === b.snapshot.accountId
+        ? compareIds(String(a.snapshot.call.id), String(b.snapshot.call.id))
+        : compareIds(a.snapshot.accountId, b.snapshot.accountId),
+    );
+
+    // Every snapshot feeds the directory (not only each call's newest): an object may appear only in an older one.
+    await this.directory.apply(this.directorySnapshots(snapshots), runner);
+
+    const now = this.db.date(new Date());
+    await this.db.upsertVersioned(
+      'calls',
+      CALL_COLUMNS,
+      candidates.map((c) => this.callRow(c, now)),
+      ['account_id', 'id'],
+      runner,
+    );
+
+    const winners = await this.winners(candidates, runner);
+    await this.replaceChildren(winners, runner);
+    return { written: winners.length, stale: snapshots.length - winners.length };
+  }
+
+  private callRow({ snapshot, version, hash }: Candidate, now: string | null): unknown[] {
+    const c = callColumns(snapshot.call);
+    const d = (v: Date | null) => this.db.date(v);
+    const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
+    return [
+      snapshot.accountId,
+      c.id,
+      c.callUuid,
+      c.directLink,
+      c.direction,
+      c.status,
+      c.missedCallReason,
+      c.hangupCause,
+      d(c.startedAt),
+      d(c.answeredAt),
+      d(c.endedAt),
+      c.duration,
+      this.db.bool(c.missed),
+      c.inCallDuration,
+      c.waitingDuration,
+      c.rawDigits,
+      c.digits,
+      this.db.bool(c.archived),
+      c.cost,
+      c.countryCode,
+      c.recordingUrl,
+      c.voicemailUrl,
+      c.assetUrl,
+      c.userId,
+      c.numberId,
+      c.assignedToId,
+      c.transferredById,
+      c.transferredToId,
+      c.contactId,
+      json(c.participants),
+      json(c.ivrOptions),
+      JSON.stringify(snapshot.call),
+      snapshot.source.slice(0, 64),
+      d(snapshot.at),
+      version,
+      hash,
+      now,
+      now,
+    ];
+  }
+
+  /** Candidates whose snapshot the calls table now holds (lost ones were older than what is stored). */
+  private async winners(candidates: readonly Candidate[], runner: Queryable): Promise<Candidate[]> {
+    const stored = new Map<string, string>();
+    const chunk = 500;
+    for (let i = 0; i < candidates.length; i += chunk) {
+      const part = candidates.slice(i, i + chunk);
+      const rows = await this.db.query<{ account_id: unknown; id: unknown; state_hash: string; state_version: unknown }>(
+        `SELECT account_id, id, state_version, state_hash FROM calls WHERE ${this.db.tupleIn(['account_id', 'id'], part.length)}`,
+        part.flatMap((c) => [c.snapshot.accountId, String(c.snapshot.call.id)]),
+        runner,
+      );
+      for (const r of rows) stored.set(`${String(r.account_id)}:${String(r.id)}`, `${String(r.state_version)}:${r.state_hash}`);
+    }
+    return candidates.filter((c) => stored.get(`${c.snapshot.accountId}:${c.snapshot.call.id}`) === `${c.version}:${c.hash}`);
+  }
+
+  private async replaceChildren(winners: readonly Candidate[], runner: Queryable): Promise<void> {
+    if (winners.length === 0) return;
+    const keys = winners.flatMap((w) => [w.snapshot.accountId, String(w.snapshot.call.id)]);
+    const where = this.db.tupleIn(['account_id', 'call_id'], winners.length);
+    const teams: unknown[][] = [];
+    const tags: unknown[][] = [];
+    const comments: unknown[][] = [];
+    for (const { snapshot } of winners) {
+      const callId = String(snapshot.call.id);
+      for (const teamId of callTeamIds(snapshot.call)) teams.push([snapshot.accountId, callId, teamId]);
+      for (const t of callTags(snapshot.call)) tags.push([snapshot.accountId, callId, t.tagId, t.taggedById, this.db.date(t.taggedAt)]);
+      for (const m of callComments(snapshot.call))
+        comments.push([snapshot.accountId, callId, m.id, m.content, m.postedById, this.db.date(m.postedAt)]);
+    }
+    for (const table of ['call_teams', 'call_tags', 'call_comments']) {
+      await this.db.execute(`DELETE FROM ${table} WHERE ${where}`, keys, runner);
+    }
+    await this.db.upsert('call_teams', ['account_id', 'call_id', 'team_id'], teams, ['account_id', 'call_id', 'team_id'], [], runner);
+    await this.db.upsert(
+      'call_tags',
+      ['account_id', 'call_id', 'tag_id', 'tagged_by_id', 'tagged_at'],
+      tags,
+      ['account_id', 'call_id', 'tag_id'],
+      [],
+      runner,
+    );
+    await this.db.upsert(
+      'call_comments',
+      ['account_id', 'call_id', 'id', 'content', 'posted_by_id', 'posted_at'],
+      comments,
+      ['account_id', 'call_id', 'id'],
+      [],
+      runner,
+    );
+  }
+
+  /** Every user, number, team, tag and contact the calls mention, versioned like the call itself. */
+  private directorySnapshots(snapshots: readonly CallSnapshot[]): DirectorySnapshot[] {
+    const out: DirectorySnapshot[] = [];
+    for (const snapshot of snapshots) {
+      const { call, accountId, at, source } = snapshot;
+      const push = (record: DirectorySnapshot['record']) => out.push({ accountId, record, at, source });
+      const users: (AircallUser | null | undefined)[] = [call.user, call.assigned_to, call.transferred_by, call.transferred_to];
+      for (const tag of call.tags ?? []) users.push(tag.tagged_by);
+      for (const comment of call.comments ?? []) users.push(comment.posted_by);
+      for (const user of users) if (user && typeof user.id === 'number') push(userRecord(user));
+      if (call.number && typeof call.number.id === 'number') push(numberRecord(call.number));
+      if (call.contact && typeof call.contact.id === 'number') push(contactRecord(call.contact));
+      for (const team of call.teams ?? []) if (typeof team.id === 'number') push(teamRecord(team));
+      for (const tag of call.tags ?? []) if (typeof tag.id === 'number') push(tagRecord(tag));
+    }
+    return out;
+  }
+}

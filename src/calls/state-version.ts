@@ -1,0 +1,63 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * Order of a call's lifecycle events within the same second. Aircall's envelope timestamp has
+ * one-second resolution and several events of one call often share a second (created and
+ * ringing_on_agent, hungup and voicemail_left); within a second the later lifecycle step wins.
+ * Post-call edits (tag, comment, assign, archive) come after the call ended. An API read
+ * (batch sync) is the full state at the time of the response, so it ranks last.
+ */
+const EVENT_RANK: Record<string, number> = {
+  'call.created': 0,
+  'call.ringing_on_agent': 1,
+  'call.agent_declined': 2,
+  'call.ivr_option_selected': 2,
+  'call.answered': 3,
+  'call.hold': 4,
+  'call.unhold': 4,
+  'call.transferred': 5,
+  'call.external_transferred': 5,
+  'call.unsuccessful_transfer': 5,
+  'call.hungup': 6,
+  'call.voicemail_left': 7,
+  'call.ended': 8,
+  'call.comm_assets_generated': 9,
+  'call.assigned': 10,
+  'call.archived': 10,
+  'call.tagged': 10,
+  'call.untagged': 10,
+  'call.commented': 10,
+};
+/** Events of other resources (user.*, number.*, contact.*) and unknown call.* events. */
+const DEFAULT_RANK = 11;
+export const API_SNAPSHOT_SOURCE = 'api';
+const API_RANK = 15;
+
+export function eventRank(source: string): number {
+  if (source === API_SNAPSHOT_SOURCE) return API_RANK;
+  return EVENT_RANK[source] ?? DEFAULT_RANK;
+}
+
+/**
+ * A totally ordered version for a snapshot: event time in milliseconds × 16 + lifecycle rank.
+ * Stored as BIGINT (fits in 2^53 until the year 2527). "Last writer by event time": a row is
+ * only overwritten by a snapshot with a greater (version, hash).
+ */
+export function stateVersion(at: Date, source: string): number {
+  return at.getTime() * 16 + eventRank(source);
+}
+
+/** Deterministic tie-break between two different snapshots with the same version. */
+export function stateHash(value: unknown): string {
+  return createHash('sha256').update(JSON.stringify(value)).digest('hex');
+}
+
+export interface Versioned {
+  version: number;
+  hash: string;
+}
+
+/** True when `a` must replace `b`. */
+export function isNewer(a: Versioned, b: Versioned): boolean {
+  return a.version > b.version || (a.version === b.version && a.hash > b.hash);
+}
