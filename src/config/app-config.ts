@@ -103,6 +103,10 @@ export class AppConfig {
   @Matches(/^(off|(\S+\s+){4,5}\S+)$/, { message: 'must be a cron expression of 5 or 6 fields, or "off"' })
   SYNC_CRON = '*/15 * * * *';
 
+  /** Cron expression of the check that re-activates webhooks Aircall deactivated or deleted; `off` disables it. */
+  @Matches(/^(off|(\S+\s+){4,5}\S+)$/, { message: 'must be a cron expression of 5 or 6 fields, or "off"' })
+  WEBHOOK_CHECK_CRON = '*/10 * * * *';
+
   @Transform(toInt)
   @IsInt()
   @Min(0)
