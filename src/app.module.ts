@@ -3,6 +3,8 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { AppConfig, loadConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { AuthModule } from './auth/auth.module';
+import { GraphqlModule } from './graphql/graphql.module';
 import { AircallModule } from './aircall/aircall.module';
 import { CallsModule } from './calls/calls.module';
 
@@ -12,7 +14,7 @@ export class AppModule {
   static forRoot(config: AppConfig = loadConfig()): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, ScheduleModule.forRoot(), AircallModule, CallsModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, ScheduleModule.forRoot(), AuthModule, GraphqlModule, AircallModule, CallsModule],
     };
   }
 }

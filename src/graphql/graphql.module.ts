@@ -1,0 +1,49 @@
+import { ApolloDriverConfig } from '@nestjs/apollo';
+import { Module } from '@nestjs/common';
+import { GraphQLModule as NestGraphQLModule } from '@nestjs/graphql';
+import { ApiKeyAuthenticator } from '../auth/api-key-authenticator';
+import { AuthModule } from '../auth/auth.module';
+import { AppConfig } from '../config/app-config';
+import { ExpressApolloDriver } from './express-apollo.driver';
+import { formatGraphqlError } from './format-error';
+import { GraphqlContext } from './graphql-context';
+import { unauthenticated } from './graphql-errors';
+import { ExpressContextArgs } from './apollo-express-handler';
+import { DEFAULT_QUERY_LIMITS, queryLimitsPlugin } from './query-limits';
+import { RequestLoaders } from './request-loaders';
+
+/**
+ * POST /graphql: code-first schema (printed to schema.gql by `npm run schema:print`), API-key
+ * authentication before anything runs (HTTP 401 otherwise), depth/complexity limits, one set of
+ * DataLoaders per request, and the GraphiQL IDE outside production.
+ */
+@Module({
+  imports: [
+    NestGraphQLModule.forRootAsync<ApolloDriverConfig>({
+      driver: ExpressApolloDriver,
+      imports: [AuthModule],
+      inject: [AppConfig, ApiKeyAuthenticator],
+      useFactory: (config: AppConfig, authenticator: ApiKeyAuthenticator): ApolloDriverConfig => {
+        const isProduction = config.NODE_ENV === 'production';
+        return {
+          path: '/graphql',
+          autoSchemaFile: true,
+          sortSchema: true,
+          // GraphiQL (served by Nest's plugin) in development and test; no landing page in production.
+          ...(isProduction ? { playground: false } : { graphiql: true }),
+          introspection: !isProduction,
+          includeStacktraceInErrorResponses: false,
+          buildSchemaOptions: { dateScalarMode: 'isoDate', numberScalarMode: 'integer' },
+          plugins: [queryLimitsPlugin(DEFAULT_QUERY_LIMITS)],
+          formatError: formatGraphqlError,
+          context: async ({ req }: ExpressContextArgs): Promise<GraphqlContext> => {
+            const apiKey = await authenticator.authenticate(req.headers.authorization);
+            if (!apiKey) throw unauthenticated();
+            return { req, apiKey, loaders: new RequestLoaders() };
+          },
+        };
+      },
+    }),
+  ],
+})
+export class GraphqlModule {}
