@@ -129,14 +129,22 @@ export class AccountsRepository {
     );
   }
 
-  /** Records what the periodic check saw; only while the webhook is still the one checked (no lost update). */
+  /**
+   * Records what the periodic check saw, only while the webhook is still the one checked (no lost update).
+   * webhook_checked_at moves only when the webhook is seen healthy, so after an outage it still says when the
+   * webhook was last known to deliver: the start of the gap to sync once it is repaired.
+   */
   async saveWebhookHealth(id: string, webhookId: string, active: boolean, now: Date = new Date()): Promise<void> {
-    await this.db.execute('UPDATE accounts SET webhook_active = ?, webhook_checked_at = ? WHERE id = ? AND webhook_id = ?', [
-      this.db.bool(active),
-      this.db.date(now),
-      id,
-      webhookId,
-    ]);
+    if (active) {
+      await this.db.execute('UPDATE accounts SET webhook_active = ?, webhook_checked_at = ? WHERE id = ? AND webhook_id = ?', [
+        this.db.bool(true),
+        this.db.date(now),
+        id,
+        webhookId,
+      ]);
+    } else {
+      await this.db.execute('UPDATE accounts SET webhook_active = ? WHERE id = ? AND webhook_id = ?', [this.db.bool(false), id, webhookId]);
+    }
   }
 
   async saveStatus(id: string, status: AccountStatus, reason: string | null, now: Date = new Date()): Promise<void> {

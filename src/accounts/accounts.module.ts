@@ -1,0 +1,34 @@
+import { Module } from '@nestjs/common';
+import { AircallModule } from '../aircall/aircall.module';
+import { CryptoModule } from '../crypto/crypto.module';
+import { WebhookHealthCheck } from '../webhooks/webhook-health';
+import { WebhookHealthLease } from '../webhooks/webhook-health.lease';
+import { WebhookRegistrar } from '../webhooks/webhook-registrar';
+import { AccountConnector } from './account-connector';
+import { AccountLifecycle } from './account-events';
+import { AccountsRepository } from './accounts.repository';
+import { AccountsResolver } from './accounts.resolver';
+import { AccountsService } from './accounts.service';
+import { WebhookTokenInvalidation } from './webhook-token-invalidation';
+
+/**
+ * Tenants: connected Aircall companies with sealed credentials (AccountsService), connecting and
+ * disconnecting them (AccountConnector), their webhook registration and its periodic health check
+ * (WebhookRegistrar, WebhookHealthCheck), and the AccountLifecycle events sync subscribes to.
+ */
+@Module({
+  imports: [AircallModule, CryptoModule],
+  providers: [
+    AccountsRepository,
+    AccountsService,
+    AccountLifecycle,
+    AccountConnector,
+    AccountsResolver,
+    WebhookRegistrar,
+    WebhookHealthLease,
+    WebhookHealthCheck,
+    WebhookTokenInvalidation,
+  ],
+  exports: [AccountsRepository, AccountsService, AccountLifecycle, AccountConnector, WebhookRegistrar, WebhookHealthCheck],
+})
+export class AccountsModule {}

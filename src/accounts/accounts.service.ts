@@ -1,0 +1,116 @@
+import { Injectable } from '@nestjs/common';
+import { AircallCredentials } from '../aircall/aircall-credentials';
+import { SecretBox } from '../crypto/secret-box';
+import { Account, AccountAuthType } from './account';
+import { AccountNotConnectedError, AccountNotFoundError } from './account-errors';
+import { AccountLifecycle } from './account-events';
+import { AccountsRepository, StoredAccount, WebhookRegistration } from './accounts.repository';
+
+/** Drops the columns that must never leave the accounts module. */
+function publicView(stored: StoredAccount): Account {
+  const { sealedCredentials: _sealed, webhookTokenHash: _hash, ...account } = stored;
+  return account;
+}
+
+/**
+ * The accounts as the rest of the service uses them: read, decrypt credentials for an Aircall call,
+ * record status. Credentials are only ever held in clear for the duration of a request.
+ */
+@Injectable()
+export class AccountsService {
+  constructor(
+    private readonly repository: AccountsRepository,
+    private readonly secrets: SecretBox,
+    private readonly lifecycle: AccountLifecycle,
+  ) {}
+
+  async find(accountId: string): Promise<Account | null> {
+    const stored = await this.repository.findById(accountId);
+    return stored ? publicView(stored) : null;
+  }
+
+  async get(accountId: string): Promise<Account> {
+    const account = await this.find(accountId);
+    if (!account) throw new AccountNotFoundError(accountId);
+    return account;
+  }
+
+  async list(): Promise<Account[]> {
+    return (await this.repository.list()).map(publicView);
+  }
+
+  /** Accounts the service syncs: connected and accepted by Aircall at the last call. */
+  async activeAccounts(): Promise<Account[]> {
+    return (await this.repository.list('active')).map(publicView);
+  }
+
+  /** Accounts with a registered webhook that are not disconnected, for the periodic webhook check. */
+  async accountsWithWebhook(): Promise<Account[]> {
+    return (await this.repository.listWithWebhook()).map(publicView);
+  }
+
+  /** The account's credentials in clear, for one Aircall request; throws when it has none (disconnected). */
+  async credentialsFor(accountId: string): Promise<AircallCredentials> {
+    const stored = await this.repository.findById(accountId);
+    if (!stored) throw new AccountNotFoundError(accountId);
+    if (!stored.sealedCredentials) throw new AccountNotConnectedError(accountId);
+    const secret = this.secrets.open(stored.sealedCredentials);
+    if (stored.authType === 'basic') return { kind: 'basic', apiId: stored.apiId ?? '', apiToken: secret };
+    return { kind: 'oauth', accessToken: secret };
+  }
+
+  /**
+   * Aircall answered 401/403 for this account: its token was revoked or the app uninstalled. The account stops
+   * syncing until an admin connects it again. `reason` is shown to admins: never put a secret in it.
+   */
+  async markNeedsReauth(accountId: string, reason: string): Promise<void> {
+    await this.repository.saveStatus(accountId, 'needs_reauth', reason.slice(0, 512));
+  }
+
+  /** A note on an active account (e.g. its webhook could not be registered); null clears it. */
+  async noteStatusReason(accountId: string, reason: string | null): Promise<void> {
+    const account = await this.get(accountId);
+    await this.repository.saveStatus(accountId, account.status, reason === null ? null : reason.slice(0, 512));
+  }
+
+  /** Stores a connected account (new or reconnected) with its credentials sealed. */
+  async saveConnected(values: { id: string; name: string | null; credentials: AircallCredentials }): Promise<Account> {
+    const { credentials } = values;
+    const authType: AccountAuthType = credentials.kind === 'basic' ? 'basic' : 'oauth';
+    const secret = credentials.kind === 'basic' ? credentials.apiToken : credentials.accessToken;
+    await this.repository.saveConnected({
+      id: values.id,
+      name: values.name,
+      authType,
+      apiId: credentials.kind === 'basic' ? credentials.apiId : null,
+      sealedCredentials: this.secrets.seal(secret),
+    });
+    return this.get(values.id);
+  }
+
+  /** The hash of the account's current webhook token (to keep it when a reused webhook does not reveal its token). */
+  async webhookTokenHash(accountId: string): Promise<string | null> {
+    return (await this.repository.findById(accountId))?.webhookTokenHash ?? null;
+  }
+
+  async recordWebhook(accountId: string, registration: WebhookRegistration): Promise<void> {
+    await this.repository.saveWebhook(accountId, registration);
+    this.lifecycle.emit('webhookTokenChanged', accountId);
+  }
+
+  async clearWebhook(accountId: string): Promise<void> {
+    await this.repository.clearWebhook(accountId);
+    this.lifecycle.emit('webhookTokenChanged', accountId);
+  }
+
+  async recordWebhookHealth(accountId: string, webhookId: string, active: boolean, checkedAt?: Date): Promise<void> {
+    await this.repository.saveWebhookHealth(accountId, webhookId, active, checkedAt);
+  }
+
+  /** Forgets credentials and webhook, keeps the data; `purge` also deletes every row of the account. */
+  async forget(accountId: string, purge: boolean): Promise<void> {
+    if (purge) await this.repository.purge(accountId);
+    else await this.repository.saveDisconnected(accountId);
+    this.lifecycle.emit('webhookTokenChanged', accountId);
+  }
+}
