@@ -7,6 +7,8 @@ import { AuthModule } from './auth/auth.module';
 import { GraphqlModule } from './graphql/graphql.module';
 import { AircallModule } from './aircall/aircall.module';
 import { CallsModule } from './calls/calls.module';
+import { AccountsModule } from './accounts/accounts.module';
+import { OAuthModule } from './oauth/oauth.module';
 
 /** The table of contents of the service: one module per domain noun (see DESIGN.md "architecture"). */
 @Module({})
@@ -14,7 +16,7 @@ export class AppModule {
   static forRoot(config: AppConfig = loadConfig()): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, ScheduleModule.forRoot(), AuthModule, GraphqlModule, AircallModule, CallsModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, ScheduleModule.forRoot(), AuthModule, GraphqlModule, AircallModule, CallsModule, AccountsModule, OAuthModule],
     };
   }
 }
