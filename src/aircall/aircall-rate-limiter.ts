@@ -7,8 +7,8 @@ export interface AircallRateLimiterOptions {
   windowMs: number;
   clock?: AircallClock;
   /**
-   * Extra wait added to each window boundary, to absorb the difference between when a request
-   * leaves here and when Aircall counts it. Default: 2% of the window, between 5 ms and 1 s.
+   * Extra wait added to each window boundary against clock granularity (Aircall's reset header is in
+   * whole seconds). Default: 0.5% of the window, between 2 ms and 250 ms.
    */
   safetyMarginMs?: number;
 }
@@ -16,8 +16,10 @@ export interface AircallRateLimiterOptions {
 /** One company's budget as seen from here. */
 interface CompanyBudget {
   limit: number;
-  /** Local send times of the requests granted within the last window (oldest first). */
-  sent: number[];
+  /** When each request of the last window was answered (oldest first). */
+  answered: number[];
+  /** Requests sent and not yet answered: they count against the budget until they are. */
+  inFlight: number;
   /** Aircall's own count for its current window, decremented for each request granted since. */
   serverRemaining?: number;
   serverResetAt?: number;
@@ -25,20 +27,33 @@ interface CompanyBudget {
   blockedUntil: number;
   /** Grants are handed out one after another, so concurrent callers queue fairly. */
   queue: Promise<void>;
+  /** Resolved (and replaced) whenever an in-flight request is answered. */
+  answeredSignal: { promise: Promise<void>; resolve: () => void };
   lastActivity: number;
 }
 
 /** Budgets idle for this many windows are forgotten (the next request starts a fresh one). */
 const IDLE_WINDOWS_BEFORE_EVICTION = 3;
 
+function signal(): { promise: Promise<void>; resolve: () => void } {
+  let resolve: () => void = () => undefined;
+  const promise = new Promise<void>((done) => (resolve = done));
+  return { promise, resolve };
+}
+
+/** Call once the request's answer (or failure) has arrived. */
+export type ReleaseSlot = () => void;
+
 /**
- * Paces requests per company at Aircall's physical limit: at most `limit` requests in any
- * `windowMs` interval (a sliding log of send times, which is never more than Aircall's fixed window
- * allows), tightened by what Aircall's headers report — when `Remaining` reaches 0 nobody sends until
- * `Reset`, and after a 429 nobody sends until the reset it announced. Aircall limits per company
- * (60/min historically, 120/min in the current reference — docs/aircall-behaviour.md §6,
- * https://developer.aircall.io/api-references/#rate-limiting), so every caller with the same
- * credentials shares one budget. The budget is used fully: a burst of `limit` goes out at once.
+ * Paces requests per company at Aircall's physical limit. A request holds a slot from the moment it
+ * is sent until `windowMs` after its answer arrived, and at most `limit` slots exist: Aircall counts
+ * a request somewhere between those two moments, so any `windowMs` interval of Aircall's clock sees
+ * at most `limit` of them — whatever the latency and whichever window scheme Aircall uses — while the
+ * budget is still used fully (a burst of `limit` goes out at once). On top of that, what Aircall's
+ * headers report tightens it: when `Remaining` reaches 0 nobody sends until `Reset`, and after a 429
+ * nobody sends until the announced reset. Aircall limits per company (60/min historically, 120/min in
+ * the current reference — docs/aircall-behaviour.md §6, https://developer.aircall.io/api-references/),
+ * so every caller with the same credentials shares one budget.
  */
 export class AircallRateLimiter {
   private readonly budgets = new Map<string, CompanyBudget>();
@@ -48,15 +63,25 @@ export class AircallRateLimiter {
   constructor(private readonly options: AircallRateLimiterOptions) {
     this.clock = options.clock ?? systemClock;
     this.marginMs =
-      options.safetyMarginMs ?? Math.min(1000, Math.max(5, Math.round(options.windowMs * 0.02)));
+      options.safetyMarginMs ?? Math.min(250, Math.max(2, Math.round(options.windowMs * 0.005)));
   }
 
-  /** Resolves when one request for `key` may be sent, and counts it as sent. */
-  acquire(key: string): Promise<void> {
+  /** Resolves when one request for `key` may be sent; call the returned function when it was answered. */
+  acquire(key: string): Promise<ReleaseSlot> {
     const budget = this.budget(key);
     const grant = budget.queue.then(() => this.waitForSlot(budget));
-    budget.queue = grant.catch(() => undefined);
-    return grant;
+    budget.queue = grant.then(
+      () => undefined,
+      () => undefined,
+    );
+    return grant.then(() => {
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        this.release(budget);
+      };
+    });
   }
 
   /** Takes in the rate-limit headers of a response received for `key`. */
@@ -81,10 +106,21 @@ export class AircallRateLimiter {
     budget.serverResetAt = Math.max(budget.serverResetAt ?? 0, resetAt);
   }
 
-  /** Milliseconds until `key` may send again (0 when it may send now). */
+  /** Milliseconds until `key` may send again (0 when it may send now, Infinity while waiting for answers). */
   delayFor(key: string): number {
     const budget = this.budgets.get(key);
-    return budget ? Math.max(0, this.earliestSend(budget, this.clock.now()) - this.clock.now()) : 0;
+    if (!budget) return 0;
+    const now = this.clock.now();
+    return Math.max(0, this.earliestSend(budget, now) - now);
+  }
+
+  private release(budget: CompanyBudget): void {
+    budget.inFlight -= 1;
+    budget.answered.push(this.clock.now());
+    budget.lastActivity = this.clock.now();
+    const answered = budget.answeredSignal;
+    budget.answeredSignal = signal();
+    answered.resolve();
   }
 
   private async waitForSlot(budget: CompanyBudget): Promise<void> {
@@ -92,7 +128,7 @@ export class AircallRateLimiter {
       const now = this.clock.now();
       const at = this.earliestSend(budget, now);
       if (at <= now) {
-        budget.sent.push(now);
+        budget.inFlight += 1;
         budget.lastActivity = now;
         if (
           budget.serverResetAt !== undefined &&
@@ -103,16 +139,23 @@ export class AircallRateLimiter {
         }
         return;
       }
-      await this.clock.sleep(at - now);
+      if (at === Infinity) await budget.answeredSignal.promise;
+      else await Promise.race([this.clock.sleep(at - now), budget.answeredSignal.promise]);
     }
   }
 
+  /** Epoch ms from which one more request may be sent (Infinity: only an answer can free a slot). */
   private earliestSend(budget: CompanyBudget, now: number): number {
     const windowMs = this.options.windowMs;
-    while (budget.sent.length > 0 && budget.sent[0] + windowMs + this.marginMs <= now) budget.sent.shift();
+    while (budget.answered.length > 0 && budget.answered[0] + windowMs + this.marginMs <= now)
+      budget.answered.shift();
     let at = budget.blockedUntil;
-    if (budget.sent.length >= budget.limit) {
-      at = Math.max(at, budget.sent[budget.sent.length - budget.limit] + windowMs + this.marginMs);
+    const excess = budget.answered.length + budget.inFlight - budget.limit + 1;
+    if (excess > 0) {
+      at = Math.max(
+        at,
+        excess <= budget.answered.length ? budget.answered[excess - 1] + windowMs + this.marginMs : Infinity,
+      );
     }
     if (
       budget.serverResetAt !== undefined &&
@@ -130,9 +173,11 @@ export class AircallRateLimiter {
       this.evictIdle();
       budget = {
         limit: this.options.limit,
-        sent: [],
+        answered: [],
+        inFlight: 0,
         blockedUntil: 0,
         queue: Promise.resolve(),
+        answeredSignal: signal(),
         lastActivity: this.clock.now(),
       };
       this.budgets.set(key, budget);
@@ -144,7 +189,8 @@ export class AircallRateLimiter {
     if (this.budgets.size < 64) return;
     const horizon = this.clock.now() - IDLE_WINDOWS_BEFORE_EVICTION * this.options.windowMs;
     for (const [key, budget] of this.budgets) {
-      if (budget.lastActivity < horizon && budget.blockedUntil < horizon) this.budgets.delete(key);
+      if (budget.inFlight === 0 && budget.lastActivity < horizon && budget.blockedUntil < horizon)
+        this.budgets.delete(key);
     }
   }
 }

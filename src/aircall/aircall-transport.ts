@@ -91,8 +91,13 @@ export class AircallTransport {
     let transientFailures = 0;
     let rateLimitWaits = 0;
     for (;;) {
-      if (key !== undefined) await this.options.limiter.acquire(key);
-      const attempt = await this.attempt(request, key, label);
+      const release = key !== undefined ? await this.options.limiter.acquire(key) : undefined;
+      let attempt: Attempt<T>;
+      try {
+        attempt = await this.attempt(request, key, label);
+      } finally {
+        release?.();
+      }
       if (attempt.kind === 'done') return attempt.response;
       if (attempt.kind === 'failed') throw attempt.error;
       if (attempt.kind === 'rate-limited') {

@@ -1,0 +1,402 @@
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { AircallCall, AircallWebhookEnvelope } from '../../src/aircall/aircall-types';
+import { FaultInjector } from './fault-injector';
+import { OAuthAuthority } from './oauth-authority';
+import { SimulatedCompany } from './simulated-company';
+import { SimulatorHttpError } from './simulator-http-error';
+import { AircallSimulatorOptions, DEFAULT_OAUTH_CLIENT, SimulatedCompanySpec } from './simulator-options';
+import { routeApi } from './simulator-routes';
+import { DeliveryResult, isDelivered, postWebhook } from './webhook-sender';
+
+export interface SimulatorStats {
+  /** API requests received (authenticated or not, OAuth endpoints included). */
+  requests: number;
+  /** 429 answers sent. */
+  rateLimited: number;
+  /** 401 answers sent. */
+  unauthorized: number;
+  /** Most API requests in flight at once, across companies. */
+  maxConcurrent: number;
+}
+
+export interface LoggedRequest {
+  at: number;
+  method: string;
+  path: string;
+  companyId?: number;
+  status: number | 'hang' | 'reset';
+}
+
+const MAX_LOGGED_REQUESTS = 20_000;
+const DAY = 86_400;
+
+/**
+ * A stand-in for Aircall's Public API, dashboard OAuth page and webhook sender, on a real HTTP port,
+ * enforcing what Aircall enforces (auth, paging rules and the 10,000 cap, per-company rate limit,
+ * history limit) and failing on demand. Calls are generated from each company's seed, so a company
+ * can hold 100,000+ calls at no memory cost. See docs/aircall-behaviour.md for every rule's source.
+ */
+export class AircallSimulator {
+  readonly companies: SimulatedCompany[] = [];
+  readonly faults = new FaultInjector();
+  readonly oauth: OAuthAuthority;
+  readonly stats: SimulatorStats = { requests: 0, rateLimited: 0, unauthorized: 0, maxConcurrent: 0 };
+  readonly requestLog: LoggedRequest[] = [];
+  private readonly byApiId = new Map<string, SimulatedCompany>();
+  private readonly now: () => number;
+  private inFlight = 0;
+  private baseUrlValue = '';
+
+  private constructor(
+    private readonly options: AircallSimulatorOptions,
+    private readonly server: Server,
+  ) {
+    this.now = options.now ?? Date.now;
+    this.oauth = new OAuthAuthority(options.oauthClients ?? [DEFAULT_OAUTH_CLIENT]);
+  }
+
+  static async start(options: AircallSimulatorOptions = {}): Promise<AircallSimulator> {
+    const server = createServer();
+    const simulator = new AircallSimulator(options, server);
+    server.on('request', (request, response) => void simulator.handle(request, response));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+    });
+    const { port } = server.address() as AddressInfo;
+    simulator.baseUrlValue = `http://${options.host ?? '127.0.0.1'}:${port}`;
+    const specs =
+      typeof options.companies === 'object'
+        ? options.companies
+        : Array.from({ length: options.companies ?? 1 }, () => ({}));
+    for (const spec of specs) simulator.addCompany(spec);
+    simulator.oauth.installingCompanyId = simulator.companies[0]?.id;
+    return simulator;
+  }
+
+  /** API base URL (also the dashboard's, for `/oauth/authorize`). */
+  get baseUrl(): string {
+    return this.baseUrlValue;
+  }
+
+  get dashboardUrl(): string {
+    return this.baseUrlValue;
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      // Hanging requests (the `hang` fault) and idle keep-alive sockets would hold close() forever.
+      this.server.closeAllConnections();
+    });
+  }
+
+  addCompany(spec: SimulatedCompanySpec = {}): SimulatedCompany {
+    const ordinal = this.companies.length + 1;
+    const id = spec.id ?? 4_100_000 + ordinal;
+    const nowSeconds = Math.floor(this.now() / 1000);
+    const rateWindowMs = this.options.rateWindowMs ?? 60_000;
+    const company = new SimulatedCompany({
+      ordinal,
+      id,
+      name: spec.name ?? `Simulated Company ${ordinal}`,
+      seed: spec.seed ?? ordinal,
+      apiId: spec.apiId ?? `sim-api-id-${id}`,
+      apiToken: spec.apiToken ?? `sim-api-token-${id}-${(spec.seed ?? ordinal).toString(36)}`,
+      callCount: spec.callCount ?? this.options.callsPerCompany ?? 500,
+      callsFrom: spec.callsFrom ?? nowSeconds - 30 * DAY,
+      callsTo: spec.callsTo ?? nowSeconds,
+      sizes: {
+        users: spec.users ?? 12,
+        teams: spec.teams ?? 3,
+        numbers: spec.numbers ?? 4,
+        tags: spec.tags ?? 6,
+      },
+      baseUrl: this.baseUrlValue,
+      rateLimit: this.options.rateLimit ?? 60,
+      rateWindowMs,
+      requireHttpsWebhooks: this.options.requireHttpsWebhooks ?? false,
+      createdAt: nowSeconds,
+    });
+    if (this.companies.some((existing) => existing.id === id))
+      throw new Error(`simulator: company ${id} exists already`);
+    this.companies.push(company);
+    this.byApiId.set(company.apiId, company);
+    return company;
+  }
+
+  /** A company by id, or by position (0-based) when `idOrIndex` is small. Default: the first. */
+  company(idOrIndex = 0): SimulatedCompany {
+    const company =
+      this.companies.find((candidate) => candidate.id === idOrIndex) ?? this.companies[idOrIndex];
+    if (!company) throw new Error(`simulator: no company ${idOrIndex}`);
+    return company;
+  }
+
+  /** An OAuth access token for the company, as if its admin had installed the app. */
+  issueOAuthToken(
+    companyId: number,
+    clientId = (this.options.oauthClients ?? [DEFAULT_OAUTH_CLIENT])[0].clientId,
+  ): string {
+    return this.oauth.issue(this.company(companyId).id, clientId, this.now());
+  }
+
+  /** Revokes the company's API key and every OAuth token (an uninstall / key deletion). */
+  revokeCredentials(companyId: number): void {
+    const company = this.company(companyId);
+    company.apiKeyActive = false;
+    this.oauth.revokeCompany(company.id);
+  }
+
+  /** Uses up the rest of the company's current window, as another integration would. Returns the reset (epoch ms). */
+  exhaustRateLimit(companyId: number): number {
+    return this.company(companyId).rate.exhaust(this.now());
+  }
+
+  /** Aircall deactivates a webhook after repeated failed deliveries. */
+  deactivateWebhook(companyId: number, webhookId: string): void {
+    this.company(companyId).webhooks.find(webhookId, null).active = false;
+  }
+
+  /**
+   * Sends `envelope` to every active webhook of the company subscribed to its event, each with its
+   * own token, and returns what each answered. Consecutive failures deactivate a webhook.
+   */
+  async deliver(
+    companyId: number,
+    envelope: Omit<AircallWebhookEnvelope, 'token' | 'timestamp'> & { timestamp?: number },
+  ): Promise<DeliveryResult[]> {
+    const company = this.company(companyId);
+    const targets = company.webhooks
+      .all()
+      .filter((webhook) => webhook.active && webhook.events.includes(envelope.event));
+    const threshold = this.options.webhookFailureThreshold ?? 10;
+    return Promise.all(
+      targets.map(async (webhook) => {
+        const status = await postWebhook(
+          webhook.url,
+          {
+            resource: envelope.resource,
+            event: envelope.event,
+            timestamp: envelope.timestamp ?? Math.floor(this.now() / 1000),
+            token: webhook.token,
+            data: envelope.data,
+          },
+          { timeoutMs: this.options.deliveryTimeoutMs },
+        );
+        webhook.consecutiveFailures = isDelivered(status) ? 0 : webhook.consecutiveFailures + 1;
+        if (webhook.consecutiveFailures >= threshold) webhook.active = false;
+        return { webhookId: webhook.webhook_id, url: webhook.url, status };
+      }),
+    );
+  }
+
+  /** Delivers a call event with the call's current state as `data`. */
+  emitCallEvent(
+    companyId: number,
+    event: string,
+    call: AircallCall,
+    timestamp?: number,
+  ): Promise<DeliveryResult[]> {
+    return this.deliver(companyId, { resource: 'call', event, data: call, timestamp });
+  }
+
+  resetStats(): void {
+    Object.assign(this.stats, { requests: 0, rateLimited: 0, unauthorized: 0, maxConcurrent: 0 });
+    for (const company of this.companies)
+      Object.assign(company, { requests: 0, rateLimited: 0, maxConcurrent: 0 });
+    this.requestLog.length = 0;
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    this.stats.requests += 1;
+    this.inFlight += 1;
+    this.stats.maxConcurrent = Math.max(this.stats.maxConcurrent, this.inFlight);
+    let company: SimulatedCompany | undefined;
+    const url = new URL(request.url ?? '/', this.baseUrlValue);
+    const method = request.method ?? 'GET';
+    const log = (status: LoggedRequest['status']) => {
+      if (this.requestLog.length >= MAX_LOGGED_REQUESTS) this.requestLog.shift();
+      this.requestLog.push({ at: this.now(), method, path: url.pathname, companyId: company?.id, status });
+    };
+    try {
+      const body = method === 'POST' || method === 'PUT' ? await readJson(request) : undefined;
+      if (method === 'GET' && url.pathname === '/oauth/authorize') {
+        const location = this.oauth.authorize({
+          clientId: url.searchParams.get('client_id'),
+          redirectUri: url.searchParams.get('redirect_uri'),
+          responseType: url.searchParams.get('response_type'),
+          scope: url.searchParams.get('scope'),
+          state: url.searchParams.get('state'),
+        });
+        response.writeHead(302, { location }).end();
+        log(302);
+        return;
+      }
+      if (method === 'POST' && url.pathname === '/v1/oauth/token') {
+        this.send(response, 200, this.oauth.exchange(body ?? {}, this.now()));
+        log(200);
+        return;
+      }
+      const caller = this.authenticate(request);
+      company = caller.company;
+      company.requests += 1;
+      company.inFlight += 1;
+      company.maxConcurrent = Math.max(company.maxConcurrent, company.inFlight);
+      try {
+        const status = await this.serveApi(
+          request,
+          response,
+          url,
+          method,
+          body,
+          caller.company,
+          caller.oauthToken,
+        );
+        log(status);
+      } finally {
+        company.inFlight -= 1;
+      }
+    } catch (error) {
+      const known =
+        error instanceof SimulatorHttpError
+          ? error
+          : new SimulatorHttpError(500, 'Internal Server Error', 'The simulator failed');
+      if (known.status === 401) this.stats.unauthorized += 1;
+      if (!response.headersSent) this.send(response, known.status, known.body);
+      log(known.status);
+    } finally {
+      this.inFlight -= 1;
+    }
+  }
+
+  private async serveApi(
+    request: IncomingMessage,
+    response: ServerResponse,
+    url: URL,
+    method: string,
+    body: Record<string, unknown> | undefined,
+    company: SimulatedCompany,
+    oauthToken: string | null,
+  ): Promise<LoggedRequest['status']> {
+    const now = this.now();
+    const decision = company.rate.take(now);
+    const seconds =
+      (this.options.resetHeaderUnit ??
+        ((this.options.rateWindowMs ?? 60_000) < 10_000 ? 'milliseconds' : 'seconds')) === 'seconds';
+    response.setHeader('X-AircallApi-Limit', String(decision.limit));
+    response.setHeader('X-AircallApi-Remaining', String(decision.remaining));
+    response.setHeader(
+      'X-AircallApi-Reset',
+      String(seconds ? Math.ceil(decision.resetAt / 1000) : decision.resetAt),
+    );
+    if (!decision.allowed) {
+      this.stats.rateLimited += 1;
+      company.rateLimited += 1;
+      throw new SimulatorHttpError(
+        429,
+        'Too Many Requests',
+        'Rate limit reached: retry after X-AircallApi-Reset',
+      );
+    }
+    const fault = this.faults.take(method, url.pathname, company.id);
+    if (fault?.kind === 'hang') return 'hang';
+    if (fault?.kind === 'reset') {
+      request.socket.destroy();
+      return 'reset';
+    }
+    if (this.options.latencyMs) await new Promise((resolve) => setTimeout(resolve, this.options.latencyMs));
+    if (fault?.kind === 'status') {
+      this.send(response, fault.status, { error: 'Service Unavailable', troubleshoot: 'Simulated outage' });
+      return fault.status;
+    }
+    if (fault?.kind === 'garbage') {
+      response
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end('<html>502 Bad Gateway</html>{"calls": [');
+      return 200;
+    }
+    if (fault?.kind === 'wrong-shape') {
+      this.send(response, 200, { data: [{ unexpected: true }], paging: null });
+      return 200;
+    }
+    const answer = routeApi({
+      method,
+      url,
+      segments: url.pathname.split('/').filter((segment) => segment !== ''),
+      body,
+      company,
+      oauthToken,
+      baseUrl: this.baseUrlValue,
+      now,
+      historyStart:
+        this.options.historyDays === null
+          ? undefined
+          : Math.floor(now / 1000) - (this.options.historyDays ?? 183) * DAY,
+    });
+    this.send(response, answer.status, answer.body);
+    return answer.status;
+  }
+
+  /** Basic `api_id:api_token` or a Bearer OAuth token; anything else is a 401 with Aircall's error shape. */
+  private authenticate(request: IncomingMessage): { company: SimulatedCompany; oauthToken: string | null } {
+    const header = request.headers.authorization ?? '';
+    const unauthorized = new SimulatorHttpError(
+      401,
+      'Unauthorized',
+      'Check your API ID and API token, or your OAuth access token',
+    );
+    if (header.startsWith('Basic ')) {
+      const decoded = Buffer.from(header.slice(6), 'base64').toString('utf8');
+      const separator = decoded.indexOf(':');
+      const company = separator > 0 ? this.byApiId.get(decoded.slice(0, separator)) : undefined;
+      if (!company || !company.apiKeyActive || company.apiToken !== decoded.slice(separator + 1))
+        throw unauthorized;
+      return { company, oauthToken: null };
+    }
+    if (header.startsWith('Bearer ')) {
+      const token = header.slice(7).trim();
+      const info = this.oauth.tokenInfo(token);
+      const company = info ? this.companies.find((candidate) => candidate.id === info.companyId) : undefined;
+      if (!company) throw unauthorized;
+      return { company, oauthToken: token };
+    }
+    throw unauthorized;
+  }
+
+  private send(response: ServerResponse, status: number, body: unknown): void {
+    if (body === undefined) {
+      response.writeHead(status).end();
+      return;
+    }
+    const text = JSON.stringify(body);
+    response
+      .writeHead(status, {
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': Buffer.byteLength(text),
+      })
+      .end(text);
+  }
+}
+
+async function readJson(request: IncomingMessage): Promise<Record<string, unknown> | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > 1024 * 1024)
+      throw new SimulatorHttpError(413, 'Payload Too Large', 'The body is larger than 1 MiB');
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (text.trim() === '') return undefined;
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+      throw new Error('not an object');
+    return parsed as Record<string, unknown>;
+  } catch {
+    throw new SimulatorHttpError(400, 'Bad Request', 'The body must be a JSON object');
+  }
+}

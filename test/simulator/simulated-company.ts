@@ -1,0 +1,120 @@
+import { AircallCall, AircallComment, AircallTag } from '../../src/aircall/aircall-types';
+import { AircallCredentials } from '../../src/aircall/aircall-credentials';
+import { CallStore } from './call-store';
+import { generateDirectory, SimulatedDirectory } from './directory-generator';
+import { RateWindow } from './rate-window';
+import { WebhookRegistry } from './webhook-registry';
+
+export interface CompanySetup {
+  ordinal: number;
+  id: number;
+  name: string;
+  seed: number;
+  apiId: string;
+  apiToken: string;
+  callCount: number;
+  callsFrom: number;
+  callsTo: number;
+  sizes: { users: number; teams: number; numbers: number; tags: number };
+  baseUrl: string;
+  rateLimit: number;
+  rateWindowMs: number;
+  requireHttpsWebhooks: boolean;
+  createdAt: number;
+}
+
+/** One Aircall company: its API key, directory, calls, webhooks and rate budget. */
+export class SimulatedCompany {
+  readonly id: number;
+  readonly name: string;
+  readonly ordinal: number;
+  readonly apiId: string;
+  apiToken: string;
+  /** False once the API key was revoked (requests with it get 401). */
+  apiKeyActive = true;
+  readonly directory: SimulatedDirectory;
+  readonly calls: CallStore;
+  readonly webhooks: WebhookRegistry;
+  readonly rate: RateWindow;
+  /** Requests this company made (served or refused with 429). */
+  requests = 0;
+  rateLimited = 0;
+  inFlight = 0;
+  maxConcurrent = 0;
+
+  constructor(setup: CompanySetup) {
+    this.id = setup.id;
+    this.name = setup.name;
+    this.ordinal = setup.ordinal;
+    this.apiId = setup.apiId;
+    this.apiToken = setup.apiToken;
+    this.directory = generateDirectory(
+      setup.baseUrl,
+      setup.ordinal,
+      setup.seed,
+      setup.sizes,
+      setup.createdAt,
+    );
+    this.calls = new CallStore({
+      baseUrl: setup.baseUrl,
+      companyOrdinal: setup.ordinal,
+      seed: setup.seed,
+      count: setup.callCount,
+      from: setup.callsFrom,
+      to: setup.callsTo,
+      // Aircall call ids are Int64 and already above 2^31: keep them there so nothing assumes INT.
+      idBase: 2_200_000_000 + setup.ordinal * 100_000_000,
+      directory: this.directory,
+      createdAt: setup.createdAt,
+    });
+    this.webhooks = new WebhookRegistry(setup.requireHttpsWebhooks);
+    this.rate = new RateWindow(setup.rateLimit, setup.rateWindowMs);
+  }
+
+  /** Basic credentials for the client. */
+  get credentials(): AircallCredentials {
+    return { kind: 'basic', apiId: this.apiId, apiToken: this.apiToken };
+  }
+
+  tag(callId: number, tagId: number): AircallCall {
+    const tag = this.directory.tags.find((candidate) => candidate.id === tagId);
+    if (!tag) throw new Error(`simulator: company ${this.id} has no tag ${tagId}`);
+    const summary: AircallTag = { id: tag.id, name: tag.name, color: tag.color };
+    return this.calls.update(callId, (call) => {
+      call.tags = [...(call.tags ?? []).filter((existing) => existing.id !== tagId), summary];
+    });
+  }
+
+  untag(callId: number, tagId: number): AircallCall {
+    return this.calls.update(callId, (call) => {
+      call.tags = (call.tags ?? []).filter((existing) => existing.id !== tagId);
+    });
+  }
+
+  comment(callId: number, content: string, postedAt: number): AircallCall {
+    return this.calls.update(callId, (call) => {
+      const comment: AircallComment = {
+        id: callId * 10 + (call.comments?.length ?? 0) + 2,
+        content,
+        posted_at: postedAt,
+        posted_by: null,
+      };
+      call.comments = [...(call.comments ?? []), comment];
+    });
+  }
+
+  archive(callId: number, archived = true): AircallCall {
+    return this.calls.update(callId, (call) => {
+      call.archived = archived;
+    });
+  }
+
+  /** Ends an in-progress call at `endedAt` (unix s). */
+  end(callId: number, endedAt: number): AircallCall {
+    return this.calls.update(callId, (call) => {
+      call.status = 'done';
+      call.ended_at = endedAt;
+      call.duration = endedAt - (call.started_at ?? endedAt);
+    });
+  }
+}
