@@ -1,0 +1,213 @@
+import { AccountLifecycle } from '../src/accounts/account-events';
+import { AccountNotConnectedError } from '../src/accounts/account-errors';
+import { AccountsService } from '../src/accounts/accounts.service';
+import { TENANT_TABLES } from '../src/accounts/accounts.repository';
+import { SUBSCRIBED_EVENTS } from '../src/aircall/aircall-types';
+import { sha256Hex } from '../src/crypto/hashing';
+import { Database } from '../src/database/database';
+import { AircallSimulator } from './simulator/aircall-simulator';
+import { SimulatedCompany } from './simulator/simulated-company';
+import { describeEachEngine } from './support/databases';
+import { graphql, graphqlData } from './support/graphql-client';
+import { startTestApp, TEST_ADMIN_KEY, TestApp } from './support/test-app';
+
+const ACCOUNT_FIELDS = 'id name authType status statusReason webhookId webhookActive disconnectedAt';
+const CONNECT = `mutation ($apiId: String!, $apiToken: String!) { connectAccount(apiId: $apiId, apiToken: $apiToken) { ${ACCOUNT_FIELDS} } }`;
+const DISCONNECT = `mutation ($id: ID!, $purge: Boolean) { disconnectAccount(id: $id, purge: $purge) { ${ACCOUNT_FIELDS} } }`;
+
+interface AccountView {
+  id: string;
+  name: string | null;
+  authType: string;
+  status: string;
+  statusReason: string | null;
+  webhookId: string | null;
+  webhookActive: boolean | null;
+  disconnectedAt: string | null;
+}
+
+describeEachEngine('Accounts: Basic connect, disconnect, purge', (database) => {
+  let simulator: AircallSimulator;
+  let app: TestApp;
+  let db: Database;
+  let acme: SimulatedCompany;
+  let globex: SimulatedCompany;
+  const connected: string[] = [];
+
+  beforeAll(async () => {
+    simulator = await AircallSimulator.start({
+      companies: [
+        { id: 7_000_001, name: 'Acme', callCount: 5 },
+        { id: 7_000_002, name: 'Globex', callCount: 5 },
+      ],
+    });
+    acme = simulator.company(0);
+    globex = simulator.company(1);
+    app = await startTestApp(database().url, { AIRCALL_API_URL: simulator.baseUrl, WEBHOOK_CHECK_CRON: 'off' });
+    app.config.PUBLIC_URL = app.baseUrl;
+    db = app.get(Database);
+    app.get(AccountLifecycle).on('connected', (id) => void connected.push(id));
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await simulator?.close();
+  });
+
+  beforeEach(async () => {
+    for (const table of [...TENANT_TABLES, 'accounts']) await db.execute(`DELETE FROM ${db.id(table)}`);
+    for (const company of [acme, globex]) {
+      company.apiKeyActive = true;
+      for (const webhook of company.webhooks.all()) company.webhooks.delete(webhook.webhook_id, null);
+    }
+    connected.length = 0;
+  });
+
+  const connect = (company: SimulatedCompany) =>
+    graphqlData<{ connectAccount: AccountView }>(app.baseUrl, TEST_ADMIN_KEY, CONNECT, { apiId: company.apiId, apiToken: company.apiToken });
+  const count = async (table: string, accountId?: string) =>
+    Number(
+      (
+        await db.query<{ n: unknown }>(
+          `SELECT COUNT(*) AS n FROM ${db.id(table)}${accountId ? ` WHERE ${table === 'accounts' ? 'id' : 'account_id'} = ?` : ''}`,
+          accountId ? [accountId] : [],
+        )
+      )[0].n,
+    );
+
+  const deliver = async (token: string, callId: number) =>
+    (
+      await fetch(`${app.baseUrl}/aircall/webhook`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ resource: 'call', event: 'call.created', timestamp: 1_700_000_000, token, data: acme.calls.get(acme.calls.idOf(callId)) }),
+      })
+    ).status;
+
+  /** One row in every tenant table for the account, as sync and webhooks would leave them. */
+  async function seedTenantRows(accountId: string): Promise<void> {
+    const now = db.date(new Date());
+    const id = accountId.slice(-3);
+    await db.execute(
+      `INSERT INTO calls (account_id, id, payload, last_event, last_event_at, state_version, state_hash, created_at, updated_at)
+       VALUES (?, ?, '{}', 'call.ended', ?, 1, 'h', ?, ?)`,
+      [accountId, id, now, now, now],
+    );
+    await db.execute('INSERT INTO call_comments (account_id, call_id, id, content) VALUES (?, ?, 1, ?)', [accountId, id, 'hello']);
+    await db.execute('INSERT INTO call_tags (account_id, call_id, tag_id) VALUES (?, ?, 1)', [accountId, id]);
+    await db.execute('INSERT INTO call_teams (account_id, call_id, team_id) VALUES (?, ?, 1)', [accountId, id]);
+    for (const table of ['users', 'numbers', 'contacts', 'teams', 'tags']) {
+      await db.execute(`INSERT INTO ${db.id(table)} (account_id, id, created_at, updated_at) VALUES (?, 1, ?, ?)`, [accountId, now, now]);
+    }
+    await db.execute('INSERT INTO team_users (account_id, team_id, user_id) VALUES (?, 1, 1)', [accountId]);
+    await db.execute(
+      `INSERT INTO webhook_events (account_id, id, resource, event, event_timestamp, data, next_attempt_at, received_at)
+       VALUES (?, 'e1', 'call', 'call.ended', 1, '{}', ?, ?)`,
+      [accountId, now, now],
+    );
+    await db.execute(`INSERT INTO sync_runs (account_id, id, kind, created_at, updated_at) VALUES (?, 1, 'backfill', ?, ?)`, [accountId, now, now]);
+    await db.execute(`INSERT INTO leases (account_id, name, holder, expires_at, acquired_at) VALUES (?, 'sync', 'x', ?, ?)`, [accountId, now, now]);
+  }
+
+  it('connects with a valid API key pair: company identified, token sealed, webhook registered, backfill announced', async () => {
+    const { connectAccount: account } = await connect(acme);
+    expect(account).toMatchObject({ id: '7000001', name: 'Acme', authType: 'BASIC', status: 'ACTIVE', statusReason: null, webhookActive: true });
+
+    const [row] = await db.query<Record<string, unknown>>('SELECT * FROM accounts');
+    expect(row.api_id).toBe(acme.apiId);
+    expect(String(row.credentials)).toMatch(/^v1:[^:]+:[^:]+:[^:]+$/);
+    expect(String(row.credentials)).not.toContain(acme.apiToken);
+    expect(await app.get(AccountsService).credentialsFor('7000001')).toEqual({ kind: 'basic', apiId: acme.apiId, apiToken: acme.apiToken });
+
+    const [webhook] = acme.webhooks.all();
+    expect(acme.webhooks.all()).toHaveLength(1);
+    expect(webhook.url).toBe(`${app.baseUrl}/aircall/webhook`);
+    expect(webhook.events).toEqual(expect.arrayContaining([...SUBSCRIBED_EVENTS]));
+    expect(account.webhookId).toBe(webhook.webhook_id);
+    expect(row.webhook_token_hash).toBe(sha256Hex(webhook.token));
+    expect(connected).toEqual(['7000001']);
+  });
+
+  it('refuses a wrong pair with a clear error and stores nothing', async () => {
+    const res = await graphql<{ connectAccount: AccountView }>(app.baseUrl, TEST_ADMIN_KEY, CONNECT, { apiId: acme.apiId, apiToken: 'wrong-token' });
+    expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(res.errors?.[0].message).toMatch(/Aircall rejected these credentials/);
+    expect(JSON.stringify(res)).not.toContain('wrong-token');
+    expect(await count('accounts')).toBe(0);
+    expect(acme.webhooks.all()).toHaveLength(0);
+    expect(connected).toEqual([]);
+  });
+
+  it('exposes no credential or token hash in the GraphQL Account type', async () => {
+    const data = await graphqlData<{ __type: { fields: Array<{ name: string }> } }>(app.baseUrl, TEST_ADMIN_KEY, '{ __type(name: "Account") { fields { name } } }');
+    const names = data.__type.fields.map((field) => field.name);
+    expect(names).toEqual(expect.arrayContaining(['id', 'name', 'authType', 'status', 'webhookActive', 'syncCursor', 'lastSyncedAt']));
+    expect(names.filter((name) => /credential|token|secret|hash|apiId/i.test(name))).toEqual([]);
+  });
+
+  it('disconnects: webhook deleted at Aircall, credentials forgotten, data kept, old token refused', async () => {
+    await connect(acme);
+    const token = acme.webhooks.all()[0].token;
+    await seedTenantRows('7000001');
+    // A first delivery is accepted (and puts the token in ingestion's cache).
+    expect(await deliver(token, 2)).toBe(200);
+
+    const { disconnectAccount: account } = await graphqlData<{ disconnectAccount: AccountView }>(app.baseUrl, TEST_ADMIN_KEY, DISCONNECT, { id: '7000001' });
+    expect(account).toMatchObject({ id: '7000001', status: 'DISCONNECTED', webhookId: null });
+    expect(account.disconnectedAt).not.toBeNull();
+    expect(acme.webhooks.all()).toHaveLength(0);
+    const [row] = await db.query<Record<string, unknown>>('SELECT credentials, webhook_token_hash FROM accounts WHERE id = ?', ['7000001']);
+    expect(row).toEqual({ credentials: null, webhook_token_hash: null });
+        for (const table of TENANT_TABLES) expect(await count(table, '7000001')).toBeGreaterThanOrEqual(1);
+    await expect(app.get(AccountsService).credentialsFor('7000001')).rejects.toBeInstanceOf(AccountNotConnectedError);
+
+    expect(await deliver(token, 3)).toBe(401);
+  });
+
+  it('purges only the disconnected account, every tenant table included', async () => {
+    await connect(acme);
+    await connect(globex);
+    await seedTenantRows('7000001');
+    await seedTenantRows('7000002');
+
+    const { disconnectAccount: account } = await graphqlData<{ disconnectAccount: AccountView }>(app.baseUrl, TEST_ADMIN_KEY, DISCONNECT, {
+      id: '7000001',
+      purge: true,
+    });
+    expect(account.status).toBe('DISCONNECTED');
+    expect(await count('accounts', '7000001')).toBe(0);
+    for (const table of TENANT_TABLES) {
+      expect({ table, rows: await count(table, '7000001') }).toEqual({ table, rows: 0 });
+      expect({ table, rows: await count(table, '7000002') }).toEqual({ table, rows: 1 });
+    }
+    expect(await count('accounts', '7000002')).toBe(1);
+    expect(globex.webhooks.all()).toHaveLength(1);
+  });
+
+  it('still disconnects when Aircall already refuses the credentials', async () => {
+    await connect(acme);
+    simulator.revokeCredentials(acme.id);
+    const { disconnectAccount: account } = await graphqlData<{ disconnectAccount: AccountView }>(app.baseUrl, TEST_ADMIN_KEY, DISCONNECT, { id: '7000001' });
+    expect(account.status).toBe('DISCONNECTED');
+    const [row] = await db.query<Record<string, unknown>>('SELECT credentials FROM accounts WHERE id = ?', ['7000001']);
+    expect(row.credentials).toBeNull();
+  });
+
+  it('answers NOT_FOUND for an unknown account', async () => {
+    const res = await graphql(app.baseUrl, TEST_ADMIN_KEY, DISCONNECT, { id: '999' });
+    expect(res.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+  });
+
+  it('marks an account needs_reauth with a reason, and a reconnection makes it active again', async () => {
+    await connect(acme);
+    const service = app.get(AccountsService);
+    await service.markNeedsReauth('7000001', 'Aircall answered 401 to GET /v1/calls');
+    expect(await service.get('7000001')).toMatchObject({ status: 'needs_reauth', statusReason: 'Aircall answered 401 to GET /v1/calls' });
+    expect((await service.activeAccounts()).map((a) => a.id)).toEqual([]);
+
+    const { connectAccount: again } = await connect(acme);
+    expect(again).toMatchObject({ status: 'ACTIVE', statusReason: null });
+    expect(acme.webhooks.all()).toHaveLength(1);
+    expect((await service.activeAccounts()).map((a) => a.id)).toEqual(['7000001']);
+  });
+});
