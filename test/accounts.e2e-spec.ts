@@ -43,7 +43,10 @@ describeEachEngine('Accounts: Basic connect, disconnect, purge', (database) => {
     });
     acme = simulator.company(0);
     globex = simulator.company(1);
-    app = await startTestApp(database().url, { AIRCALL_API_URL: simulator.baseUrl, WEBHOOK_CHECK_CRON: 'off' });
+    app = await startTestApp(database().url, {
+      AIRCALL_API_URL: simulator.baseUrl,
+      WEBHOOK_CHECK_CRON: 'off',
+    });
     app.config.PUBLIC_URL = app.baseUrl;
     db = app.get(Database);
     app.get(AccountLifecycle).on('connected', (id) => void connected.push(id));
@@ -64,7 +67,10 @@ describeEachEngine('Accounts: Basic connect, disconnect, purge', (database) => {
   });
 
   const connect = (company: SimulatedCompany) =>
-    graphqlData<{ connectAccount: AccountView }>(app.baseUrl, TEST_ADMIN_KEY, CONNECT, { apiId: company.apiId, apiToken: company.apiToken });
+    graphqlData<{ connectAccount: AccountView }>(app.baseUrl, TEST_ADMIN_KEY, CONNECT, {
+      apiId: company.apiId,
+      apiToken: company.apiToken,
+    });
   const count = async (table: string, accountId?: string) =>
     Number(
       (
@@ -80,7 +86,13 @@ describeEachEngine('Accounts: Basic connect, disconnect, purge', (database) => {
       await fetch(`${app.baseUrl}/aircall/webhook`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ resource: 'call', event: 'call.created', timestamp: 1_700_000_000, token, data: acme.calls.get(acme.calls.idOf(callId)) }),
+        body: JSON.stringify({
+          resource: 'call',
+          event: 'call.created',
+          timestamp: 1_700_000_000,
+          token,
+          data: acme.calls.get(acme.calls.idOf(callId)),
+        }),
       })
     ).status;
 
@@ -93,11 +105,21 @@ describeEachEngine('Accounts: Basic connect, disconnect, purge', (database) => {
        VALUES (?, ?, '{}', 'call.ended', ?, 1, 'h', ?, ?)`,
       [accountId, id, now, now, now],
     );
-    await db.execute('INSERT INTO call_comments (account_id, call_id, id, content) VALUES (?, ?, 1, ?)', [accountId, id, 'hello']);
+    await db.execute('INSERT INTO call_comments (account_id, call_id, id, content) VALUES (?, ?, 1, ?)', [
+      accountId,
+      id,
+      'hello',
+    ]);
     await db.execute('INSERT INTO call_tags (account_id, call_id, tag_id) VALUES (?, ?, 1)', [accountId, id]);
-    await db.execute('INSERT INTO call_teams (account_id, call_id, team_id) VALUES (?, ?, 1)', [accountId, id]);
+    await db.execute('INSERT INTO call_teams (account_id, call_id, team_id) VALUES (?, ?, 1)', [
+      accountId,
+      id,
+    ]);
     for (const table of ['users', 'numbers', 'contacts', 'teams', 'tags']) {
-      await db.execute(`INSERT INTO ${db.id(table)} (account_id, id, created_at, updated_at) VALUES (?, 1, ?, ?)`, [accountId, now, now]);
+      await db.execute(
+        `INSERT INTO ${db.id(table)} (account_id, id, created_at, updated_at) VALUES (?, 1, ?, ?)`,
+        [accountId, now, now],
+      );
     }
     await db.execute('INSERT INTO team_users (account_id, team_id, user_id) VALUES (?, 1, 1)', [accountId]);
     await db.execute(
@@ -105,19 +127,36 @@ describeEachEngine('Accounts: Basic connect, disconnect, purge', (database) => {
        VALUES (?, 'e1', 'call', 'call.ended', 1, '{}', ?, ?)`,
       [accountId, now, now],
     );
-    await db.execute(`INSERT INTO sync_runs (account_id, id, kind, created_at, updated_at) VALUES (?, 1, 'backfill', ?, ?)`, [accountId, now, now]);
-    await db.execute(`INSERT INTO leases (account_id, name, holder, expires_at, acquired_at) VALUES (?, 'sync', 'x', ?, ?)`, [accountId, now, now]);
+    await db.execute(
+      `INSERT INTO sync_runs (account_id, id, kind, created_at, updated_at) VALUES (?, 1, 'backfill', ?, ?)`,
+      [accountId, now, now],
+    );
+    await db.execute(
+      `INSERT INTO leases (account_id, name, holder, expires_at, acquired_at) VALUES (?, 'sync', 'x', ?, ?)`,
+      [accountId, now, now],
+    );
   }
 
   it('connects with a valid API key pair: company identified, token sealed, webhook registered, backfill announced', async () => {
     const { connectAccount: account } = await connect(acme);
-    expect(account).toMatchObject({ id: '7000001', name: 'Acme', authType: 'BASIC', status: 'ACTIVE', statusReason: null, webhookActive: true });
+    expect(account).toMatchObject({
+      id: '7000001',
+      name: 'Acme',
+      authType: 'BASIC',
+      status: 'ACTIVE',
+      statusReason: null,
+      webhookActive: true,
+    });
 
     const [row] = await db.query<Record<string, unknown>>('SELECT * FROM accounts');
     expect(row.api_id).toBe(acme.apiId);
     expect(String(row.credentials)).toMatch(/^v1:[^:]+:[^:]+:[^:]+$/);
     expect(String(row.credentials)).not.toContain(acme.apiToken);
-    expect(await app.get(AccountsService).credentialsFor('7000001')).toEqual({ kind: 'basic', apiId: acme.apiId, apiToken: acme.apiToken });
+    expect(await app.get(AccountsService).credentialsFor('7000001')).toEqual({
+      kind: 'basic',
+      apiId: acme.apiId,
+      apiToken: acme.apiToken,
+    });
 
     const [webhook] = acme.webhooks.all();
     expect(acme.webhooks.all()).toHaveLength(1);
@@ -129,7 +168,10 @@ describeEachEngine('Accounts: Basic connect, disconnect, purge', (database) => {
   });
 
   it('refuses a wrong pair with a clear error and stores nothing', async () => {
-    const res = await graphql<{ connectAccount: AccountView }>(app.baseUrl, TEST_ADMIN_KEY, CONNECT, { apiId: acme.apiId, apiToken: 'wrong-token' });
+    const res = await graphql<{ connectAccount: AccountView }>(app.baseUrl, TEST_ADMIN_KEY, CONNECT, {
+      apiId: acme.apiId,
+      apiToken: 'wrong-token',
+    });
     expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
     expect(res.errors?.[0].message).toMatch(/Aircall rejected these credentials/);
     expect(JSON.stringify(res)).not.toContain('wrong-token');
@@ -139,9 +181,23 @@ describeEachEngine('Accounts: Basic connect, disconnect, purge', (database) => {
   });
 
   it('exposes no credential or token hash in the GraphQL Account type', async () => {
-    const data = await graphqlData<{ __type: { fields: Array<{ name: string }> } }>(app.baseUrl, TEST_ADMIN_KEY, '{ __type(name: "Account") { fields { name } } }');
+    const data = await graphqlData<{ __type: { fields: Array<{ name: string }> } }>(
+      app.baseUrl,
+      TEST_ADMIN_KEY,
+      '{ __type(name: "Account") { fields { name } } }',
+    );
     const names = data.__type.fields.map((field) => field.name);
-    expect(names).toEqual(expect.arrayContaining(['id', 'name', 'authType', 'status', 'webhookActive', 'syncCursor', 'lastSyncedAt']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'id',
+        'name',
+        'authType',
+        'status',
+        'webhookActive',
+        'syncCursor',
+        'lastSyncedAt',
+      ]),
+    );
     expect(names.filter((name) => /credential|token|secret|hash|apiId/i.test(name))).toEqual([]);
   });
 
@@ -152,14 +208,24 @@ describeEachEngine('Accounts: Basic connect, disconnect, purge', (database) => {
     // A first delivery is accepted (and puts the token in ingestion's cache).
     expect(await deliver(token, 2)).toBe(200);
 
-    const { disconnectAccount: account } = await graphqlData<{ disconnectAccount: AccountView }>(app.baseUrl, TEST_ADMIN_KEY, DISCONNECT, { id: '7000001' });
+    const { disconnectAccount: account } = await graphqlData<{ disconnectAccount: AccountView }>(
+      app.baseUrl,
+      TEST_ADMIN_KEY,
+      DISCONNECT,
+      { id: '7000001' },
+    );
     expect(account).toMatchObject({ id: '7000001', status: 'DISCONNECTED', webhookId: null });
     expect(account.disconnectedAt).not.toBeNull();
     expect(acme.webhooks.all()).toHaveLength(0);
-    const [row] = await db.query<Record<string, unknown>>('SELECT credentials, webhook_token_hash FROM accounts WHERE id = ?', ['7000001']);
+    const [row] = await db.query<Record<string, unknown>>(
+      'SELECT credentials, webhook_token_hash FROM accounts WHERE id = ?',
+      ['7000001'],
+    );
     expect(row).toEqual({ credentials: null, webhook_token_hash: null });
-        for (const table of TENANT_TABLES) expect(await count(table, '7000001')).toBeGreaterThanOrEqual(1);
-    await expect(app.get(AccountsService).credentialsFor('7000001')).rejects.toBeInstanceOf(AccountNotConnectedError);
+    for (const table of TENANT_TABLES) expect(await count(table, '7000001')).toBeGreaterThanOrEqual(1);
+    await expect(app.get(AccountsService).credentialsFor('7000001')).rejects.toBeInstanceOf(
+      AccountNotConnectedError,
+    );
 
     expect(await deliver(token, 3)).toBe(401);
   });
@@ -170,10 +236,15 @@ describeEachEngine('Accounts: Basic connect, disconnect, purge', (database) => {
     await seedTenantRows('7000001');
     await seedTenantRows('7000002');
 
-    const { disconnectAccount: account } = await graphqlData<{ disconnectAccount: AccountView }>(app.baseUrl, TEST_ADMIN_KEY, DISCONNECT, {
-      id: '7000001',
-      purge: true,
-    });
+    const { disconnectAccount: account } = await graphqlData<{ disconnectAccount: AccountView }>(
+      app.baseUrl,
+      TEST_ADMIN_KEY,
+      DISCONNECT,
+      {
+        id: '7000001',
+        purge: true,
+      },
+    );
     expect(account.status).toBe('DISCONNECTED');
     expect(await count('accounts', '7000001')).toBe(0);
     for (const table of TENANT_TABLES) {
@@ -187,9 +258,16 @@ describeEachEngine('Accounts: Basic connect, disconnect, purge', (database) => {
   it('still disconnects when Aircall already refuses the credentials', async () => {
     await connect(acme);
     simulator.revokeCredentials(acme.id);
-    const { disconnectAccount: account } = await graphqlData<{ disconnectAccount: AccountView }>(app.baseUrl, TEST_ADMIN_KEY, DISCONNECT, { id: '7000001' });
+    const { disconnectAccount: account } = await graphqlData<{ disconnectAccount: AccountView }>(
+      app.baseUrl,
+      TEST_ADMIN_KEY,
+      DISCONNECT,
+      { id: '7000001' },
+    );
     expect(account.status).toBe('DISCONNECTED');
-    const [row] = await db.query<Record<string, unknown>>('SELECT credentials FROM accounts WHERE id = ?', ['7000001']);
+    const [row] = await db.query<Record<string, unknown>>('SELECT credentials FROM accounts WHERE id = ?', [
+      '7000001',
+    ]);
     expect(row.credentials).toBeNull();
   });
 
@@ -202,7 +280,10 @@ describeEachEngine('Accounts: Basic connect, disconnect, purge', (database) => {
     await connect(acme);
     const service = app.get(AccountsService);
     await service.markNeedsReauth('7000001', 'Aircall answered 401 to GET /v1/calls');
-    expect(await service.get('7000001')).toMatchObject({ status: 'needs_reauth', statusReason: 'Aircall answered 401 to GET /v1/calls' });
+    expect(await service.get('7000001')).toMatchObject({
+      status: 'needs_reauth',
+      statusReason: 'Aircall answered 401 to GET /v1/calls',
+    });
     expect((await service.activeAccounts()).map((a) => a.id)).toEqual([]);
 
     const { connectAccount: again } = await connect(acme);

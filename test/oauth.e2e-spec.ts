@@ -27,7 +27,9 @@ describeEachEngine('OAuth install (Technology Partner)', (database) => {
   let db: Database;
 
   beforeAll(async () => {
-    simulator = await AircallSimulator.start({ companies: [{ id: 5_550_001, name: 'Acme <Support> & Co', callCount: 20 }] });
+    simulator = await AircallSimulator.start({
+      companies: [{ id: 5_550_001, name: 'Acme <Support> & Co', callCount: 20 }],
+    });
     app = await startTestApp(database().url, {
       AIRCALL_API_URL: simulator.baseUrl,
       AIRCALL_DASHBOARD_URL: simulator.dashboardUrl,
@@ -49,10 +51,12 @@ describeEachEngine('OAuth install (Technology Partner)', (database) => {
     simulator.oauth.denyConsent = false;
     await db.execute('DELETE FROM webhook_events');
     await db.execute('DELETE FROM accounts');
-    for (const webhook of simulator.company(0).webhooks.all()) simulator.company(0).webhooks.delete(webhook.webhook_id, null);
+    for (const webhook of simulator.company(0).webhooks.all())
+      simulator.company(0).webhooks.delete(webhook.webhook_id, null);
   });
 
-  const accountCount = async () => Number((await db.query<{ n: unknown }>('SELECT COUNT(*) AS n FROM accounts'))[0].n);
+  const accountCount = async () =>
+    Number((await db.query<{ n: unknown }>('SELECT COUNT(*) AS n FROM accounts'))[0].n);
 
   /** Install → Aircall's consent page → back to our callback; returns each hop. */
   async function install(): Promise<{ start: Step; consent: Step; callback: Step; callbackUrl: string }> {
@@ -106,7 +110,10 @@ describeEachEngine('OAuth install (Technology Partner)', (database) => {
     const call = simulator.company(0).calls.get(simulator.company(0).calls.idOf(0))!;
     const deliveries = await simulator.emitCallEvent(5_550_001, 'call.created', call);
     expect(deliveries.map((d) => d.status)).toEqual([200]);
-    const stored = await db.query<{ n: unknown }>('SELECT COUNT(*) AS n FROM webhook_events WHERE account_id = ?', ['5550001']);
+    const stored = await db.query<{ n: unknown }>(
+      'SELECT COUNT(*) AS n FROM webhook_events WHERE account_id = ?',
+      ['5550001'],
+    );
     expect(Number(stored[0].n)).toBe(1);
   });
 
@@ -136,7 +143,9 @@ describeEachEngine('OAuth install (Technology Partner)', (database) => {
 
   it('refuses an expired state and stores nothing', async () => {
     const stale = await app.get(OAuthStateStore).issue(new Date(Date.now() - 11 * 60_000));
-    const callback = await get(`${app.baseUrl}/oauth/callback?code=whatever&state=${encodeURIComponent(stale)}`);
+    const callback = await get(
+      `${app.baseUrl}/oauth/callback?code=whatever&state=${encodeURIComponent(stale)}`,
+    );
     expect(callback.status).toBe(400);
     expect(callback.body).toContain('expired');
     expect(await accountCount()).toBe(0);
@@ -177,7 +186,9 @@ describeEachEngine('OAuth install (Technology Partner)', (database) => {
 
   it('escapes whatever Aircall (or an attacker) puts in the error parameter', async () => {
     const state = await app.get(OAuthStateStore).issue();
-    const callback = await get(`${app.baseUrl}/oauth/callback?state=${encodeURIComponent(state)}&error=${encodeURIComponent('<script>alert(1)</script>')}`);
+    const callback = await get(
+      `${app.baseUrl}/oauth/callback?state=${encodeURIComponent(state)}&error=${encodeURIComponent('<script>alert(1)</script>')}`,
+    );
     expect(callback.status).toBe(400);
     expect(callback.body).not.toContain('<script>');
     expect(callback.body).toContain('&#60;script&#62;');

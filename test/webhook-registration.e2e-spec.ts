@@ -22,12 +22,19 @@ describeEachEngine('Webhook registration and health check', (database) => {
   const repaired: Array<{ accountId: string; gapFrom: Date }> = [];
 
   beforeAll(async () => {
-    simulator = await AircallSimulator.start({ companies: [{ id: 8_000_001, name: 'Initech', callCount: 5 }] });
+    simulator = await AircallSimulator.start({
+      companies: [{ id: 8_000_001, name: 'Initech', callCount: 5 }],
+    });
     company = simulator.company(0);
-    app = await startTestApp(database().url, { AIRCALL_API_URL: simulator.baseUrl, WEBHOOK_CHECK_CRON: 'off' });
+    app = await startTestApp(database().url, {
+      AIRCALL_API_URL: simulator.baseUrl,
+      WEBHOOK_CHECK_CRON: 'off',
+    });
     app.config.PUBLIC_URL = app.baseUrl;
     db = app.get(Database);
-    app.get(AccountLifecycle).on('webhookRepaired', (accountId, gapFrom) => void repaired.push({ accountId, gapFrom }));
+    app
+      .get(AccountLifecycle)
+      .on('webhookRepaired', (accountId, gapFrom) => void repaired.push({ accountId, gapFrom }));
   });
 
   afterAll(async () => {
@@ -41,22 +48,42 @@ describeEachEngine('Webhook registration and health check', (database) => {
     for (const webhook of company.webhooks.all()) company.webhooks.delete(webhook.webhook_id, null);
     company.apiKeyActive = true;
     repaired.length = 0;
-    await graphqlData(app.baseUrl, TEST_ADMIN_KEY, 'mutation ($a: String!, $t: String!) { connectAccount(apiId: $a, apiToken: $t) { id } }', {
-      a: company.apiId,
-      t: company.apiToken,
-    });
+    await graphqlData(
+      app.baseUrl,
+      TEST_ADMIN_KEY,
+      'mutation ($a: String!, $t: String!) { connectAccount(apiId: $a, apiToken: $t) { id } }',
+      {
+        a: company.apiId,
+        t: company.apiToken,
+      },
+    );
   });
 
-  const ours = () => company.webhooks.all().filter((webhook) => webhook.url === `${app.baseUrl}/aircall/webhook`);
+  const ours = () =>
+    company.webhooks.all().filter((webhook) => webhook.url === `${app.baseUrl}/aircall/webhook`);
   const stored = async () =>
-    (await db.query<Record<string, unknown>>('SELECT webhook_id, webhook_token_hash, webhook_active, webhook_checked_at FROM accounts WHERE id = ?', [ACCOUNT_ID]))[0];
-  const register = () => graphqlData<{ registerWebhook: { webhookId: string } }>(app.baseUrl, TEST_ADMIN_KEY, REGISTER, { id: ACCOUNT_ID });
+    (
+      await db.query<Record<string, unknown>>(
+        'SELECT webhook_id, webhook_token_hash, webhook_active, webhook_checked_at FROM accounts WHERE id = ?',
+        [ACCOUNT_ID],
+      )
+    )[0];
+  const register = () =>
+    graphqlData<{ registerWebhook: { webhookId: string } }>(app.baseUrl, TEST_ADMIN_KEY, REGISTER, {
+      id: ACCOUNT_ID,
+    });
   const deliver = async (token: string) =>
     (
       await fetch(`${app.baseUrl}/aircall/webhook`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ resource: 'call', event: 'call.created', timestamp: 1_700_000_000, token, data: company.calls.get(company.calls.idOf(0)) }),
+        body: JSON.stringify({
+          resource: 'call',
+          event: 'call.created',
+          timestamp: 1_700_000_000,
+          token,
+          data: company.calls.get(company.calls.idOf(0)),
+        }),
       })
     ).status;
 
@@ -73,8 +100,13 @@ describeEachEngine('Webhook registration and health check', (database) => {
   it('removes duplicates of ours and replaces an incomplete one, leaving other integrations alone', async () => {
     const url = `${app.baseUrl}/aircall/webhook`;
     const extra = company.webhooks.create({ url, events: SUBSCRIBED_EVENTS }, null, Date.now());
-    const foreign = company.webhooks.create({ url: 'https://crm.example.com/hooks/aircall', events: ['call.ended'] }, null, Date.now());
-    for (const webhook of ours()) company.webhooks.update(webhook.webhook_id, { events: ['call.created'] }, null, null);
+    const foreign = company.webhooks.create(
+      { url: 'https://crm.example.com/hooks/aircall', events: ['call.ended'] },
+      null,
+      Date.now(),
+    );
+    for (const webhook of ours())
+      company.webhooks.update(webhook.webhook_id, { events: ['call.created'] }, null, null);
 
     await register();
     expect(ours()).toHaveLength(1);
@@ -87,12 +119,9 @@ describeEachEngine('Webhook registration and health check', (database) => {
   it('unregisters: deleted at Aircall, columns cleared, the old token refused at once', async () => {
     const token = ours()[0].token;
     expect(await deliver(token)).toBe(200);
-    const { unregisterWebhook } = await graphqlData<{ unregisterWebhook: { webhookId: string | null; webhookActive: boolean | null } }>(
-      app.baseUrl,
-      TEST_ADMIN_KEY,
-      UNREGISTER,
-      { id: ACCOUNT_ID },
-    );
+    const { unregisterWebhook } = await graphqlData<{
+      unregisterWebhook: { webhookId: string | null; webhookActive: boolean | null };
+    }>(app.baseUrl, TEST_ADMIN_KEY, UNREGISTER, { id: ACCOUNT_ID });
     expect(unregisterWebhook).toEqual({ id: ACCOUNT_ID, webhookId: null, webhookActive: null });
     expect(ours()).toHaveLength(0);
     expect(await stored()).toMatchObject({ webhook_id: null, webhook_token_hash: null });
@@ -111,7 +140,9 @@ describeEachEngine('Webhook registration and health check', (database) => {
     expect(ours()[0].events).toEqual(expect.arrayContaining([...SUBSCRIBED_EVENTS]));
     const row = await stored();
     expect(app.get(Database).parseBool(row.webhook_active)).toBe(true);
-    expect(app.get(Database).parseDate(row.webhook_checked_at)!.getTime()).toBeGreaterThan(lastHealthy.getTime());
+    expect(app.get(Database).parseDate(row.webhook_checked_at)!.getTime()).toBeGreaterThan(
+      lastHealthy.getTime(),
+    );
     expect(repaired).toEqual([{ accountId: ACCOUNT_ID, gapFrom: lastHealthy }]);
     expect(await deliver(webhook.token)).toBe(200);
   });
@@ -125,7 +156,10 @@ describeEachEngine('Webhook registration and health check', (database) => {
     expect(ours()).toHaveLength(1);
     const fresh = ours()[0];
     expect(fresh.webhook_id).not.toBe(old.webhook_id);
-    expect(await stored()).toMatchObject({ webhook_id: fresh.webhook_id, webhook_token_hash: sha256Hex(fresh.token) });
+    expect(await stored()).toMatchObject({
+      webhook_id: fresh.webhook_id,
+      webhook_token_hash: sha256Hex(fresh.token),
+    });
     expect(repaired.map((r) => r.accountId)).toEqual([ACCOUNT_ID]);
     expect(await deliver(fresh.token)).toBe(200);
     expect(await deliver(old.token)).toBe(401);
@@ -136,7 +170,12 @@ describeEachEngine('Webhook registration and health check', (database) => {
     await new Promise((resolve) => setTimeout(resolve, 5));
     const results = await app.get(WebhookHealthCheck).runOnce();
     expect(results?.get(ACCOUNT_ID)).toBe('healthy');
-    expect(app.get(Database).parseDate((await stored()).webhook_checked_at)!.getTime()).toBeGreaterThan(before.getTime());
+    expect(
+      app
+        .get(Database)
+        .parseDate((await stored()).webhook_checked_at)!
+        .getTime(),
+    ).toBeGreaterThan(before.getTime());
     expect(repaired).toEqual([]);
   });
 
@@ -144,20 +183,25 @@ describeEachEngine('Webhook registration and health check', (database) => {
     company.apiKeyActive = false;
     const results = await app.get(WebhookHealthCheck).runOnce();
     expect(results?.get(ACCOUNT_ID)).toBe('needs_reauth');
-    expect(await app.get(AccountsService).get(ACCOUNT_ID)).toMatchObject({ status: 'needs_reauth', statusReason: expect.stringMatching(/refused/) });
+    expect(await app.get(AccountsService).get(ACCOUNT_ID)).toMatchObject({
+      status: 'needs_reauth',
+      statusReason: expect.stringMatching(/refused/),
+    });
   });
 
   it('runs on one instance at a time: skipped while another holds the lease, taken once it expired', async () => {
     const future = db.date(Date.now() + 60_000);
-    await db.execute(`INSERT INTO leases (account_id, name, holder, expires_at, acquired_at) VALUES (0, 'webhook-health-check', 'other', ?, ?)`, [
-      future,
-      db.date(new Date()),
-    ]);
+    await db.execute(
+      `INSERT INTO leases (account_id, name, holder, expires_at, acquired_at) VALUES (0, 'webhook-health-check', 'other', ?, ?)`,
+      [future, db.date(new Date())],
+    );
     simulator.deactivateWebhook(company.id, ours()[0].webhook_id);
     expect(await app.get(WebhookHealthCheck).runOnce()).toBeNull();
     expect(ours()[0].active).toBe(false);
 
-    await db.execute(`UPDATE leases SET expires_at = ? WHERE name = 'webhook-health-check'`, [db.date(Date.now() - 1000)]);
+    await db.execute(`UPDATE leases SET expires_at = ? WHERE name = 'webhook-health-check'`, [
+      db.date(Date.now() - 1000),
+    ]);
     expect((await app.get(WebhookHealthCheck).runOnce())?.get(ACCOUNT_ID)).toBe('reactivated');
     // Released after the run.
     expect(await db.query(`SELECT * FROM leases WHERE name = 'webhook-health-check'`)).toEqual([]);
@@ -167,18 +211,27 @@ describeEachEngine('Webhook registration and health check', (database) => {
 describeEachEngine('Webhook health check on its schedule', (database) => {
   it('repairs a deactivated webhook by itself at WEBHOOK_CHECK_CRON', async () => {
     const simulator = await AircallSimulator.start({ companies: [{ id: 8_000_002, callCount: 1 }] });
-    const app = await startTestApp(database().url, { AIRCALL_API_URL: simulator.baseUrl, WEBHOOK_CHECK_CRON: '* * * * * *' });
+    const app = await startTestApp(database().url, {
+      AIRCALL_API_URL: simulator.baseUrl,
+      WEBHOOK_CHECK_CRON: '* * * * * *',
+    });
     try {
       app.config.PUBLIC_URL = app.baseUrl;
       const company = simulator.company(0);
-      await graphqlData(app.baseUrl, TEST_ADMIN_KEY, 'mutation ($a: String!, $t: String!) { connectAccount(apiId: $a, apiToken: $t) { id } }', {
-        a: company.apiId,
-        t: company.apiToken,
-      });
+      await graphqlData(
+        app.baseUrl,
+        TEST_ADMIN_KEY,
+        'mutation ($a: String!, $t: String!) { connectAccount(apiId: $a, apiToken: $t) { id } }',
+        {
+          a: company.apiId,
+          t: company.apiToken,
+        },
+      );
       const [webhook] = company.webhooks.all();
       simulator.deactivateWebhook(company.id, webhook.webhook_id);
       const deadline = Date.now() + 10_000;
-      while (!webhook.active && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      while (!webhook.active && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 100));
       expect(webhook.active).toBe(true);
     } finally {
       await app.close();

@@ -4,7 +4,11 @@ import { AircallCredentials } from '../aircall/aircall-credentials';
 import { AircallAuthError, AircallNotFoundError } from '../aircall/aircall-errors';
 import { WebhookRegistrar } from '../webhooks/webhook-registrar';
 import { Account } from './account';
-import { AccountNotConnectedError, InvalidAircallCredentialsError, UnidentifiedCompanyError } from './account-errors';
+import {
+  AccountNotConnectedError,
+  InvalidAircallCredentialsError,
+  UnidentifiedCompanyError,
+} from './account-errors';
 import { AccountLifecycle } from './account-events';
 import { AccountsService } from './accounts.service';
 
@@ -35,9 +39,11 @@ export class AccountConnector {
    */
   async connectBasic(apiId: string, apiToken: string): Promise<ConnectOutcome> {
     const credentials: AircallCredentials = { kind: 'basic', apiId: apiId.trim(), apiToken: apiToken.trim() };
-    if (!credentials.apiId || !credentials.apiToken) throw new InvalidAircallCredentialsError('apiId and apiToken are both required');
+    if (!credentials.apiId || !credentials.apiToken)
+      throw new InvalidAircallCredentialsError('apiId and apiToken are both required');
     const company = await this.identify(() => this.aircall.getCompany(credentials));
-    if (company.id === undefined || company.id === null) throw new UnidentifiedCompanyError('GET /v1/company');
+    if (company.id === undefined || company.id === null)
+      throw new UnidentifiedCompanyError('GET /v1/company');
     return this.connect(String(company.id), company.name ?? null, credentials);
   }
 
@@ -48,7 +54,8 @@ export class AccountConnector {
   async connectOAuth(accessToken: string): Promise<ConnectOutcome> {
     const credentials: AircallCredentials = { kind: 'oauth', accessToken };
     const integration = await this.identify(() => this.aircall.getIntegration(credentials));
-    if (integration.company_id === undefined || integration.company_id === null) throw new UnidentifiedCompanyError('GET /v1/integrations/me');
+    if (integration.company_id === undefined || integration.company_id === null)
+      throw new UnidentifiedCompanyError('GET /v1/integrations/me');
     let name = integration.company_name ?? null;
     if (!name) name = await this.companyName(credentials);
     return this.connect(String(integration.company_id), name, credentials);
@@ -74,10 +81,22 @@ export class AccountConnector {
     this.logger.log({ msg: purge ? 'account disconnected and purged' : 'account disconnected', accountId });
     if (!purge) return this.accounts.get(accountId);
     // The row is gone: answer with its last state, as disconnected.
-    return { ...account, status: 'disconnected', statusReason: null, webhookId: null, webhookActive: null, disconnectedAt: now, updatedAt: now };
+    return {
+      ...account,
+      status: 'disconnected',
+      statusReason: null,
+      webhookId: null,
+      webhookActive: null,
+      disconnectedAt: now,
+      updatedAt: now,
+    };
   }
 
-  private async connect(id: string, name: string | null, credentials: AircallCredentials): Promise<ConnectOutcome> {
+  private async connect(
+    id: string,
+    name: string | null,
+    credentials: AircallCredentials,
+  ): Promise<ConnectOutcome> {
     await this.accounts.saveConnected({ id, name, credentials });
     let webhookError: string | null = null;
     try {
@@ -98,7 +117,8 @@ export class AccountConnector {
     try {
       return await request();
     } catch (error) {
-      if (error instanceof AircallAuthError || error instanceof AircallNotFoundError) throw new InvalidAircallCredentialsError();
+      if (error instanceof AircallAuthError || error instanceof AircallNotFoundError)
+        throw new InvalidAircallCredentialsError();
       throw error;
     }
   }

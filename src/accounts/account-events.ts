@@ -27,7 +27,10 @@ export class AccountLifecycle {
   private readonly emitter = new EventEmitter();
   private readonly logger = new Logger(AccountLifecycle.name);
 
-  on<E extends keyof AccountLifecycleEvents>(event: E, listener: (...args: AccountLifecycleEvents[E]) => unknown): () => void {
+  on<E extends keyof AccountLifecycleEvents>(
+    event: E,
+    listener: (...args: AccountLifecycleEvents[E]) => unknown,
+  ): () => void {
     const wrapped = (...args: AccountLifecycleEvents[E]) => {
       try {
         const result = listener(...args);
@@ -45,6 +48,9 @@ export class AccountLifecycle {
   }
 
   private report(event: string, error: unknown): void {
-    this.logger.error({ msg: `account ${event} listener failed`, error: error instanceof Error ? error.message : String(error) });
+    this.logger.error({
+      msg: `account ${event} listener failed`,
+      error: error instanceof Error ? error.message : String(error),
+    });
   }
 }

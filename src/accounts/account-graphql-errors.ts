@@ -1,7 +1,12 @@
 import { GraphQLError } from 'graphql';
 import { AircallAuthError, AircallError } from '../aircall/aircall-errors';
 import { ErrorCode } from '../graphql/graphql-errors';
-import { AccountNotConnectedError, AccountNotFoundError, InvalidAircallCredentialsError, UnidentifiedCompanyError } from './account-errors';
+import {
+  AccountNotConnectedError,
+  AccountNotFoundError,
+  InvalidAircallCredentialsError,
+  UnidentifiedCompanyError,
+} from './account-errors';
 
 /**
  * What an account mutation's failure looks like to a GraphQL client: a coded error with a message that
@@ -9,11 +14,15 @@ import { AccountNotConnectedError, AccountNotFoundError, InvalidAircallCredentia
  * generic formatter, which hides it.
  */
 export function toGraphqlError(error: unknown): unknown {
-  if (error instanceof AccountNotFoundError) return new GraphQLError(error.message, { extensions: { code: ErrorCode.NOT_FOUND } });
+  if (error instanceof AccountNotFoundError)
+    return new GraphQLError(error.message, { extensions: { code: ErrorCode.NOT_FOUND } });
   if (error instanceof InvalidAircallCredentialsError) {
-    return new GraphQLError(error.message, { extensions: { code: ErrorCode.BAD_USER_INPUT, field: 'apiToken' } });
+    return new GraphQLError(error.message, {
+      extensions: { code: ErrorCode.BAD_USER_INPUT, field: 'apiToken' },
+    });
   }
-  if (error instanceof AccountNotConnectedError) return new GraphQLError(error.message, { extensions: { code: 'ACCOUNT_DISCONNECTED' } });
+  if (error instanceof AccountNotConnectedError)
+    return new GraphQLError(error.message, { extensions: { code: 'ACCOUNT_DISCONNECTED' } });
   if (error instanceof AircallAuthError) {
     return new GraphQLError('Aircall refused the account credentials; connect the account again', {
       extensions: { code: 'AIRCALL_UNAUTHORIZED', status: error.status },

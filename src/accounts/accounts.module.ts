@@ -29,6 +29,13 @@ import { WebhookTokenInvalidation } from './webhook-token-invalidation';
     WebhookHealthCheck,
     WebhookTokenInvalidation,
   ],
-  exports: [AccountsRepository, AccountsService, AccountLifecycle, AccountConnector, WebhookRegistrar, WebhookHealthCheck],
+  exports: [
+    AccountsRepository,
+    AccountsService,
+    AccountLifecycle,
+    AccountConnector,
+    WebhookRegistrar,
+    WebhookHealthCheck,
+  ],
 })
 export class AccountsModule {}

@@ -84,7 +84,9 @@ export class AccountsRepository {
    * of origin, docs/aircall-behaviour.md §1). Used by webhook ingestion; disconnected accounts have no hash.
    */
   async findByWebhookTokenHash(tokenHash: string): Promise<StoredAccount | null> {
-    const rows = await this.db.query(`SELECT ${COLUMNS} FROM accounts WHERE webhook_token_hash = ?`, [tokenHash]);
+    const rows = await this.db.query(`SELECT ${COLUMNS} FROM accounts WHERE webhook_token_hash = ?`, [
+      tokenHash,
+    ]);
     return rows.length > 0 ? this.toAccount(rows[0]) : null;
   }
 
@@ -97,9 +99,10 @@ export class AccountsRepository {
 
   /** Accounts with a registered webhook, for the periodic webhook check. */
   async listWithWebhook(): Promise<StoredAccount[]> {
-    const rows = await this.db.query(`SELECT ${COLUMNS} FROM accounts WHERE webhook_id IS NOT NULL AND status <> ? ORDER BY id`, [
-      'disconnected',
-    ]);
+    const rows = await this.db.query(
+      `SELECT ${COLUMNS} FROM accounts WHERE webhook_id IS NOT NULL AND status <> ? ORDER BY id`,
+      ['disconnected'],
+    );
     return rows.map((row) => this.toAccount(row));
   }
 
@@ -108,17 +111,57 @@ export class AccountsRepository {
     const at = this.db.date(now);
     await this.db.upsert(
       'accounts',
-      ['id', 'name', 'auth_type', 'api_id', 'credentials', 'status', 'status_reason', 'disconnected_at', 'created_at', 'updated_at'],
-      [[values.id, values.name, values.authType, values.apiId, values.sealedCredentials, 'active', null, null, at, at]],
+      [
+        'id',
+        'name',
+        'auth_type',
+        'api_id',
+        'credentials',
+        'status',
+        'status_reason',
+        'disconnected_at',
+        'created_at',
+        'updated_at',
+      ],
+      [
+        [
+          values.id,
+          values.name,
+          values.authType,
+          values.apiId,
+          values.sealedCredentials,
+          'active',
+          null,
+          null,
+          at,
+          at,
+        ],
+      ],
       ['id'],
-      ['name', 'auth_type', 'api_id', 'credentials', 'status', 'status_reason', 'disconnected_at', 'updated_at'],
+      [
+        'name',
+        'auth_type',
+        'api_id',
+        'credentials',
+        'status',
+        'status_reason',
+        'disconnected_at',
+        'updated_at',
+      ],
     );
   }
 
   async saveWebhook(id: string, webhook: WebhookRegistration, now: Date = new Date()): Promise<void> {
     await this.db.execute(
       'UPDATE accounts SET webhook_id = ?, webhook_token_hash = ?, webhook_active = ?, webhook_checked_at = ?, updated_at = ? WHERE id = ?',
-      [webhook.webhookId, webhook.tokenHash, this.db.bool(webhook.active), this.db.date(now), this.db.date(now), id],
+      [
+        webhook.webhookId,
+        webhook.tokenHash,
+        this.db.bool(webhook.active),
+        this.db.date(now),
+        this.db.date(now),
+        id,
+      ],
     );
   }
 
@@ -134,20 +177,32 @@ export class AccountsRepository {
    * webhook_checked_at moves only when the webhook is seen healthy, so after an outage it still says when the
    * webhook was last known to deliver: the start of the gap to sync once it is repaired.
    */
-  async saveWebhookHealth(id: string, webhookId: string, active: boolean, now: Date = new Date()): Promise<void> {
+  async saveWebhookHealth(
+    id: string,
+    webhookId: string,
+    active: boolean,
+    now: Date = new Date(),
+  ): Promise<void> {
     if (active) {
-      await this.db.execute('UPDATE accounts SET webhook_active = ?, webhook_checked_at = ? WHERE id = ? AND webhook_id = ?', [
-        this.db.bool(true),
-        this.db.date(now),
+      await this.db.execute(
+        'UPDATE accounts SET webhook_active = ?, webhook_checked_at = ? WHERE id = ? AND webhook_id = ?',
+        [this.db.bool(true), this.db.date(now), id, webhookId],
+      );
+    } else {
+      await this.db.execute('UPDATE accounts SET webhook_active = ? WHERE id = ? AND webhook_id = ?', [
+        this.db.bool(false),
         id,
         webhookId,
       ]);
-    } else {
-      await this.db.execute('UPDATE accounts SET webhook_active = ? WHERE id = ? AND webhook_id = ?', [this.db.bool(false), id, webhookId]);
     }
   }
 
-  async saveStatus(id: string, status: AccountStatus, reason: string | null, now: Date = new Date()): Promise<void> {
+  async saveStatus(
+    id: string,
+    status: AccountStatus,
+    reason: string | null,
+    now: Date = new Date(),
+  ): Promise<void> {
     await this.db.execute('UPDATE accounts SET status = ?, status_reason = ?, updated_at = ? WHERE id = ?', [
       status,
       reason,

@@ -23,11 +23,14 @@ export class AccountsResolver {
     @Args('apiId', { type: () => String }) apiId: string,
     @Args('apiToken', { type: () => String }) apiToken: string,
   ): Promise<AccountModel> {
-    return withGraphqlErrors(async () => AccountModel.from((await this.connector.connectBasic(apiId, apiToken)).account));
+    return withGraphqlErrors(async () =>
+      AccountModel.from((await this.connector.connectBasic(apiId, apiToken)).account),
+    );
   }
 
   @Mutation(() => AccountModel, {
-    description: 'Unregisters the webhook and forgets the credentials; the synced data stays unless purge is true',
+    description:
+      'Unregisters the webhook and forgets the credentials; the synced data stays unless purge is true',
   })
   disconnectAccount(
     @Args('id', { type: () => ID }) id: string,
@@ -36,7 +39,9 @@ export class AccountsResolver {
     return withGraphqlErrors(async () => AccountModel.from(await this.connector.disconnect(id, purge)));
   }
 
-  @Mutation(() => AccountModel, { description: "Registers (or repairs) the account's webhook at Aircall; idempotent" })
+  @Mutation(() => AccountModel, {
+    description: "Registers (or repairs) the account's webhook at Aircall; idempotent",
+  })
   registerWebhook(@Args('accountId', { type: () => ID }) accountId: string): Promise<AccountModel> {
     return withGraphqlErrors(async () => AccountModel.from(await this.registrar.register(accountId)));
   }

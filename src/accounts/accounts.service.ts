@@ -70,11 +70,19 @@ export class AccountsService {
   /** A note on an active account (e.g. its webhook could not be registered); null clears it. */
   async noteStatusReason(accountId: string, reason: string | null): Promise<void> {
     const account = await this.get(accountId);
-    await this.repository.saveStatus(accountId, account.status, reason === null ? null : reason.slice(0, 512));
+    await this.repository.saveStatus(
+      accountId,
+      account.status,
+      reason === null ? null : reason.slice(0, 512),
+    );
   }
 
   /** Stores a connected account (new or reconnected) with its credentials sealed. */
-  async saveConnected(values: { id: string; name: string | null; credentials: AircallCredentials }): Promise<Account> {
+  async saveConnected(values: {
+    id: string;
+    name: string | null;
+    credentials: AircallCredentials;
+  }): Promise<Account> {
     const { credentials } = values;
     const authType: AccountAuthType = credentials.kind === 'basic' ? 'basic' : 'oauth';
     const secret = credentials.kind === 'basic' ? credentials.apiToken : credentials.accessToken;
@@ -103,7 +111,12 @@ export class AccountsService {
     this.lifecycle.emit('webhookTokenChanged', accountId);
   }
 
-  async recordWebhookHealth(accountId: string, webhookId: string, active: boolean, checkedAt?: Date): Promise<void> {
+  async recordWebhookHealth(
+    accountId: string,
+    webhookId: string,
+    active: boolean,
+    checkedAt?: Date,
+  ): Promise<void> {
     await this.repository.saveWebhookHealth(accountId, webhookId, active, checkedAt);
   }
 

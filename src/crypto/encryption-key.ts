@@ -34,7 +34,9 @@ export function loadOrCreateKeyFile(file: string): Buffer {
     // 'wx' fails when the file exists, so two processes starting together cannot both write a key.
     writeFileSync(file, `${randomBytes(32).toString('base64')}\n`, { flag: 'wx', mode: 0o600 });
     chmodSync(file, 0o600);
-    new Logger('Crypto').warn(`ENCRYPTION_KEY not set: generated a key into ${file}; back it up with the database`);
+    new Logger('Crypto').warn(
+      `ENCRYPTION_KEY not set: generated a key into ${file}; back it up with the database`,
+    );
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }

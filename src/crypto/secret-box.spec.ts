@@ -25,7 +25,9 @@ describe('SecretBox', () => {
     const parts = sealed.split(':');
     const flipped = Buffer.from(parts[3], 'base64');
     flipped[0] ^= 1;
-    expect(() => box.open([parts[0], parts[1], parts[2], flipped.toString('base64')].join(':'))).toThrow(SecretUnreadableError);
+    expect(() => box.open([parts[0], parts[1], parts[2], flipped.toString('base64')].join(':'))).toThrow(
+      SecretUnreadableError,
+    );
     expect(() => new SecretBox(randomBytes(32)).open(sealed)).toThrow(SecretUnreadableError);
     expect(() => box.open('plain-token')).toThrow(SecretUnreadableError);
   });
@@ -61,7 +63,10 @@ describe('resolveEncryptionKey', () => {
 
   it('uses ENCRYPTION_KEY when set', () => {
     const key = randomBytes(32);
-    const config = loadConfig({ DATABASE_URL: `sqlite:${join(dir, 'db.sqlite')}`, ENCRYPTION_KEY: key.toString('base64') });
+    const config = loadConfig({
+      DATABASE_URL: `sqlite:${join(dir, 'db.sqlite')}`,
+      ENCRYPTION_KEY: key.toString('base64'),
+    });
     expect(resolveEncryptionKey(config)).toEqual(key);
   });
 

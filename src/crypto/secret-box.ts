@@ -29,13 +29,20 @@ export class SecretBox {
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', this.key, iv);
     const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-    return [VERSION, iv.toString('base64'), cipher.getAuthTag().toString('base64'), ciphertext.toString('base64')].join(':');
+    return [
+      VERSION,
+      iv.toString('base64'),
+      cipher.getAuthTag().toString('base64'),
+      ciphertext.toString('base64'),
+    ].join(':');
   }
 
   open(sealed: string): string {
     const parts = sealed.split(':');
     if (parts.length !== 4 || parts[0] !== VERSION) throw new SecretUnreadableError('unknown format');
-    const [, iv, tag, ciphertext] = parts.map((p, i) => (i === 0 ? Buffer.alloc(0) : Buffer.from(p, 'base64')));
+    const [, iv, tag, ciphertext] = parts.map((p, i) =>
+      i === 0 ? Buffer.alloc(0) : Buffer.from(p, 'base64'),
+    );
     if (iv.length !== IV_BYTES || tag.length !== TAG_BYTES) throw new SecretUnreadableError('malformed');
     try {
       const decipher = createDecipheriv('aes-256-gcm', this.key, iv);

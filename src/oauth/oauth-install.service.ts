@@ -61,13 +61,22 @@ export class OAuthInstallService {
   }
 
   async complete(query: CallbackQuery): Promise<OAuthPage> {
-    if (!query.state) return failure(400, 'Installation link is incomplete', 'The request from Aircall carries no state parameter. Start the installation again from Aircall.');
+    if (!query.state)
+      return failure(
+        400,
+        'Installation link is incomplete',
+        'The request from Aircall carries no state parameter. Start the installation again from Aircall.',
+      );
     try {
       await this.states.consume(query.state);
     } catch (error) {
       if (!(error instanceof OAuthStateError)) throw error;
       this.logger.warn({ msg: 'oauth callback refused', reason: error.reason });
-      return failure(400, 'Installation link rejected', `Nothing was installed: ${error.message}. Start the installation again from Aircall.`);
+      return failure(
+        400,
+        'Installation link rejected',
+        `Nothing was installed: ${error.message}. Start the installation again from Aircall.`,
+      );
     }
     if (query.error) {
       const denied = query.error === 'access_denied';
@@ -79,7 +88,12 @@ export class OAuthInstallService {
           : `Aircall answered "${query.error.slice(0, 100)}", so nothing was installed.`,
       );
     }
-    if (!query.code) return failure(400, 'Installation link is incomplete', 'Aircall sent no authorization code. Start the installation again from Aircall.');
+    if (!query.code)
+      return failure(
+        400,
+        'Installation link is incomplete',
+        'Aircall sent no authorization code. Start the installation again from Aircall.',
+      );
 
     let accessToken: string;
     try {
@@ -88,9 +102,17 @@ export class OAuthInstallService {
       if (!(error instanceof AircallError)) throw error;
       this.logger.warn({ msg: 'oauth code exchange failed', error: error.message, status: error.status });
       if (error instanceof AircallRequestError || error instanceof AircallAuthError) {
-        return failure(400, 'Authorization code rejected', 'Aircall refused the authorization code (it may have expired or been used already). Nothing was installed; start the installation again.');
+        return failure(
+          400,
+          'Authorization code rejected',
+          'Aircall refused the authorization code (it may have expired or been used already). Nothing was installed; start the installation again.',
+        );
       }
-      return failure(502, 'Aircall could not be reached', 'The authorization could not be completed because Aircall did not answer properly. Nothing was installed; try again in a moment.');
+      return failure(
+        502,
+        'Aircall could not be reached',
+        'The authorization could not be completed because Aircall did not answer properly. Nothing was installed; try again in a moment.',
+      );
     }
 
     try {
@@ -105,10 +127,17 @@ export class OAuthInstallService {
       lines.push(`The last ${this.config.BACKFILL_DAYS} days of call history are being imported.`);
       return { status: 200, title: 'Aircall account connected', lines };
     } catch (error) {
-      const known = error instanceof AircallError || error instanceof InvalidAircallCredentialsError || error instanceof UnidentifiedCompanyError;
+      const known =
+        error instanceof AircallError ||
+        error instanceof InvalidAircallCredentialsError ||
+        error instanceof UnidentifiedCompanyError;
       if (!known) throw error;
       this.logger.warn({ msg: 'oauth account identification failed', error: error.message });
-      return failure(502, 'Aircall account could not be identified', 'Aircall issued an access token but did not tell which company it belongs to. Nothing was installed; try again in a moment.');
+      return failure(
+        502,
+        'Aircall account could not be identified',
+        'Aircall issued an access token but did not tell which company it belongs to. Nothing was installed; try again in a moment.',
+      );
     }
   }
 }

@@ -43,12 +43,13 @@ export class OAuthStateStore {
     const nonce = randomBytes(16).toString('hex');
     const expiresAt = new Date(now.getTime() + OAUTH_STATE_TTL_MS);
     // Housekeeping: states older than a day can no longer matter to anyone.
-    await this.db.execute('DELETE FROM oauth_states WHERE expires_at < ?', [this.db.date(now.getTime() - 86_400_000)]);
-    await this.db.execute('INSERT INTO oauth_states (nonce, expires_at, used_at, created_at) VALUES (?, ?, NULL, ?)', [
-      nonce,
-      this.db.date(expiresAt),
-      this.db.date(now),
+    await this.db.execute('DELETE FROM oauth_states WHERE expires_at < ?', [
+      this.db.date(now.getTime() - 86_400_000),
     ]);
+    await this.db.execute(
+      'INSERT INTO oauth_states (nonce, expires_at, used_at, created_at) VALUES (?, ?, NULL, ?)',
+      [nonce, this.db.date(expiresAt), this.db.date(now)],
+    );
     const payload = `${nonce}.${Math.floor(expiresAt.getTime() / 1000)}`;
     return `${payload}.${this.sign(payload)}`;
   }
@@ -60,11 +61,10 @@ export class OAuthStateStore {
     const [, nonce, expiry, signature] = match;
     if (!constantTimeEqual(signature, this.sign(`${nonce}.${expiry}`))) throw new OAuthStateError('invalid');
     if (Number(expiry) * 1000 <= now.getTime()) throw new OAuthStateError('expired');
-    const consumed = await this.db.execute('UPDATE oauth_states SET used_at = ? WHERE nonce = ? AND used_at IS NULL AND expires_at > ?', [
-      this.db.date(now),
-      nonce,
-      this.db.date(now),
-    ]);
+    const consumed = await this.db.execute(
+      'UPDATE oauth_states SET used_at = ? WHERE nonce = ? AND used_at IS NULL AND expires_at > ?',
+      [this.db.date(now), nonce, this.db.date(now)],
+    );
     if (consumed !== 1) throw new OAuthStateError('replayed');
   }
 

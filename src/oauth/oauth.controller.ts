@@ -25,7 +25,14 @@ export class OAuthController {
 
   @Get('callback')
   async callback(@Query() query: Record<string, unknown>, @Res() res: Response): Promise<void> {
-    send(res, await this.install.complete({ code: single(query.code), state: single(query.state), error: single(query.error) }));
+    send(
+      res,
+      await this.install.complete({
+        code: single(query.code),
+        state: single(query.state),
+        error: single(query.error),
+      }),
+    );
   }
 }
 

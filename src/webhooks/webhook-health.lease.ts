@@ -10,7 +10,8 @@ function isDuplicateKey(error: unknown): boolean {
   let current: unknown = error;
   for (let depth = 0; current && depth < 4; depth++) {
     const e = current as { code?: unknown; driverError?: unknown; cause?: unknown };
-    if (e.code === 'ER_DUP_ENTRY' || (typeof e.code === 'string' && e.code.startsWith('SQLITE_CONSTRAINT'))) return true;
+    if (e.code === 'ER_DUP_ENTRY' || (typeof e.code === 'string' && e.code.startsWith('SQLITE_CONSTRAINT')))
+      return true;
     current = e.driverError ?? e.cause;
   }
   return false;
@@ -33,13 +34,10 @@ export class WebhookHealthLease {
     const expires = this.db.date(now.getTime() + ttlMs);
     const at = this.db.date(now);
     try {
-      await this.db.execute('INSERT INTO leases (account_id, name, holder, expires_at, acquired_at) VALUES (?, ?, ?, ?, ?)', [
-        SERVICE_WIDE,
-        name,
-        this.holder,
-        expires,
-        at,
-      ]);
+      await this.db.execute(
+        'INSERT INTO leases (account_id, name, holder, expires_at, acquired_at) VALUES (?, ?, ?, ?, ?)',
+        [SERVICE_WIDE, name, this.holder, expires, at],
+      );
       return true;
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
@@ -52,6 +50,10 @@ export class WebhookHealthLease {
   }
 
   async release(name: string): Promise<void> {
-    await this.db.execute('DELETE FROM leases WHERE account_id = ? AND name = ? AND holder = ?', [SERVICE_WIDE, name, this.holder]);
+    await this.db.execute('DELETE FROM leases WHERE account_id = ? AND name = ? AND holder = ?', [
+      SERVICE_WIDE,
+      name,
+      this.holder,
+    ]);
   }
 }

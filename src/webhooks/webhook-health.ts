@@ -45,7 +45,10 @@ export class WebhookHealthCheck implements OnApplicationBootstrap, OnApplication
       cronTime: this.config.WEBHOOK_CHECK_CRON,
       onTick: () => {
         void this.runOnce().catch((error: unknown) =>
-          this.logger.error({ msg: 'webhook check failed', error: error instanceof Error ? error.message : String(error) }),
+          this.logger.error({
+            msg: 'webhook check failed',
+            error: error instanceof Error ? error.message : String(error),
+          }),
         );
       },
       start: false,
@@ -102,22 +105,35 @@ export class WebhookHealthCheck implements OnApplicationBootstrap, OnApplication
       }
       if (webhook) {
         await this.accounts.recordWebhookHealth(account.id, webhookId, false);
-        const updated = await this.aircall.updateWebhook(credentials, webhookId, { active: true, events: SUBSCRIBED_EVENTS });
+        const updated = await this.aircall.updateWebhook(credentials, webhookId, {
+          active: true,
+          events: SUBSCRIBED_EVENTS,
+        });
         if (updated.active) {
           await this.accounts.recordWebhookHealth(account.id, webhookId, true);
-          this.logger.warn({ msg: 'webhook was deactivated by Aircall; re-activated', accountId: account.id, webhookId });
+          this.logger.warn({
+            msg: 'webhook was deactivated by Aircall; re-activated',
+            accountId: account.id,
+            webhookId,
+          });
           this.lifecycle.emit('webhookRepaired', account.id, gapFrom);
           return 'reactivated';
         }
       }
       // Deleted at Aircall, or it would not come back to life: register a fresh one (the registrar removes the old).
       await this.registrar.register(account.id);
-      this.logger.warn({ msg: 'webhook was deleted or stuck inactive at Aircall; registered a new one', accountId: account.id });
+      this.logger.warn({
+        msg: 'webhook was deleted or stuck inactive at Aircall; registered a new one',
+        accountId: account.id,
+      });
       this.lifecycle.emit('webhookRepaired', account.id, gapFrom);
       return 'recreated';
     } catch (error) {
       if (error instanceof AircallAuthError) {
-        await this.accounts.markNeedsReauth(account.id, `Aircall refused the credentials (HTTP ${error.status ?? 401}); connect the account again`);
+        await this.accounts.markNeedsReauth(
+          account.id,
+          `Aircall refused the credentials (HTTP ${error.status ?? 401}); connect the account again`,
+        );
         return 'needs_reauth';
       }
       this.logger.error({

@@ -52,7 +52,9 @@ export class WebhookRegistrar {
 
     const candidates = ours
       .filter((webhook) => webhook.active && coversEveryEvent(webhook))
-      .sort((a, b) => Number(b.webhook_id === account.webhookId) - Number(a.webhook_id === account.webhookId));
+      .sort(
+        (a, b) => Number(b.webhook_id === account.webhookId) - Number(a.webhook_id === account.webhookId),
+      );
     let kept: { webhook: AircallWebhook; tokenHash: string } | null = null;
     for (const candidate of candidates) {
       const tokenHash = await this.knownTokenHash(credentials, candidate, account);
@@ -63,17 +65,27 @@ export class WebhookRegistrar {
     }
 
     for (const webhook of ours) {
-      if (webhook.webhook_id !== kept?.webhook.webhook_id) await this.deleteQuietly(credentials, webhook.webhook_id);
+      if (webhook.webhook_id !== kept?.webhook.webhook_id)
+        await this.deleteQuietly(credentials, webhook.webhook_id);
     }
 
     if (!kept) {
-      const created = await this.aircall.createWebhook(credentials, { url, events: SUBSCRIBED_EVENTS, customName: 'aircall-sync' });
-      if (!created.token) throw new Error(`Aircall created webhook ${created.webhook_id} without returning its token`);
+      const created = await this.aircall.createWebhook(credentials, {
+        url,
+        events: SUBSCRIBED_EVENTS,
+        customName: 'aircall-sync',
+      });
+      if (!created.token)
+        throw new Error(`Aircall created webhook ${created.webhook_id} without returning its token`);
       kept = { webhook: created, tokenHash: sha256Hex(created.token) };
       this.logger.log({ msg: 'webhook created', accountId, webhookId: created.webhook_id });
     }
 
-    await this.accounts.recordWebhook(accountId, { webhookId: kept.webhook.webhook_id, tokenHash: kept.tokenHash, active: true });
+    await this.accounts.recordWebhook(accountId, {
+      webhookId: kept.webhook.webhook_id,
+      tokenHash: kept.tokenHash,
+      active: true,
+    });
     return this.accounts.get(accountId);
   }
 
@@ -84,7 +96,8 @@ export class WebhookRegistrar {
     const url = webhookUrl(this.config);
     const ids = new Set<string>();
     if (account.webhookId) ids.add(account.webhookId);
-    for (const webhook of await this.aircall.listWebhooks(credentials)) if (isOurs(webhook, url)) ids.add(webhook.webhook_id);
+    for (const webhook of await this.aircall.listWebhooks(credentials))
+      if (isOurs(webhook, url)) ids.add(webhook.webhook_id);
     for (const id of ids) await this.deleteQuietly(credentials, id);
     await this.accounts.clearWebhook(accountId);
     return this.accounts.get(accountId);
@@ -94,7 +107,11 @@ export class WebhookRegistrar {
    * The token hash of a webhook we may keep. GET /v1/webhooks/:id returns the token (docs/aircall-behaviour.md §9);
    * when it does not, the hash we already hold is only trusted for the webhook we registered ourselves.
    */
-  private async knownTokenHash(credentials: AircallCredentials, webhook: AircallWebhook, account: Account): Promise<string | null> {
+  private async knownTokenHash(
+    credentials: AircallCredentials,
+    webhook: AircallWebhook,
+    account: Account,
+  ): Promise<string | null> {
     let token = webhook.token;
     if (!token) {
       try {

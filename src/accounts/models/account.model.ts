@@ -10,10 +10,14 @@ export enum AccountStatusValue {
   NEEDS_REAUTH = 'needs_reauth',
   DISCONNECTED = 'disconnected',
 }
-registerEnumType(AccountAuthTypeValue, { name: 'AccountAuthType', description: 'How the service authenticates to Aircall' });
+registerEnumType(AccountAuthTypeValue, {
+  name: 'AccountAuthType',
+  description: 'How the service authenticates to Aircall',
+});
 registerEnumType(AccountStatusValue, {
   name: 'AccountStatus',
-  description: 'ACTIVE: synced; NEEDS_REAUTH: Aircall rejected the credentials; DISCONNECTED: credentials forgotten',
+  description:
+    'ACTIVE: synced; NEEDS_REAUTH: Aircall rejected the credentials; DISCONNECTED: credentials forgotten',
 });
 
 /**
@@ -37,10 +41,16 @@ export class AccountModel {
   @Field(() => String, { nullable: true, description: 'Why the account is not ACTIVE' })
   statusReason!: string | null;
 
-  @Field(() => String, { nullable: true, description: "Aircall's id of the webhook delivering this account's events" })
+  @Field(() => String, {
+    nullable: true,
+    description: "Aircall's id of the webhook delivering this account's events",
+  })
   webhookId!: string | null;
 
-  @Field(() => Boolean, { nullable: true, description: 'Whether Aircall reported the webhook active at the last check' })
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'Whether Aircall reported the webhook active at the last check',
+  })
   webhookActive!: boolean | null;
 
   @Field(() => Date, { nullable: true })
