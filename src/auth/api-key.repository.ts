@@ -36,7 +36,7 @@ export class ApiKeyRepository {
   }
 
   async findById(id: string): Promise<StoredApiKey | null> {
-    const rows = await this.db.query(`SELECT ${COLUMNS} FROM api_keys WHERE id = ?`, [id]);
+    const rows = await this.db.query(`SELECT ${COLUMNS} FROM api_keys WHERE id = ?`, [BigInt(id)]);
     return rows.length > 0 ? this.toApiKey(rows[0]) : null;
   }
 
@@ -45,6 +45,7 @@ export class ApiKeyRepository {
     return rows.map((row) => this.toApiKey(row));
   }
 
+  /** Ids are 63-bit (Database.newId): bound as BigInt so neither engine compares them as a rounded double. */
   async insert(key: NewApiKey, now: Date = new Date()): Promise<StoredApiKey> {
     const id = this.db.newId();
     await this.db.query(
@@ -56,12 +57,12 @@ export class ApiKeyRepository {
 
   /** Marks the key revoked; false when it does not exist or was revoked already. */
   async revoke(id: string, now: Date = new Date()): Promise<boolean> {
-    const changed = await this.db.execute(`UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL`, [this.db.date(now), id]);
+    const changed = await this.db.execute(`UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL`, [this.db.date(now), BigInt(id)]);
     return changed > 0;
   }
 
   async touch(id: string, now: Date = new Date()): Promise<void> {
-    await this.db.query(`UPDATE api_keys SET last_used_at = ? WHERE id = ?`, [this.db.date(now), id]);
+    await this.db.query(`UPDATE api_keys SET last_used_at = ? WHERE id = ?`, [this.db.date(now), BigInt(id)]);
   }
 
   private toApiKey(row: Row): StoredApiKey {

@@ -1,0 +1,122 @@
+import { Injectable } from '@nestjs/common';
+import { Database } from '../database/database';
+import { groupByTenantKey, tenantKey, tenantKeysCondition } from '../graphql/tenant-keys';
+import { CallCursor } from './call-cursor';
+import { CallFilter } from './call-filter';
+import { callFilterSql } from './call-filter-sql';
+import { CallOrder } from './call-order';
+import { CALL_READ_COLUMNS, CallRowMapper } from './call-row-mapper';
+import { CallCommentModel } from './models/call-comment.model';
+import { CallModel } from './models/call.model';
+import { CallTagModel } from './models/call-tag.model';
+
+const SELECT_CALL = CALL_READ_COLUMNS.map((c) => `c.${c}`).join(', ');
+
+/**
+ * Every read of `calls` and its link tables. Pages use keyset conditions on (started_at, account_id, id)
+ * — the order of IDX_calls_started / IDX_calls_started_all — so page N costs what page 1 costs and rows
+ * inserted meanwhile never shift a page (no OFFSET).
+ */
+@Injectable()
+export class CallQueryRepository {
+  private readonly map: CallRowMapper;
+
+  constructor(private readonly db: Database) {
+    this.map = new CallRowMapper(db);
+  }
+
+  /** Up to `limit` calls after `after` in `order`. */
+  async page(filter: CallFilter, order: CallOrder, limit: number, after: CallCursor | null): Promise<CallModel[]> {
+    const { where, params } = callFilterSql(this.db, filter);
+    if (after) {
+      const keyset = this.keysetCondition(order, after);
+      where.push(keyset.sql);
+      params.push(...keyset.params);
+    }
+    const dir = order === CallOrder.STARTED_AT_ASC ? 'ASC' : 'DESC';
+    const rows = await this.db.query(
+      `SELECT ${SELECT_CALL} FROM calls c WHERE ${where.join(' AND ')}
+        ORDER BY c.started_at ${dir}, c.account_id ${dir}, c.id ${dir} LIMIT ${Math.floor(limit)}`,
+      params,
+    );
+    return rows.map((row) => this.map.call(row));
+  }
+
+  async count(filter: CallFilter): Promise<number> {
+    const { where, params } = callFilterSql(this.db, filter);
+    const [row] = await this.db.query<{ n: unknown }>(`SELECT COUNT(*) AS n FROM calls c WHERE ${where.join(' AND ')}`, params);
+    return Number(row?.n ?? 0);
+  }
+
+  /** One call by id within the scope; several when the id exists in more than one visible account. */
+  async findById(id: string, accountIds: string[] | null): Promise<CallModel[]> {
+    const { where, params } = callFilterSql(this.db, { accountIds });
+    const rows = await this.db.query(`SELECT ${SELECT_CALL} FROM calls c WHERE c.id = ? AND ${where.join(' AND ')} ORDER BY c.account_id`, [
+      id,
+      ...params,
+    ]);
+    return rows.map((row) => this.map.call(row));
+  }
+
+  /** Teams each call (tenant key) rang, by team id; the team rows are loaded separately. */
+  async teamIdsByCallKeys(callKeys: readonly string[]): Promise<string[][]> {
+    if (callKeys.length === 0) return [];
+    const condition = tenantKeysCondition(callKeys, 'ct', 'call_id');
+    const rows = await this.db.query(
+      `SELECT ct.account_id, ct.call_id, ct.team_id FROM call_teams ct WHERE ${condition.sql} ORDER BY ct.team_id`,
+      condition.params,
+    );
+    return groupByTenantKey(callKeys, rows, (row) => tenantKey(String(row.account_id), String(row.call_id))).map((group) =>
+      group.map((row) => String(row.team_id)),
+    );
+  }
+
+  async tagsByCallKeys(callKeys: readonly string[]): Promise<CallTagModel[][]> {
+    if (callKeys.length === 0) return [];
+    const condition = tenantKeysCondition(callKeys, 'ct', 'call_id');
+    const rows = await this.db.query(
+      `SELECT ct.account_id, ct.call_id, ct.tag_id, ct.tagged_by_id, ct.tagged_at, t.name, t.color, t.description
+         FROM call_tags ct LEFT JOIN tags t ON t.account_id = ct.account_id AND t.id = ct.tag_id
+        WHERE ${condition.sql}
+        ORDER BY ct.tagged_at, ct.tag_id`,
+      condition.params,
+    );
+    return groupByTenantKey(callKeys, rows, (row) => tenantKey(String(row.account_id), String(row.call_id))).map((group) =>
+      group.map((row) => this.map.tag(row)),
+    );
+  }
+
+  async commentsByCallKeys(callKeys: readonly string[]): Promise<CallCommentModel[][]> {
+    if (callKeys.length === 0) return [];
+    const condition = tenantKeysCondition(callKeys, 'cc', 'call_id');
+    const rows = await this.db.query(
+      `SELECT cc.account_id, cc.call_id, cc.id, cc.content, cc.posted_by_id, cc.posted_at
+         FROM call_comments cc WHERE ${condition.sql} ORDER BY cc.posted_at, cc.id`,
+      condition.params,
+    );
+    return groupByTenantKey(callKeys, rows, (row) => tenantKey(String(row.account_id), String(row.call_id))).map((group) =>
+      group.map((row) => this.map.comment(row)),
+    );
+  }
+
+  /**
+   * Rows strictly after the cursor in the connection's order. Both engines sort NULL started_at first
+   * ascending and last descending; the expanded OR form (rather than a row-value comparison) lets
+   * MariaDB's range optimizer use the (…, started_at, account_id, id) indexes.
+   */
+  private keysetCondition(order: CallOrder, cursor: CallCursor): { sql: string; params: unknown[] } {
+    const cmp = order === CallOrder.STARTED_AT_ASC ? '>' : '<';
+    const tie = `(c.account_id ${cmp} ? OR (c.account_id = ? AND c.id ${cmp} ?))`;
+    const tieParams = [cursor.accountId, cursor.accountId, cursor.id];
+    if (cursor.startedAt === null) {
+      const later = order === CallOrder.STARTED_AT_ASC ? 'c.started_at IS NOT NULL OR ' : '';
+      return { sql: `(${later}(c.started_at IS NULL AND ${tie}))`, params: tieParams };
+    }
+    const at = this.db.date(cursor.startedAt);
+    const nulls = order === CallOrder.STARTED_AT_DESC ? ' OR c.started_at IS NULL' : '';
+    return {
+      sql: `(c.started_at ${cmp} ?${nulls} OR (c.started_at = ? AND ${tie}))`,
+      params: [at, at, ...tieParams],
+    };
+  }
+}

@@ -1,0 +1,78 @@
+import { Args, Parent, ResolveField, Resolver } from '@nestjs/graphql';
+import { AuthenticatedApiKey } from '../auth/authenticated-api-key';
+import { CurrentApiKey } from '../auth/current-api-key.decorator';
+import { NumberModel } from '../directory/models/number.model';
+import { TagModel } from '../directory/models/tag.model';
+import { TeamModel } from '../directory/models/team.model';
+import { UserModel } from '../directory/models/user.model';
+import { connectionComplexity } from '../graphql/query-limits';
+import { CallFilter } from './call-filter';
+import { parseCallFilter } from './call-filter.parser';
+import { CallPageArgs } from './call-page-args';
+import { CallQueryService, DEFAULT_PAGE_SIZE } from './call-query.service';
+import { CallConnectionModel } from './models/call-connection.model';
+
+type Narrowing = Pick<CallFilter, 'userId' | 'teamId' | 'tagId' | 'numberId'>;
+
+/**
+ * The calls of one directory entry: the client's filter, narrowed to the entry and to the entry's
+ * account (which the key could already see, since it was given the entry).
+ */
+function callsOf(
+  service: CallQueryService,
+  key: AuthenticatedApiKey,
+  accountId: string,
+  narrowing: Narrowing,
+  args: CallPageArgs,
+): Promise<CallConnectionModel> {
+  const filter = parseCallFilter(key, args.filter);
+  const inScope = filter.accountIds === null || filter.accountIds.includes(accountId);
+  return service.connection({
+    filter: { ...filter, ...narrowing, accountIds: inScope ? [accountId] : [] },
+    first: args.first,
+    after: args.after,
+    orderBy: args.orderBy,
+  });
+}
+
+const options = { complexity: connectionComplexity(DEFAULT_PAGE_SIZE) };
+
+@Resolver(() => UserModel)
+export class UserCallsResolver {
+  constructor(private readonly callQueries: CallQueryService) {}
+
+  @ResolveField(() => CallConnectionModel, { ...options, description: 'Calls the user took or made' })
+  calls(@Parent() user: UserModel, @CurrentApiKey() key: AuthenticatedApiKey, @Args() args: CallPageArgs): Promise<CallConnectionModel> {
+    return callsOf(this.callQueries, key, user.accountId, { userId: user.id }, args);
+  }
+}
+
+@Resolver(() => TeamModel)
+export class TeamCallsResolver {
+  constructor(private readonly callQueries: CallQueryService) {}
+
+  @ResolveField(() => CallConnectionModel, { ...options, description: 'Calls that rang the team' })
+  calls(@Parent() team: TeamModel, @CurrentApiKey() key: AuthenticatedApiKey, @Args() args: CallPageArgs): Promise<CallConnectionModel> {
+    return callsOf(this.callQueries, key, team.accountId, { teamId: team.id }, args);
+  }
+}
+
+@Resolver(() => TagModel)
+export class TagCallsResolver {
+  constructor(private readonly callQueries: CallQueryService) {}
+
+  @ResolveField(() => CallConnectionModel, { ...options, description: 'Calls carrying the tag' })
+  calls(@Parent() tag: TagModel, @CurrentApiKey() key: AuthenticatedApiKey, @Args() args: CallPageArgs): Promise<CallConnectionModel> {
+    return callsOf(this.callQueries, key, tag.accountId, { tagId: tag.id }, args);
+  }
+}
+
+@Resolver(() => NumberModel)
+export class NumberCallsResolver {
+  constructor(private readonly callQueries: CallQueryService) {}
+
+  @ResolveField(() => CallConnectionModel, { ...options, description: 'Calls through the number' })
+  calls(@Parent() number: NumberModel, @CurrentApiKey() key: AuthenticatedApiKey, @Args() args: CallPageArgs): Promise<CallConnectionModel> {
+    return callsOf(this.callQueries, key, number.accountId, { numberId: number.id }, args);
+  }
+}

@@ -1,0 +1,25 @@
+import { Field, ID, ObjectType } from '@nestjs/graphql';
+
+/** A tag on a call: the tag itself plus who tagged the call and when (when Aircall says). */
+@ObjectType('CallTag')
+export class CallTagModel {
+  @Field(() => ID, { description: "The tag's id" })
+  id!: string;
+
+  @Field(() => ID)
+  accountId!: string;
+
+  @Field(() => String, { nullable: true })
+  name!: string | null;
+
+  @Field(() => String, { nullable: true })
+  color!: string | null;
+
+  @Field(() => String, { nullable: true })
+  description!: string | null;
+
+  @Field(() => Date, { nullable: true })
+  taggedAt!: Date | null;
+
+  taggedById!: string | null;
+}

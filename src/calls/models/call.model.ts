@@ -1,0 +1,92 @@
+import { Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
+import { CallDirection } from './call-direction';
+
+/**
+ * A call as stored from Aircall's Call object (https://developer.aircall.io/api-references/#call-overview),
+ * field names Aircall's own in camelCase. Related rows (user, number, teams, tags…) are resolved by
+ * CallFieldResolver through per-request DataLoaders; the `…Id` properties below feed them.
+ */
+@ObjectType('Call')
+export class CallModel {
+  @Field(() => ID, { description: "Aircall's call id" })
+  id!: string;
+
+  @Field(() => ID, { description: 'The Aircall company the call belongs to' })
+  accountId!: string;
+
+  @Field(() => String, { nullable: true })
+  callUuid!: string | null;
+
+  @Field(() => String, { nullable: true })
+  directLink!: string | null;
+
+  @Field(() => CallDirection, { nullable: true })
+  direction!: CallDirection | null;
+
+  @Field(() => String, { nullable: true, description: 'initial | answered | done' })
+  status!: string | null;
+
+  @Field(() => Date, { nullable: true })
+  startedAt!: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  answeredAt!: Date | null;
+
+  @Field(() => Date, { nullable: true })
+  endedAt!: Date | null;
+
+  @Field(() => Int, { nullable: true, description: 'Seconds, as Aircall reports it (started → ended)' })
+  duration!: number | null;
+
+  @Field(() => Boolean, { description: 'Inbound, done, and Aircall gave a missed_call_reason' })
+  missed!: boolean;
+
+  @Field(() => String, { nullable: true })
+  missedCallReason!: string | null;
+
+  @Field(() => Int, { nullable: true, description: 'Seconds of conversation: ended − answered; null when never answered' })
+  inCallDuration!: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Seconds before an answer: answered − started; null when never answered' })
+  waitingDuration!: number | null;
+
+  @Field(() => String, { nullable: true, description: 'The other party as Aircall formats it' })
+  rawDigits!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'rawDigits as international digits only (what the phone filter compares)' })
+  digits!: string | null;
+
+  @Field(() => Boolean)
+  archived!: boolean;
+
+  @Field(() => Float, { nullable: true })
+  cost!: number | null;
+
+  @Field(() => String, { nullable: true, description: "Aircall's country_code_a2" })
+  countryCode!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Aircall\'s `recording` (a signed, expiring URL)' })
+  recordingUrl!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Aircall\'s `voicemail` (a signed, expiring URL)' })
+  voicemailUrl!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Aircall\'s `asset` (a stable URL to the recording or voicemail)' })
+  assetUrl!: string | null;
+
+  @Field(() => String, { nullable: true })
+  hangupCause!: string | null;
+
+  @Field(() => String, { description: 'The newest event (or `api` sync) whose state this row holds' })
+  lastEvent!: string;
+
+  @Field(() => Date, { description: 'When this service last changed the row' })
+  updatedAt!: Date;
+
+  userId!: string | null;
+  numberId!: string | null;
+  assignedToId!: string | null;
+  transferredById!: string | null;
+  transferredToId!: string | null;
+  contactId!: string | null;
+}
