@@ -64,6 +64,8 @@ export class AccountsService {
    * syncing until an admin connects it again. `reason` is shown to admins: never put a secret in it.
    */
   async markNeedsReauth(accountId: string, reason: string): Promise<void> {
+    // A disconnected account has no credentials left to re-authorise: it stays disconnected.
+    if ((await this.get(accountId)).status === 'disconnected') return;
     await this.repository.saveStatus(accountId, 'needs_reauth', reason.slice(0, 512));
   }
 

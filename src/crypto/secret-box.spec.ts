@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -55,6 +56,7 @@ describe('SecretBox', () => {
 });
 
 describe('resolveEncryptionKey', () => {
+  beforeAll(() => Logger.overrideLogger(false));
   let dir: string;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'acs-key-'));
