@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomInt } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { DialectName } from './database-options';
@@ -73,6 +74,13 @@ export class Database {
   private lastIdMs = 0;
   private idSequence = 0;
   private readonly idNode = randomInt(0, 1024);
+  /**
+   * SQLite through TypeORM has ONE connection shared by every caller: a statement issued while a
+   * transaction is open would run inside it (and be rolled back with it). So on SQLite every
+   * statement and transaction outside a transaction waits its turn here — the "one writer".
+   */
+  private sqliteTurn: Promise<void> = Promise.resolve();
+  private readonly inTurn = new AsyncLocalStorage<boolean>();
 
   constructor(readonly dataSource: DataSource) {
     this.dialect = dataSource.options.type === 'mysql' || dataSource.options.type === 'mariadb' ? 'mysql' : 'sqlite';
@@ -152,9 +160,21 @@ export class Database {
     return ((BigInt(now) << 20n) | (BigInt(this.idNode) << 10n) | BigInt(this.idSequence)).toString();
   }
 
+  /** Runs `work` alone on SQLite (see sqliteTurn); directly on MySQL, whose pool isolates callers. */
+  private exclusive<T>(runner: Queryable, work: () => Promise<T>): Promise<T> {
+    // Inside a turn already (a statement issued by code running in a transaction): run now, or it would wait for itself.
+    if (this.isMysql || runner !== this.dataSource.manager || this.inTurn.getStore()) return work();
+    const turn = this.sqliteTurn.then(() => this.inTurn.run(true, work));
+    this.sqliteTurn = turn.then(
+      () => undefined,
+      () => undefined,
+    );
+    return turn;
+  }
+
   async query<T = Row>(sql: string, params: readonly unknown[] = [], runner: Queryable = this.dataSource.manager): Promise<T[]> {
     try {
-      const result = await runner.query(sql, params as unknown[]);
+      const result = await this.exclusive(runner, () => runner.query(sql, params as unknown[]));
       return Array.isArray(result) ? (result as T[]) : [];
     } catch (error) {
       throw isDatabaseUnavailable(error) ? new DatabaseUnavailableError(error) : error;
@@ -169,10 +189,12 @@ export class Database {
         return result?.affectedRows ?? 0;
       }
       // TypeORM's better-sqlite3 runner returns rows for SELECT and `{ affected }`-less arrays for writes,
-      // so ask SQLite itself.
-      await runner.query(sql, params as unknown[]);
-      const [row] = (await runner.query('SELECT changes() AS n')) as Array<{ n: number }>;
-      return Number(row?.n ?? 0);
+      // so ask SQLite itself (in the same turn, so no other statement slips in between).
+      return await this.exclusive(runner, async () => {
+        await runner.query(sql, params as unknown[]);
+        const [row] = (await runner.query('SELECT changes() AS n')) as Array<{ n: number }>;
+        return Number(row?.n ?? 0);
+      });
     } catch (error) {
       throw isDatabaseUnavailable(error) ? new DatabaseUnavailableError(error) : error;
     }
@@ -198,8 +220,9 @@ export class Database {
       const cols = columns.map((c) => this.id(c)).join(', ');
       let sql = `INSERT INTO ${this.id(table)} (${cols}) VALUES ${placeholders}`;
       if (updateColumns.length === 0) {
+        // Not INSERT IGNORE: on MySQL that also turns real errors (truncation, bad JSON) into warnings.
         sql = this.isMysql
-          ? `INSERT IGNORE INTO ${this.id(table)} (${cols}) VALUES ${placeholders}`
+          ? `${sql} ON DUPLICATE KEY UPDATE ${this.id(keyColumns[0])} = ${this.id(keyColumns[0])}`
           : `${sql} ON CONFLICT (${keyColumns.map((c) => this.id(c)).join(', ')}) DO NOTHING`;
       } else if (this.isMysql) {
         // MariaDB and MySQL both accept VALUES(col) (deprecated in MySQL 8.0.20 but still supported).
@@ -257,9 +280,22 @@ export class Database {
    * events for the same call can deadlock on MySQL; the loser simply tries again).
    */
   async transaction<T>(work: (manager: EntityManager) => Promise<T>, attempts = 5): Promise<T> {
+    // READ COMMITTED on MySQL: the service relies on row locks and versioned upserts, not on
+    // repeatable reads, and it spares the gap locks that make concurrent inbox inserts deadlock.
+    return this.retrying(
+      () =>
+        this.isMysql
+          ? this.dataSource.transaction('READ COMMITTED', work)
+          : this.exclusive(this.dataSource.manager, () => this.dataSource.transaction(work)),
+      attempts,
+    );
+  }
+
+  /** Runs `work` again when it lost a deadlock or a lock wait (the loser's statement was rolled back). */
+  async retrying<T>(work: () => Promise<T>, attempts = 5): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.dataSource.transaction(work);
+        return await work();
       } catch (error) {
         const code = errorCode(error);
         if (attempt < attempts && code !== undefined && RETRYABLE_CODES.has(code)) {

@@ -1,0 +1,206 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { randomInt } from 'node:crypto';
+import { AppConfig } from '../config/app-config';
+import { Database, isDatabaseUnavailable, Queryable } from '../database/database';
+import { MetricsService } from '../metrics/metrics.service';
+import { InboxRow, WebhookEventApplier } from './webhook-event-applier';
+import { WebhookInbox } from './webhook-inbox';
+
+/** After this many failed attempts an event is parked as `failed` (replayable through GraphQL). */
+export const MAX_ATTEMPTS = 10;
+
+/** Exponential backoff with jitter: ~2 s, 4 s, 8 s … capped at one hour. */
+export function retryDelayMs(attempts: number): number {
+  const base = Math.min(3_600_000, 1000 * 2 ** Math.min(attempts, 22));
+  return Math.round(base / 2 + randomInt(0, Math.max(1, Math.floor(base / 2))));
+}
+
+interface ClaimedRow {
+  account_id: unknown;
+  id: string;
+  event: string;
+  event_timestamp: unknown;
+  data: unknown;
+  attempts: unknown;
+  received_at: unknown;
+}
+
+/**
+ * Applies inbox rows in batches: each batch is claimed with `FOR UPDATE SKIP LOCKED` (MySQL 8 /
+ * MariaDB 10.6+), so several instances work on disjoint rows, applied through the upserts and
+ * marked in the same transaction. On SQLite there is one writer, whose transaction is exclusive.
+ *
+ * A batch that fails as a whole is retried row by row, so one poison event only holds back itself:
+ * it keeps its error and attempt count and is retried with backoff, then parked as `failed`.
+ * When the database is down nothing is marked; the loop waits and tries again.
+ */
+@Injectable()
+export class InboxProcessor implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(InboxProcessor.name);
+  private running = false;
+  private current: Promise<void> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private wakeRequested = false;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly db: Database,
+    private readonly applier: WebhookEventApplier,
+    private readonly metrics: MetricsService,
+    inbox: WebhookInbox,
+  ) {
+    inbox.onStored(() => this.wake());
+  }
+
+  onApplicationBootstrap(): void {
+    if (!this.config.INBOX_PROCESSOR) return;
+    this.running = true;
+    this.schedule(0);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    await this.current;
+  }
+
+  /** A delivery was stored: apply it soon instead of at the next poll. */
+  wake(): void {
+    if (!this.running) return;
+    if (this.current) {
+      this.wakeRequested = true;
+      return;
+    }
+    this.schedule(2);
+  }
+
+  private schedule(delayMs: number): void {
+    if (!this.running) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.current = this.drain().finally(() => {
+        this.current = null;
+        if (this.wakeRequested) {
+          this.wakeRequested = false;
+          this.schedule(0);
+        } else {
+          this.schedule(this.config.INBOX_POLL_MS);
+        }
+      });
+    }, delayMs);
+  }
+
+  /** Applies batches until the inbox has nothing due (or the database is unavailable). */
+  private async drain(): Promise<void> {
+    try {
+      while (this.running && (await this.processBatch()) >= this.config.INBOX_BATCH_SIZE);
+    } catch (error) {
+      if (isDatabaseUnavailable(error)) this.logger.warn({ msg: 'inbox processor waiting: database unavailable' });
+      else this.logger.error({ msg: 'inbox processor error', error: String(error) });
+    }
+  }
+
+  /** Claims and applies one batch; returns how many rows it claimed. Public for tests and tools. */
+  async processBatch(limit = this.config.INBOX_BATCH_SIZE): Promise<number> {
+    try {
+      return await this.db.transaction(async (m) => {
+        const rows = await this.claim(m, limit);
+        if (rows.length === 0) return 0;
+        const outcome = await this.applier.applyBatch(rows, m);
+        await this.markDone(outcome.applied, 'applied', m);
+        await this.markDone(outcome.skipped, 'skipped', m);
+        for (const { row, error } of outcome.rejected) await this.markFailure(row, error, m);
+        this.record(outcome.applied, 'applied');
+        this.record(outcome.skipped, 'skipped');
+        this.record(outcome.rejected.map((r) => r.row), 'failed');
+        return rows.length;
+      });
+    } catch (error) {
+      if (isDatabaseUnavailable(error)) throw error;
+      this.logger.warn({ msg: 'inbox batch failed; applying its rows one by one', error: String(error) });
+      return this.processOneByOne(limit);
+    }
+  }
+
+  private async processOneByOne(limit: number): Promise<number> {
+    const due = await this.db.query<{ account_id: unknown; id: string }>(
+      `SELECT account_id, id FROM webhook_events WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, received_at LIMIT ${Number(limit)}`,
+      [this.db.date(new Date())],
+    );
+    for (const key of due) {
+      try {
+        await this.db.transaction(async (m) => {
+          const [row] = await this.claim(m, 1, [String(key.account_id), key.id]);
+          if (!row) return;
+          const outcome = await this.applier.applyBatch([row], m);
+          await this.markDone(outcome.applied, 'applied', m);
+          await this.markDone(outcome.skipped, 'skipped', m);
+          for (const r of outcome.rejected) await this.markFailure(r.row, r.error, m);
+          this.record(outcome.applied, 'applied');
+          this.record(outcome.skipped, 'skipped');
+        });
+      } catch (error) {
+        if (isDatabaseUnavailable(error)) throw error;
+        const message = error instanceof Error ? error.message : String(error);
+        await this.db.transaction(async (m) => {
+          const [row] = await this.claim(m, 1, [String(key.account_id), key.id]);
+          if (row) await this.markFailure(row, message, m);
+        });
+        this.metrics.inc('aircall_webhook_events_failed_total', 'Webhook events that failed to apply, by event', { event: 'unknown' });
+      }
+    }
+    return due.length;
+  }
+
+  private async claim(m: Queryable, limit: number, only?: [string, string]): Promise<InboxRow[]> {
+    const where = only ? 'account_id = ? AND id = ? AND ' : '';
+    const rows = await this.db.query<ClaimedRow>(
+      `SELECT account_id, id, event, event_timestamp, data, attempts, received_at FROM webhook_events
+       WHERE ${where}status = 'pending' AND next_attempt_at <= ?
+       ORDER BY next_attempt_at, received_at LIMIT ${Number(limit)}${this.db.forUpdateSkipLocked}`,
+      [...(only ?? []), this.db.date(new Date())],
+      m,
+    );
+    return rows.map((r) => ({
+      accountId: String(r.account_id),
+      id: r.id,
+      event: r.event,
+      timestamp: Number(r.event_timestamp),
+      data: this.db.parseJson(r.data),
+      attempts: Number(r.attempts),
+      receivedAt: this.db.parseDate(r.received_at),
+    }));
+  }
+
+  private async markDone(rows: readonly InboxRow[], status: 'applied' | 'skipped', m: Queryable): Promise<void> {
+    if (rows.length === 0) return;
+    await this.db.execute(
+      `UPDATE webhook_events SET status = ?, applied_at = ?, attempts = attempts + 1, last_error = NULL
+       WHERE ${this.db.tupleIn(['account_id', 'id'], rows.length)}`,
+      [status, this.db.date(new Date()), ...rows.flatMap((r) => [r.accountId, r.id])],
+      m,
+    );
+  }
+
+  private async markFailure(row: InboxRow, error: string, m: Queryable): Promise<void> {
+    const attempts = row.attempts + 1;
+    const parked = attempts >= MAX_ATTEMPTS;
+    await this.db.execute(
+      `UPDATE webhook_events SET status = ?, attempts = ?, last_error = ?, next_attempt_at = ? WHERE account_id = ? AND id = ?`,
+      [parked ? 'failed' : 'pending', attempts, error.slice(0, 2000), this.db.date(Date.now() + retryDelayMs(attempts)), row.accountId, row.id],
+      m,
+    );
+    this.logger.warn({ msg: 'webhook event failed to apply', accountId: row.accountId, event: row.event, attempts, parked, error: error.slice(0, 300) });
+  }
+
+  private record(rows: readonly InboxRow[], outcome: string): void {
+    const now = Date.now();
+    for (const row of rows) {
+      this.metrics.inc(`aircall_webhook_events_${outcome}_total`, `Webhook events ${outcome}, by event`, { event: row.event });
+      if (outcome === 'applied' && row.receivedAt) {
+        this.metrics.observe('aircall_webhook_apply_lag_ms', 'Milliseconds from receipt to applied', now - row.receivedAt.getTime());
+      }
+    }
+  }
+}

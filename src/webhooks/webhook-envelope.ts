@@ -1,0 +1,57 @@
+import { plainToInstance } from 'class-transformer';
+import { IsInt, IsObject, IsString, Matches, MaxLength, Min, validateSync } from 'class-validator';
+import { callPayloadProblem } from './webhook-payloads';
+
+/**
+ * Aircall's delivery envelope: `resource`, `event`, `timestamp` (unix seconds when the payload was
+ * built), `token` (identifies the webhook, hence the account) and `data` (the full object at that
+ * time) — https://developer.aircall.io/api-references/#webhooks (docs/aircall-behaviour.md §1).
+ */
+export class WebhookEnvelope {
+  @IsString()
+  @MaxLength(32)
+  @Matches(/^[a-z_]+$/, { message: 'resource must be a lower-case resource name such as "call"' })
+  resource: string;
+
+  @IsString()
+  @MaxLength(64)
+  @Matches(/^[a-z_]+(\.[a-z0-9_]+)+$/, { message: 'event must look like "call.created"' })
+  event: string;
+
+  @IsInt({ message: 'timestamp must be an integer (unix seconds)' })
+  @Min(1, { message: 'timestamp must be a positive unix time in seconds' })
+  timestamp: number;
+
+  @IsString()
+  token: string;
+
+  @IsObject({ message: 'data must be a JSON object' })
+  data: Record<string, unknown>;
+}
+
+export class EnvelopeError extends Error {}
+
+/** Unix seconds far in the future mean a milliseconds timestamp or garbage: refuse rather than misorder. */
+const MAX_TIMESTAMP = 32503680000; // year 3000
+
+/** Validates a parsed body (already known to carry a token) and returns the typed envelope, or throws naming the field. */
+export function parseEnvelope(body: Record<string, unknown>): WebhookEnvelope {
+  const envelope = plainToInstance(WebhookEnvelope, body);
+  const errors = validateSync(envelope, { forbidUnknownValues: false });
+  if (errors.length > 0) {
+    const messages = errors.map((e) => (e.value === undefined ? `${e.property} is required` : Object.values(e.constraints ?? {}).join('; ')));
+    throw new EnvelopeError(`invalid webhook envelope: ${messages.join('; ')}`);
+  }
+  if (Array.isArray(envelope.data)) throw new EnvelopeError('invalid webhook envelope: data must be a JSON object');
+  if (envelope.timestamp > MAX_TIMESTAMP) throw new EnvelopeError('invalid webhook envelope: timestamp must be unix seconds');
+  const id = envelope.data.id;
+  if (id !== undefined && !(typeof id === 'number' && Number.isSafeInteger(id) && id > 0) && !(typeof id === 'string' && id.length <= 64)) {
+    throw new EnvelopeError('invalid webhook envelope: data.id must be a positive integer');
+  }
+  if (envelope.event.startsWith('call.')) {
+    // Refused now with a clear 400 rather than stored and failing in the processor for hours.
+    const problem = callPayloadProblem(envelope.data);
+    if (problem) throw new EnvelopeError(`invalid webhook envelope: ${problem}`);
+  }
+  return envelope;
+}

@@ -1,0 +1,116 @@
+import { Controller, HttpStatus, Logger, Post, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { AppConfig } from '../config/app-config';
+import { isDatabaseUnavailable } from '../database/database';
+import { MetricsService } from '../metrics/metrics.service';
+import { EnvelopeError, parseEnvelope } from './webhook-envelope';
+import { WebhookInbox } from './webhook-inbox';
+import { WebhookTokenCache } from './webhook-token-cache';
+
+class BodyTooLargeError extends Error {}
+
+/**
+ * POST /aircall/webhook — Aircall's deliveries. Checks the body, finds the account by the token,
+ * stores the event in the inbox and only then answers 200; the processor applies it afterwards.
+ *
+ * Aircall times out after 5 s, retries failed deliveries and disables a webhook that keeps failing
+ * (https://developer.aircall.io/api-references/#webhooks, docs/aircall-behaviour.md §1): so the
+ * answer is fast, 200 only once stored, 503 when the database cannot take it (Aircall retries),
+ * and 4xx only for deliveries that will never be valid. The token is never logged.
+ */
+@Controller('aircall')
+export class WebhookController {
+  private readonly logger = new Logger(WebhookController.name);
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly tokens: WebhookTokenCache,
+    private readonly inbox: WebhookInbox,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  @Post('webhook')
+  async receive(@Req() req: Request, @Res() res: Response): Promise<void> {
+    const receivedAt = new Date();
+    const reply = (status: number, body: Record<string, unknown>, outcome: string) => {
+      this.metrics.inc('aircall_webhook_deliveries_total', 'Webhook deliveries received, by outcome', { outcome });
+      if (status >= 500) res.setHeader('Retry-After', '5');
+      res.status(status).json(body);
+    };
+
+    let raw: Buffer;
+    try {
+      raw = await this.readBody(req);
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) {
+        // Stop reading; the connection is closed after the answer so the rest is not consumed.
+        res.setHeader('Connection', 'close');
+        return reply(HttpStatus.PAYLOAD_TOO_LARGE, { error: `body exceeds ${this.config.WEBHOOK_MAX_BODY_BYTES} bytes` }, 'too_large');
+      }
+      return reply(HttpStatus.BAD_REQUEST, { error: 'could not read the request body' }, 'bad_request');
+    }
+
+    let body: unknown;
+    try {
+      body = JSON.parse(raw.toString('utf8'));
+    } catch (error) {
+      return reply(HttpStatus.BAD_REQUEST, { error: `malformed JSON: ${(error as Error).message}` }, 'bad_request');
+    }
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+      return reply(HttpStatus.BAD_REQUEST, { error: 'the body must be a JSON object (Aircall webhook envelope)' }, 'bad_request');
+    }
+    const token = (body as Record<string, unknown>).token;
+    if (typeof token !== 'string' || token.length === 0 || token.length > 512) {
+      return reply(HttpStatus.UNAUTHORIZED, { error: 'missing webhook token' }, 'unauthorized');
+    }
+
+    try {
+      const accountId = await this.tokens.accountFor(token);
+      if (!accountId) return reply(HttpStatus.UNAUTHORIZED, { error: 'unknown webhook token' }, 'unauthorized');
+      const envelope = parseEnvelope(body as Record<string, unknown>);
+      await this.inbox.store({ accountId, envelope, receivedAt });
+      this.metrics.inc('aircall_webhook_events_received_total', 'Webhook events stored in the inbox, by event', { event: envelope.event });
+      this.metrics.observe('aircall_webhook_ack_ms', 'Milliseconds from request to durable acknowledgement', Date.now() - receivedAt.getTime());
+      return reply(HttpStatus.OK, { status: 'stored' }, 'stored');
+    } catch (error) {
+      if (error instanceof EnvelopeError) return reply(HttpStatus.BAD_REQUEST, { error: error.message }, 'bad_request');
+      if (isDatabaseUnavailable(error)) {
+        this.logger.warn({ msg: 'webhook delivery refused: database unavailable', error: String((error as Error).cause ?? error) });
+        return reply(HttpStatus.SERVICE_UNAVAILABLE, { error: 'database unavailable, retry later' }, 'unavailable');
+      }
+      this.logger.error({ msg: 'webhook delivery failed', error: String(error) });
+      return reply(HttpStatus.SERVICE_UNAVAILABLE, { error: 'could not store the event, retry later' }, 'error');
+    }
+  }
+
+  private readBody(req: Request): Promise<Buffer> {
+    const limit = this.config.WEBHOOK_MAX_BODY_BYTES;
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > limit) {
+      req.resume();
+      return Promise.reject(new BodyTooLargeError());
+    }
+    return new Promise<Buffer>((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      let done = false;
+      req.on('data', (chunk: Buffer) => {
+        if (done) return;
+        size += chunk.length;
+        if (size > limit) {
+          done = true;
+          req.resume();
+          reject(new BodyTooLargeError());
+          return;
+        }
+        chunks.push(chunk);
+      });
+      req.on('end', () => {
+        if (!done) resolve(Buffer.concat(chunks));
+      });
+      req.on('error', (error) => {
+        if (!done) reject(error);
+      });
+    });
+  }
+}

@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { CallsModule } from '../calls/calls.module';
+import { DirectoryModule } from '../directory/directory.module';
+import { InboxProcessor } from './inbox-processor';
+import { WebhookController } from './webhook.controller';
+import { WebhookEventApplier } from './webhook-event-applier';
+import { WebhookInbox } from './webhook-inbox';
+import { WebhookTokenCache } from './webhook-token-cache';
+
+/**
+ * Real-time sync: POST /aircall/webhook → inbox (durable) → processor → calls/directory upserts.
+ */
+@Module({
+  imports: [CallsModule, DirectoryModule],
+  controllers: [WebhookController],
+  providers: [WebhookTokenCache, WebhookInbox, WebhookEventApplier, InboxProcessor],
+  exports: [WebhookTokenCache, WebhookInbox, InboxProcessor],
+})
+export class WebhooksModule {}

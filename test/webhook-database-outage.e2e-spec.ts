@@ -1,0 +1,106 @@
+import BetterSqlite3 from 'better-sqlite3';
+import { Database } from '../src/database/database';
+import { sqlitePath } from '../src/database/database-options';
+import { sha256Hex } from '../src/webhooks/webhook-token-cache';
+import { aCall, envelope } from './support/aircall-builders';
+import { describeEachEngine } from './support/databases';
+import { TcpProxy } from './support/tcp-proxy';
+import { startTestApp, TestApp } from './support/test-app';
+
+const TOKEN = 'outage-test-webhook-token';
+
+/** Makes the database unavailable to the service and back: a cut TCP proxy on MySQL, an exclusive lock on SQLite. */
+interface Outage {
+  url: string;
+  begin(): Promise<void>;
+  end(): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function outageFor(engine: string, url: string): Promise<Outage> {
+  if (engine === 'mysql') {
+    const target = new URL(url);
+    const proxy = await TcpProxy.start(target.hostname, Number(target.port || 3306));
+    const viaProxy = new URL(url);
+    viaProxy.host = `127.0.0.1:${proxy.port}`;
+    return { url: viaProxy.toString(), begin: () => proxy.down(), end: () => proxy.up(), close: () => proxy.close() };
+  }
+  let locker: BetterSqlite3.Database | null = null;
+  return {
+    url,
+    begin: async () => {
+      locker = new BetterSqlite3(sqlitePath(url)!);
+      locker.exec('BEGIN EXCLUSIVE');
+    },
+    end: async () => {
+      locker?.exec('COMMIT');
+      locker?.close();
+      locker = null;
+    },
+    close: async () => {
+      locker?.close();
+    },
+  };
+}
+
+describeEachEngine('webhook ingestion while the database is down', (database) => {
+  let t: TestApp;
+  let db: Database;
+  let outage: Outage;
+
+  const post = (body: unknown) =>
+    fetch(`${t.baseUrl}/aircall/webhook`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+  beforeAll(async () => {
+    outage = await outageFor(database().engine, database().url);
+    t = await startTestApp(outage.url);
+    db = t.get(Database);
+    const now = db.date(new Date());
+    await db.query(
+      `INSERT INTO accounts (id, name, auth_type, status, webhook_token_hash, created_at, updated_at) VALUES (501, 'Outage Co', 'basic', 'active', ?, ?, ?)`,
+      [sha256Hex(TOKEN), now, now],
+    );
+  });
+  afterAll(async () => {
+    await t?.close();
+    await outage?.close();
+  });
+
+  it('answers 503 (never 200) while the database is down, and loses nothing once it is back', async () => {
+    const calls = Array.from({ length: 30 }, () => aCall().build());
+    const deliveries = calls.map((c) => envelope('call.created', c, c.started_at!, TOKEN));
+    const before = deliveries.slice(0, 10);
+    const during = deliveries.slice(10, 20);
+    const after = deliveries.slice(20);
+
+    for (const d of before) expect((await post(d)).status).toBe(200);
+
+    await outage.begin();
+    const refused = await Promise.all(during.map((d) => post(d)));
+    expect(refused.map((r) => r.status)).toEqual(during.map(() => 503));
+    expect(refused[0].headers.get('retry-after')).toBe('5');
+    await outage.end();
+
+    // Aircall retries what was refused; new deliveries keep coming.
+    const deadline = Date.now() + 20_000;
+    let pendingRetries = [...during, ...after];
+    while (pendingRetries.length > 0 && Date.now() < deadline) {
+      const statuses = await Promise.all(pendingRetries.map((d) => post(d).then((r) => r.status)));
+      pendingRetries = pendingRetries.filter((_, i) => statuses[i] !== 200);
+      if (pendingRetries.length > 0) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(pendingRetries).toHaveLength(0);
+
+    const ids = calls.map((c) => c.id);
+    for (;;) {
+      const rows = await db.query<{ id: unknown }>(`SELECT id FROM calls WHERE account_id = 501`);
+      if (rows.length === ids.length || Date.now() > deadline) {
+        expect(rows.map((r) => Number(r.id)).sort()).toEqual([...ids].sort());
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const [inbox] = await db.query<{ n: unknown }>(`SELECT COUNT(*) AS n FROM webhook_events WHERE account_id = 501`);
+    expect(Number(inbox.n)).toBe(30);
+  });
+});

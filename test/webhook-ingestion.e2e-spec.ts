@@ -1,0 +1,187 @@
+import { Database } from '../src/database/database';
+import { InboxProcessor } from '../src/webhooks/inbox-processor';
+import { sha256Hex, WebhookTokenCache } from '../src/webhooks/webhook-token-cache';
+import { aCall, answeredCallHistory, aUser, envelope, missedCallHistory } from './support/aircall-builders';
+import { describeEachEngine } from './support/databases';
+import { accountSnapshot } from './support/table-snapshot';
+import { startTestApp, TestApp } from './support/test-app';
+
+const TOKEN_A = 'aircall-webhook-token-account-a';
+const TOKEN_B = 'aircall-webhook-token-account-b';
+
+async function insertAccount(db: Database, id: string, token: string): Promise<void> {
+  const now = db.date(new Date());
+  await db.query(
+    `INSERT INTO accounts (id, name, auth_type, status, webhook_token_hash, created_at, updated_at) VALUES (?, ?, 'basic', 'active', ?, ?, ?)`,
+    [id, `Company ${id}`, sha256Hex(token), now, now],
+  );
+}
+
+async function waitFor<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (done(value)) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describeEachEngine('POST /aircall/webhook', (database) => {
+  let t: TestApp;
+  let db: Database;
+
+  const post = (body: unknown, headers: Record<string, string> = {}) =>
+    fetch(`${t.baseUrl}/aircall/webhook`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body),
+    });
+  const inboxCount = async (accountId?: string) => {
+    const [row] = await db.query<{ n: unknown }>(
+      `SELECT COUNT(*) AS n FROM webhook_events${accountId ? ' WHERE account_id = ?' : ''}`,
+      accountId ? [accountId] : [],
+    );
+    return Number(row.n);
+  };
+  const pending = async () => {
+    const [row] = await db.query<{ n: unknown }>(`SELECT COUNT(*) AS n FROM webhook_events WHERE status = 'pending'`);
+    return Number(row.n);
+  };
+
+  beforeAll(async () => {
+    t = await startTestApp(database().url);
+    db = t.get(Database);
+    await insertAccount(db, '101', TOKEN_A);
+    await insertAccount(db, '102', TOKEN_B);
+    await insertAccount(db, '103', 'token-of-account-c');
+    await insertAccount(db, '104', 'token-of-account-d');
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('stores the event before answering 200, then applies it to the call', async () => {
+    const call = aCall().inbound().answeredBy(aUser({ name: 'Ana' })).endedAfter(60).build();
+    const res = await post(envelope('call.ended', call, call.started_at! + 90, TOKEN_A));
+    expect(res.status).toBe(200);
+    const rows = await db.query<{ event: string }>(`SELECT event FROM webhook_events WHERE account_id = 101 AND resource_id = ?`, [call.id]);
+    expect(rows.map((r) => r.event)).toEqual(['call.ended']);
+    const [stored] = await waitFor(
+      () => db.query<{ status: string }>(`SELECT status FROM calls WHERE account_id = 101 AND id = ?`, [call.id]),
+      (r) => r.length === 1,
+    );
+    expect(stored.status).toBe('done');
+  });
+
+  it('keeps one inbox row when Aircall delivers the same event twice', async () => {
+    const call = aCall().build();
+    const body = envelope('call.created', call, call.started_at!, TOKEN_A);
+    const before = await inboxCount('101');
+    expect((await post(body)).status).toBe(200);
+    expect((await post(body)).status).toBe(200);
+    expect(await inboxCount('101')).toBe(before + 1);
+  });
+
+  it.each([
+    ['an unknown token', { token: 'not-a-token-we-issued' }, 'unknown webhook token'],
+    ['no token', { token: undefined }, 'missing webhook token'],
+    ['a token of the wrong type', { token: 12345 }, 'missing webhook token'],
+  ])('answers 401 for %s and stores nothing', async (_name, patch, message) => {
+    const before = await inboxCount();
+    const res = await post({ ...envelope('call.created', aCall().build(), 1_717_236_000, TOKEN_A), ...patch });
+    expect(res.status).toBe(401);
+    expect(((await res.json()) as { error: string }).error).toBe(message);
+    expect(await inboxCount()).toBe(before);
+  });
+
+  it.each([
+    ['malformed JSON', '{"resource": "call", "event": ', /malformed JSON/],
+    ['a JSON array', '[1,2,3]', /must be a JSON object/],
+    ['a missing event', { resource: 'call', timestamp: 1717236000, token: TOKEN_A, data: { id: 1 } }, /event is required/],
+    ['a timestamp of the wrong type', { resource: 'call', event: 'call.created', timestamp: '2024-06-01', token: TOKEN_A, data: { id: 1 } }, /timestamp must be an integer/],
+    ['a timestamp in milliseconds', { resource: 'call', event: 'call.created', timestamp: 1717236000000, token: TOKEN_A, data: { id: 1 } }, /timestamp must be unix seconds/],
+    ['data that is not an object', { resource: 'call', event: 'call.created', timestamp: 1717236000, token: TOKEN_A, data: [1] }, /data must be a JSON object/],
+    ['a call without id', { resource: 'call', event: 'call.created', timestamp: 1717236000, token: TOKEN_A, data: { status: 'initial' } }, /\bid\b/],
+    ['a call field of the wrong type', { resource: 'call', event: 'call.ended', timestamp: 1717236000, token: TOKEN_A, data: { id: 5, started_at: 'yesterday', tags: 'vip' } }, /started_at, tags/],
+  ])('answers 400 naming the problem for %s and stores nothing', async (_name, body, message) => {
+    const before = await inboxCount();
+    const res = await post(body as object);
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: string }).error).toMatch(message);
+    expect(await inboxCount()).toBe(before);
+  });
+
+  it('answers 413 to a body over 1 MiB and stores nothing', async () => {
+    const before = await inboxCount();
+    const call = aCall().with({ padding: 'x'.repeat(1024 * 1024) }).build();
+    const res = await post(envelope('call.created', call, 1_717_236_000, TOKEN_A));
+    expect(res.status).toBe(413);
+    expect(await inboxCount()).toBe(before);
+  });
+
+  it('keeps events it does not apply and marks them skipped; applies unknown call.* events by their call object', async () => {
+    const message = envelope('message.sent', { id: 77, body: 'hello' }, 1_717_236_000, TOKEN_B);
+    const future = aCall().build();
+    expect((await post(message)).status).toBe(200);
+    expect((await post(envelope('call.sentiment_scored', future, future.started_at! + 5, TOKEN_B))).status).toBe(200);
+    const rows = await waitFor(
+      () => db.query<{ event: string; status: string }>(`SELECT event, status FROM webhook_events WHERE account_id = 102 ORDER BY event`),
+      (r) => r.length === 2 && r.every((x) => x.status !== 'pending'),
+    );
+    expect(rows).toEqual([
+      { event: 'call.sentiment_scored', status: 'applied' },
+      { event: 'message.sent', status: 'skipped' },
+    ]);
+    const calls = await db.query(`SELECT id FROM calls WHERE account_id = 102`);
+    expect(calls).toHaveLength(1);
+  });
+
+  it('ends with the rows of in-order delivery when Aircall reorders, duplicates and retries concurrently', async () => {
+    const histories = [answeredCallHistory(), missedCallHistory(), answeredCallHistory({ start: 1_717_400_000 })];
+    const inOrder = histories.flat().sort((a, b) => a.timestamp - b.timestamp);
+    for (const e of inOrder) expect((await post(envelope(e.event, e.data, e.timestamp, 'token-of-account-c'))).status).toBe(200);
+
+    const shuffled = [...inOrder, ...inOrder.filter((_, i) => i % 3 === 0)].sort(() => Math.random() - 0.5);
+    const statuses = await Promise.all(shuffled.map((e) => post(envelope(e.event, e.data, e.timestamp, 'token-of-account-d')).then((r) => r.status)));
+    expect(new Set(statuses)).toEqual(new Set([200]));
+
+    await waitFor(pending, (n) => n === 0);
+    const expected = await accountSnapshot(db, '103');
+    expect(expected.calls).toHaveLength(3);
+    expect(await accountSnapshot(db, '104')).toEqual(expected);
+    expect(await inboxCount('104')).toBe(inOrder.length);
+  });
+
+  it('survives a poison event: it keeps its error and attempts and does not block the others', async () => {
+    const processor = t.get(InboxProcessor);
+    const now = db.date(new Date());
+    // A row an older version stored, whose payload cannot be applied.
+    await db.query(
+      `INSERT INTO webhook_events (account_id, id, resource, event, event_timestamp, resource_id, data, status, attempts, next_attempt_at, received_at)
+       VALUES (101, 'poison0000000000000000000000001', 'call', 'call.ended', 1717236000, 42, ?, 'pending', 0, ?, ?)`,
+      [JSON.stringify({ id: 42, started_at: 'not-a-time', teams: 'x' }), now, now],
+    );
+    const good = aCall().build();
+    expect((await post(envelope('call.created', good, good.started_at!, TOKEN_A))).status).toBe(200);
+    await processor.processBatch();
+    await waitFor(
+      () => db.query(`SELECT id FROM calls WHERE account_id = 101 AND id = ?`, [good.id]),
+      (r) => r.length === 1,
+    );
+    const [poison] = await db.query<{ status: string; attempts: unknown; last_error: string; next_attempt_at: unknown }>(
+      `SELECT status, attempts, last_error, next_attempt_at FROM webhook_events WHERE id = 'poison0000000000000000000000001'`,
+    );
+    expect(poison.status).toBe('pending');
+    expect(Number(poison.attempts)).toBe(1);
+    expect(poison.last_error).toMatch(/started_at/);
+    expect(db.parseDate(poison.next_attempt_at)!.getTime()).toBeGreaterThan(Date.now());
+  });
+
+  it('accepts a token again as soon as the account’s webhook token changes and the cache is invalidated', async () => {
+    await db.query(`UPDATE accounts SET webhook_token_hash = ? WHERE id = 102`, [sha256Hex('rotated-token')]);
+    t.get(WebhookTokenCache).invalidate();
+    expect((await post(envelope('call.created', aCall().build(), 1_717_236_000, TOKEN_B))).status).toBe(401);
+    expect((await post(envelope('call.created', aCall().build(), 1_717_236_000, 'rotated-token'))).status).toBe(200);
+  });
+});
