@@ -207,4 +207,10 @@ describeEachEngine('OAuth install without an Aircall app configured', (database)
     expect(response.status).toBe(503);
     expect(response.body).toContain('AIRCALL_CLIENT_ID');
   });
+
+  it('answers a callback with the same 503 page, storing nothing', async () => {
+    const response = await get(`${app.baseUrl}/oauth/callback?code=abc&state=def`);
+    expect(response.status).toBe(503);
+    expect(response.body).toContain('AIRCALL_CLIENT_SECRET');
+  });
 });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Logger } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
@@ -30,15 +30,20 @@ export function resolveEncryptionKey(config: AppConfig): Buffer {
 
 export function loadOrCreateKeyFile(file: string): Buffer {
   mkdirSync(dirname(file), { recursive: true });
+  // Written whole to a private temporary file, then linked into place: link() fails when the key exists
+  // and is atomic, so two processes starting together agree on one key and nobody reads a half-written file.
+  const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  writeFileSync(temporary, `${randomBytes(32).toString('base64')}\n`, { flag: 'wx', mode: 0o600 });
   try {
-    // 'wx' fails when the file exists, so two processes starting together cannot both write a key.
-    writeFileSync(file, `${randomBytes(32).toString('base64')}\n`, { flag: 'wx', mode: 0o600 });
-    chmodSync(file, 0o600);
+    chmodSync(temporary, 0o600);
+    linkSync(temporary, file);
     new Logger('Crypto').warn(
       `ENCRYPTION_KEY not set: generated a key into ${file}; back it up with the database`,
     );
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  } finally {
+    rmSync(temporary, { force: true });
   }
   return decodeKey(readFileSync(file, 'utf8'), file);
 }

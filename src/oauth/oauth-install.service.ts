@@ -7,6 +7,15 @@ import { AppConfig } from '../config/app-config';
 import { OAuthPage } from './oauth-pages';
 import { OAuthStateError, OAuthStateStore } from './oauth-state';
 
+const NOT_CONFIGURED: OAuthPage = {
+  status: 503,
+  title: 'Aircall install is not configured',
+  lines: [
+    'This aircall-sync instance has no Aircall OAuth app: set AIRCALL_CLIENT_ID and AIRCALL_CLIENT_SECRET (from Aircall) and restart it.',
+    'Customers can still connect their own account with an API key through the connectAccount GraphQL mutation.',
+  ],
+};
+
 export type InstallStart = { redirectTo: string } | { page: OAuthPage };
 
 export interface CallbackQuery {
@@ -37,21 +46,15 @@ export class OAuthInstallService {
     return `${this.config.PUBLIC_URL.replace(/\/+$/, '')}/oauth/callback`;
   }
 
+  private get isConfigured(): boolean {
+    return Boolean(this.config.AIRCALL_CLIENT_ID && this.config.AIRCALL_CLIENT_SECRET);
+  }
+
   async start(): Promise<InstallStart> {
-    if (!this.config.AIRCALL_CLIENT_ID || !this.config.AIRCALL_CLIENT_SECRET) {
-      return {
-        page: {
-          status: 503,
-          title: 'Aircall install is not configured',
-          lines: [
-            'This aircall-sync instance has no Aircall OAuth app: set AIRCALL_CLIENT_ID and AIRCALL_CLIENT_SECRET (from Aircall) and restart it.',
-            'Customers can still connect their own account with an API key through the connectAccount GraphQL mutation.',
-          ],
-        },
-      };
-    }
+    const clientId = this.config.AIRCALL_CLIENT_ID;
+    if (!clientId || !this.isConfigured) return { page: NOT_CONFIGURED };
     const authorize = new URL(`${this.config.AIRCALL_DASHBOARD_URL.replace(/\/+$/, '')}/oauth/authorize`);
-    authorize.searchParams.set('client_id', this.config.AIRCALL_CLIENT_ID);
+    authorize.searchParams.set('client_id', clientId);
     authorize.searchParams.set('redirect_uri', this.redirectUri);
     // Aircall: response_type "must be code", scope "must be public_api".
     authorize.searchParams.set('response_type', 'code');
@@ -61,6 +64,7 @@ export class OAuthInstallService {
   }
 
   async complete(query: CallbackQuery): Promise<OAuthPage> {
+    if (!this.isConfigured) return NOT_CONFIGURED;
     if (!query.state)
       return failure(
         400,

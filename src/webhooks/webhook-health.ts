@@ -82,6 +82,8 @@ export class WebhookHealthCheck implements OnApplicationBootstrap, OnApplication
     for (const account of await this.accounts.accountsWithWebhook()) {
       if (account.status !== 'active') continue;
       results.set(account.id, await this.check(account));
+      // Extend the lease as the run goes, so a long run is never taken over halfway.
+      await this.lease.acquire(LEASE, LEASE_TTL_MS);
     }
     return results;
   }
