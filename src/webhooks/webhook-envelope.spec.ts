@@ -1,0 +1,46 @@
+import { EnvelopeError, parseEnvelope } from './webhook-envelope';
+import { deliveryFingerprint } from './webhook-inbox';
+import { retryDelayMs } from './inbox-processor';
+
+const valid = { resource: 'call', event: 'call.created', timestamp: 1_717_236_000, token: 't', data: { id: 12345, status: 'initial' } };
+
+describe('parseEnvelope', () => {
+  it('accepts Aircall’s envelope', () => {
+    expect(parseEnvelope({ ...valid }).event).toBe('call.created');
+  });
+  it('accepts events of resources it does not apply (kept, then skipped)', () => {
+    expect(parseEnvelope({ ...valid, resource: 'message', event: 'message.sent', data: { id: 'abc' } }).resource).toBe('message');
+  });
+  it.each([
+    [{ event: undefined }, /event is required/],
+    [{ event: 'created' }, /event must look like/],
+    [{ timestamp: 1.5 }, /timestamp must be an integer/],
+    [{ timestamp: -3 }, /positive/],
+    [{ data: null }, /data must be a JSON object/],
+    [{ data: { id: -1 } }, /data.id must be a positive integer/],
+    [{ data: { id: 1, duration: 'long' } }, /duration/],
+  ])('rejects %j naming the field', (patch, message) => {
+    expect(() => parseEnvelope({ ...valid, ...patch } as Record<string, unknown>)).toThrow(EnvelopeError);
+    expect(() => parseEnvelope({ ...valid, ...patch } as Record<string, unknown>)).toThrow(message);
+  });
+});
+
+describe('deliveryFingerprint', () => {
+  it('is the same for a retried delivery and differs for another event of the same call', () => {
+    expect(deliveryFingerprint(valid)).toBe(deliveryFingerprint({ ...valid, data: { id: 12345, status: 'initial' } }));
+    expect(deliveryFingerprint(valid)).not.toBe(deliveryFingerprint({ ...valid, event: 'call.answered' }));
+    expect(deliveryFingerprint(valid)).not.toBe(deliveryFingerprint({ ...valid, timestamp: valid.timestamp + 1 }));
+  });
+});
+
+describe('retryDelayMs', () => {
+  it('grows exponentially with jitter and is capped at an hour', () => {
+    for (let attempt = 1; attempt < 8; attempt++) {
+      const base = 1000 * 2 ** attempt;
+      const delay = retryDelayMs(attempt);
+      expect(delay).toBeGreaterThanOrEqual(base / 2);
+      expect(delay).toBeLessThanOrEqual(base);
+    }
+    expect(retryDelayMs(40)).toBeLessThanOrEqual(3_600_000);
+  });
+});
