@@ -1,5 +1,6 @@
 import { Database } from '../src/database/database';
 import { InboxProcessor } from '../src/webhooks/inbox-processor';
+import { InboxRetention } from '../src/webhooks/inbox-retention';
 import { sha256Hex, WebhookTokenCache } from '../src/webhooks/webhook-token-cache';
 import { aCall, answeredCallHistory, aUser, envelope, missedCallHistory } from './support/aircall-builders';
 import { describeEachEngine } from './support/databases';
@@ -183,5 +184,24 @@ describeEachEngine('POST /aircall/webhook', (database) => {
     t.get(WebhookTokenCache).invalidate();
     expect((await post(envelope('call.created', aCall().build(), 1_717_236_000, TOKEN_B))).status).toBe(401);
     expect((await post(envelope('call.created', aCall().build(), 1_717_236_000, 'rotated-token'))).status).toBe(200);
+  });
+
+  it('deletes applied and skipped rows past retention, never pending or failed ones', async () => {
+    const old = db.date(Date.now() - 40 * 86_400_000);
+    for (const [id, status] of [
+      ['retention-applied-000000000000001', 'applied'],
+      ['retention-skipped-000000000000001', 'skipped'],
+      ['retention-pending-000000000000001', 'pending'],
+      ['retention-failed-0000000000000001', 'failed'],
+    ]) {
+      await db.query(
+        `INSERT INTO webhook_events (account_id, id, resource, event, event_timestamp, data, status, attempts, next_attempt_at, received_at)
+         VALUES (999, ?, 'call', 'call.created', 1717236000, '{}', ?, 1, ?, ?)`,
+        [id.slice(0, 32), status, old, old],
+      );
+    }
+    expect(await t.get(InboxRetention).purge()).toBeGreaterThanOrEqual(2);
+    const left = await db.query<{ status: string }>(`SELECT status FROM webhook_events WHERE account_id = 999 ORDER BY status`);
+    expect(left.map((r) => r.status)).toEqual(['failed', 'pending']);
   });
 });

@@ -143,6 +143,12 @@ export class AppConfig {
   @IsIn([true, false], { message: 'must be true or false' })
   INBOX_PROCESSOR = true;
 
+  /** Applied and skipped inbox rows are deleted after this many days (0 keeps them forever). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  WEBHOOK_RETENTION_DAYS = 30;
+
   @IsIn(['development', 'production', 'test'])
   NODE_ENV: 'development' | 'production' | 'test' = 'development';
 

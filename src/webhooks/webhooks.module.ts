@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { CallsModule } from '../calls/calls.module';
 import { DirectoryModule } from '../directory/directory.module';
 import { InboxProcessor } from './inbox-processor';
+import { InboxRetention } from './inbox-retention';
 import { WebhookController } from './webhook.controller';
 import { WebhookEventApplier } from './webhook-event-applier';
 import { WebhookInbox } from './webhook-inbox';
@@ -13,7 +14,7 @@ import { WebhookTokenCache } from './webhook-token-cache';
 @Module({
   imports: [CallsModule, DirectoryModule],
   controllers: [WebhookController],
-  providers: [WebhookTokenCache, WebhookInbox, WebhookEventApplier, InboxProcessor],
+  providers: [WebhookTokenCache, WebhookInbox, WebhookEventApplier, InboxProcessor, InboxRetention],
   exports: [WebhookTokenCache, WebhookInbox, InboxProcessor],
 })
 export class WebhooksModule {}
