@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
 import { AircallModule } from '../aircall/aircall.module';
 import { CryptoModule } from '../crypto/crypto.module';
+import { LeasesModule } from '../leases/leases.module';
 import { WebhookHealthCheck } from '../webhooks/webhook-health';
-import { WebhookHealthLease } from '../webhooks/webhook-health.lease';
 import { WebhookRegistrar } from '../webhooks/webhook-registrar';
 import { AccountConnector } from './account-connector';
 import { AccountLifecycle } from './account-events';
@@ -17,7 +17,7 @@ import { WebhookTokenInvalidation } from './webhook-token-invalidation';
  * (WebhookRegistrar, WebhookHealthCheck), and the AccountLifecycle events sync subscribes to.
  */
 @Module({
-  imports: [AircallModule, CryptoModule],
+  imports: [AircallModule, CryptoModule, LeasesModule],
   providers: [
     AccountsRepository,
     AccountsService,
@@ -25,7 +25,6 @@ import { WebhookTokenInvalidation } from './webhook-token-invalidation';
     AccountConnector,
     AccountsResolver,
     WebhookRegistrar,
-    WebhookHealthLease,
     WebhookHealthCheck,
     WebhookTokenInvalidation,
   ],

@@ -8,7 +8,7 @@ import { Account } from '../accounts/account';
 import { AccountLifecycle } from '../accounts/account-events';
 import { AccountsService } from '../accounts/accounts.service';
 import { AppConfig } from '../config/app-config';
-import { WebhookHealthLease } from './webhook-health.lease';
+import { LeaseService } from '../leases/lease.service';
 import { WebhookRegistrar } from './webhook-registrar';
 
 const LEASE = 'webhook-health-check';
@@ -36,7 +36,7 @@ export class WebhookHealthCheck implements OnApplicationBootstrap, OnApplication
     private readonly accounts: AccountsService,
     private readonly registrar: WebhookRegistrar,
     private readonly lifecycle: AccountLifecycle,
-    private readonly lease: WebhookHealthLease,
+    private readonly lease: LeaseService,
   ) {}
 
   onApplicationBootstrap(): void {
