@@ -34,9 +34,11 @@ export class AccountsResolver {
   })
   disconnectAccount(
     @Args('id', { type: () => ID }) id: string,
-    @Args('purge', { type: () => Boolean, defaultValue: false }) purge: boolean,
+    @Args('purge', { type: () => Boolean, nullable: true, defaultValue: false }) purge: boolean | null,
   ): Promise<AccountModel> {
-    return withGraphqlErrors(async () => AccountModel.from(await this.connector.disconnect(id, purge)));
+    return withGraphqlErrors(async () =>
+      AccountModel.from(await this.connector.disconnect(id, purge === true)),
+    );
   }
 
   @Mutation(() => AccountModel, {
