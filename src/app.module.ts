@@ -5,6 +5,8 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { AuthModule } from './auth/auth.module';
 import { GraphqlModule } from './graphql/graphql.module';
+import { OperationsModule } from './operations/operations.module';
+import { StatsModule } from './stats/stats.module';
 import { AircallModule } from './aircall/aircall.module';
 import { CallsModule } from './calls/calls.module';
 import { AccountsModule } from './accounts/accounts.module';
@@ -16,7 +18,7 @@ export class AppModule {
   static forRoot(config: AppConfig = loadConfig()): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, ScheduleModule.forRoot(), AuthModule, GraphqlModule, AircallModule, CallsModule, AccountsModule, OAuthModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, ScheduleModule.forRoot(), AuthModule, GraphqlModule, StatsModule, OperationsModule, AircallModule, CallsModule, AccountsModule, OAuthModule],
     };
   }
 }

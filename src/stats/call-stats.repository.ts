@@ -1,0 +1,122 @@
+import { Injectable } from '@nestjs/common';
+import { callFilterSql } from '../calls/call-filter-sql';
+import { CallFilter } from '../calls/call-filter';
+import { Database } from '../database/database';
+import { StatsGroupBy } from './models/stats-group-by';
+import { StatsSql } from './stats-sql';
+import { OffsetSegment } from './time-zone-offsets';
+
+/** How calls are grouped: the expressions of the group's account and key, and the join it needs. */
+export interface StatsGrouping {
+  groupBy: StatsGroupBy;
+  /** DAY/WEEK only: the time zone's offset segments over the range. */
+  segments?: OffsetSegment[];
+}
+
+export interface RawBucket {
+  accountId: string | null;
+  /** null: calls without a user/number/team/tag. */
+  key: string | null;
+  total: number;
+  inbound: number;
+  outbound: number;
+  answered: number;
+  missed: number;
+  avgInCallDuration: number | null;
+  avgWaitingDuration: number | null;
+  p90InCallDuration: number | null;
+}
+
+interface GroupingSql {
+  account: string | null;
+  key: string;
+  join: string;
+}
+
+const num = (value: unknown): number => Number(value ?? 0);
+const numOrNull = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
+
+/**
+ * Call statistics computed by the database (GROUP BY over the same filter as the calls connection),
+ * never by loading calls: one aggregate statement, plus one windowed statement for the 90th percentile
+ * (ROW_NUMBER() OVER, MariaDB 10.2+ / SQLite 3.25+).
+ */
+@Injectable()
+export class CallStatsRepository {
+  private readonly sql: StatsSql;
+
+  constructor(private readonly db: Database) {
+    this.sql = new StatsSql(db);
+  }
+
+  /** Earliest and latest start among the filtered calls (for DAY/WEEK without an explicit range). */
+  async startRange(filter: CallFilter): Promise<{ first: Date; last: Date } | null> {
+    const { where, params } = callFilterSql(this.db, filter);
+    const [row] = await this.db.query(`SELECT MIN(c.started_at) AS first, MAX(c.started_at) AS last FROM calls c WHERE ${where.join(' AND ')}`, params);
+    const first = this.db.parseDate(row?.first);
+    const last = this.db.parseDate(row?.last);
+    return first && last ? { first, last } : null;
+  }
+
+  async buckets(filter: CallFilter, grouping: StatsGrouping): Promise<RawBucket[]> {
+    const g = this.groupingSql(grouping);
+    const { where, params } = callFilterSql(this.db, filter);
+    const groupColumns = g.account ? `${g.account}, ${g.key}` : g.key;
+    const aggregates = await this.db.query(
+      `SELECT ${g.account ?? 'NULL'} AS bucket_account, ${g.key} AS bucket_key,
+              COUNT(*) AS total,
+              SUM(CASE WHEN c.direction = 'inbound' THEN 1 ELSE 0 END) AS inbound,
+              SUM(CASE WHEN c.direction = 'outbound' THEN 1 ELSE 0 END) AS outbound,
+              SUM(CASE WHEN c.answered_at IS NOT NULL THEN 1 ELSE 0 END) AS answered,
+              SUM(CASE WHEN c.missed = 1 THEN 1 ELSE 0 END) AS missed,
+              AVG(c.in_call_duration) AS avg_in_call,
+              AVG(c.waiting_duration) AS avg_waiting
+         FROM calls c ${g.join}
+        WHERE ${where.join(' AND ')}
+        GROUP BY ${groupColumns}`,
+      params,
+    );
+    const p90 = await this.db.query(
+      `SELECT r.bucket_account, r.bucket_key, r.v FROM (
+         SELECT ${g.account ?? 'NULL'} AS bucket_account, ${g.key} AS bucket_key, c.in_call_duration AS v,
+                ROW_NUMBER() OVER (PARTITION BY ${groupColumns} ORDER BY c.in_call_duration) AS rn,
+                COUNT(*) OVER (PARTITION BY ${groupColumns}) AS n
+           FROM calls c ${g.join}
+          WHERE ${where.join(' AND ')} AND c.in_call_duration IS NOT NULL
+       ) r
+       WHERE r.rn * 10 >= r.n * 9 AND (r.rn - 1) * 10 < r.n * 9`,
+      params,
+    );
+    const id = (account: unknown, key: unknown) => `${account ?? ''}|${key ?? ''}`;
+    const percentiles = new Map(p90.map((row) => [id(row.bucket_account, row.bucket_key), numOrNull(row.v)]));
+    return aggregates.map((row) => ({
+      accountId: row.bucket_account === null || row.bucket_account === undefined ? null : String(row.bucket_account),
+      key: row.bucket_key === null || row.bucket_key === undefined ? null : String(row.bucket_key),
+      total: num(row.total),
+      inbound: num(row.inbound),
+      outbound: num(row.outbound),
+      answered: num(row.answered),
+      missed: num(row.missed),
+      avgInCallDuration: numOrNull(row.avg_in_call),
+      avgWaitingDuration: numOrNull(row.avg_waiting),
+      p90InCallDuration: percentiles.get(id(row.bucket_account, row.bucket_key)) ?? null,
+    }));
+  }
+
+  private groupingSql({ groupBy, segments }: StatsGrouping): GroupingSql {
+    switch (groupBy) {
+      case StatsGroupBy.DAY:
+        return { account: null, key: this.sql.localDay('c.started_at', segments ?? [{ until: null, offsetSeconds: 0 }]), join: '' };
+      case StatsGroupBy.WEEK:
+        return { account: null, key: this.sql.localWeek('c.started_at', segments ?? [{ until: null, offsetSeconds: 0 }]), join: '' };
+      case StatsGroupBy.USER:
+        return { account: 'c.account_id', key: 'c.user_id', join: '' };
+      case StatsGroupBy.NUMBER:
+        return { account: 'c.account_id', key: 'c.number_id', join: '' };
+      case StatsGroupBy.TEAM:
+        return { account: 'c.account_id', key: 'g.team_id', join: 'LEFT JOIN call_teams g ON g.account_id = c.account_id AND g.call_id = c.id' };
+      case StatsGroupBy.TAG:
+        return { account: 'c.account_id', key: 'g.tag_id', join: 'LEFT JOIN call_tags g ON g.account_id = c.account_id AND g.call_id = c.id' };
+    }
+  }
+}

@@ -1,0 +1,28 @@
+import { Args, Query, Resolver } from '@nestjs/graphql';
+import { AuthenticatedApiKey } from '../auth/authenticated-api-key';
+import { CurrentApiKey } from '../auth/current-api-key.decorator';
+import { parseCallFilter } from '../calls/call-filter.parser';
+import { CallFilterInput } from '../calls/dto/call-filter.input';
+import { Loaders } from '../graphql/graphql-context';
+import { RequestLoaders } from '../graphql/request-loaders';
+import { CallStatsService } from './call-stats.service';
+import { CallStatsBucketModel } from './models/call-stats-bucket.model';
+import { StatsGroupBy } from './models/stats-group-by';
+
+@Resolver()
+export class CallStatsResolver {
+  constructor(private readonly stats: CallStatsService) {}
+
+  @Query(() => [CallStatsBucketModel], {
+    description: 'Counts and durations of the calls matching `filter`, per group (only groups with calls), computed by the database',
+  })
+  callStats(
+    @CurrentApiKey() key: AuthenticatedApiKey,
+    @Loaders() loaders: RequestLoaders,
+    @Args('groupBy', { type: () => StatsGroupBy }) groupBy: StatsGroupBy,
+    @Args('filter', { type: () => CallFilterInput, nullable: true }) filter?: CallFilterInput | null,
+    @Args('timeZone', { type: () => String, defaultValue: 'UTC', description: 'IANA time zone of DAY/WEEK buckets' }) timeZone = 'UTC',
+  ): Promise<CallStatsBucketModel[]> {
+    return this.stats.buckets(parseCallFilter(key, filter), groupBy, timeZone, loaders);
+  }
+}

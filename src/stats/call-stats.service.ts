@@ -1,0 +1,93 @@
+import { Injectable } from '@nestjs/common';
+import { CallFilter } from '../calls/call-filter';
+import { DirectoryLoaders } from '../directory/directory-loaders';
+import { badUserInput } from '../graphql/graphql-errors';
+import { RequestLoaders } from '../graphql/request-loaders';
+import { tenantKey } from '../graphql/tenant-keys';
+import { CallStatsRepository, RawBucket } from './call-stats.repository';
+import { CallStatsBucketModel } from './models/call-stats-bucket.model';
+import { StatsGroupBy } from './models/stats-group-by';
+import { addDays, isValidTimeZone, localMidnight, offsetSegments } from './time-zone-offsets';
+
+const NONE = 'none';
+
+/** callStats: validates the time zone, plans DAY/WEEK buckets in that zone, labels entity buckets. */
+@Injectable()
+export class CallStatsService {
+  constructor(
+    private readonly stats: CallStatsRepository,
+    private readonly directory: DirectoryLoaders,
+  ) {}
+
+  async buckets(filter: CallFilter, groupBy: StatsGroupBy, timeZone: string, loaders: RequestLoaders): Promise<CallStatsBucketModel[]> {
+    if (!isValidTimeZone(timeZone)) throw badUserInput('timeZone', `"${timeZone}" is not an IANA time zone (e.g. Europe/Paris, UTC)`);
+    if (groupBy === StatsGroupBy.DAY || groupBy === StatsGroupBy.WEEK) {
+      const range = filter.startedAfter && filter.startedBefore ? { first: filter.startedAfter, last: filter.startedBefore } : await this.stats.startRange(filter);
+      if (!range) return [];
+      const from = filter.startedAfter ?? range.first;
+      const to = filter.startedBefore ?? new Date(range.last.getTime() + 1000);
+      if (from.getTime() >= to.getTime()) return [];
+      const rows = await this.stats.buckets(filter, { groupBy, segments: offsetSegments(timeZone, from, to) });
+      const days = groupBy === StatsGroupBy.DAY ? 1 : 7;
+      return rows
+        .filter((row) => row.key !== null)
+        .sort((a, b) => (a.key! < b.key! ? -1 : a.key! > b.key! ? 1 : 0))
+        .map((row) =>
+          toModel(row, {
+            key: row.key!,
+            label: groupBy === StatsGroupBy.DAY ? row.key! : `Week of ${row.key}`,
+            accountId: null,
+            start: localMidnight(timeZone, row.key!),
+            end: localMidnight(timeZone, addDays(row.key!, days)),
+          }),
+        );
+    }
+    const rows = await this.stats.buckets(filter, { groupBy });
+    const labels = await this.labels(groupBy, rows, loaders);
+    return rows
+      .sort((a, b) => b.total - a.total || String(a.key).localeCompare(String(b.key)))
+      .map((row) =>
+        toModel(row, {
+          key: row.key ?? NONE,
+          label: row.key === null || row.accountId === null ? null : (labels.get(tenantKey(row.accountId, row.key)) ?? null),
+          accountId: row.accountId,
+          start: null,
+          end: null,
+        }),
+      );
+  }
+
+  private async labels(groupBy: StatsGroupBy, rows: RawBucket[], loaders: RequestLoaders): Promise<Map<string, string | null>> {
+    const keys = rows.filter((r) => r.key !== null && r.accountId !== null).map((r) => tenantKey(r.accountId!, r.key!));
+    const loader =
+      groupBy === StatsGroupBy.USER
+        ? this.directory.users(loaders)
+        : groupBy === StatsGroupBy.TEAM
+          ? this.directory.teams(loaders)
+          : groupBy === StatsGroupBy.NUMBER
+            ? this.directory.numbers(loaders)
+            : this.directory.tags(loaders);
+    const found = await loader.loadMany(keys);
+    const labels = new Map<string, string | null>();
+    found.forEach((entity, i) => {
+      if (entity instanceof Error) throw entity;
+      labels.set(keys[i], entity?.name ?? null);
+    });
+    return labels;
+  }
+}
+
+function toModel(row: RawBucket, identity: Pick<CallStatsBucketModel, 'key' | 'label' | 'accountId' | 'start' | 'end'>): CallStatsBucketModel {
+  return Object.assign(new CallStatsBucketModel(), {
+    ...identity,
+    total: row.total,
+    inbound: row.inbound,
+    outbound: row.outbound,
+    answered: row.answered,
+    missed: row.missed,
+    missedRate: row.inbound > 0 ? row.missed / row.inbound : 0,
+    avgInCallDuration: row.avgInCallDuration,
+    p90InCallDuration: row.p90InCallDuration,
+    avgWaitingDuration: row.avgWaitingDuration,
+  });
+}
