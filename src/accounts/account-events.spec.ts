@@ -1,0 +1,43 @@
+import { Logger } from '@nestjs/common';
+import { AccountLifecycle } from './account-events';
+
+describe('AccountLifecycle', () => {
+  beforeAll(() => Logger.overrideLogger(false));
+
+  it('delivers connected and webhookRepaired to their subscribers with their arguments', () => {
+    const lifecycle = new AccountLifecycle();
+    const seen: unknown[] = [];
+    lifecycle.on('connected', (id) => seen.push(['connected', id]));
+    lifecycle.on('webhookRepaired', (id, gapFrom) => seen.push(['repaired', id, gapFrom.toISOString()]));
+    lifecycle.emit('connected', '42');
+    lifecycle.emit('webhookRepaired', '42', new Date('2026-01-01T00:00:00Z'));
+    expect(seen).toEqual([
+      ['connected', '42'],
+      ['repaired', '42', '2026-01-01T00:00:00.000Z'],
+    ]);
+  });
+
+  it('does nothing without subscribers, and a failing subscriber never reaches the emitter', async () => {
+    const lifecycle = new AccountLifecycle();
+    expect(() => lifecycle.emit('connected', '1')).not.toThrow();
+    const after: string[] = [];
+    lifecycle.on('connected', () => {
+      throw new Error('sync is down');
+    });
+    lifecycle.on('connected', () => Promise.reject(new Error('async failure')));
+    lifecycle.on('connected', (id) => void after.push(id));
+    expect(() => lifecycle.emit('connected', '2')).not.toThrow();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(after).toEqual(['2']);
+  });
+
+  it('stops delivering once unsubscribed', () => {
+    const lifecycle = new AccountLifecycle();
+    const seen: string[] = [];
+    const off = lifecycle.on('webhookTokenChanged', (id) => void seen.push(id));
+    lifecycle.emit('webhookTokenChanged', '1');
+    off();
+    lifecycle.emit('webhookTokenChanged', '2');
+    expect(seen).toEqual(['1']);
+  });
+});
