@@ -62,8 +62,8 @@ export class AccountConnector {
   }
 
   /**
-   * Unregisters the webhook (best effort when Aircall already refuses the credentials: an uninstalled app
-   * cannot delete anything, and Aircall drops its webhooks itself), forgets the credentials and marks the
+   * Unregisters the webhook (best effort when Aircall already refuses the credentials: with a revoked key or an
+   * uninstalled app nothing can be deleted any more, and the admin must still be able to disconnect), forgets the credentials and marks the
    * account disconnected. The synced data stays unless `purge`, which deletes every row of the account.
    */
   async disconnect(accountId: string, purge: boolean): Promise<Account> {
