@@ -6,6 +6,8 @@ export interface RateLimitInfo {
   remaining?: number;
   /** `X-AircallApi-Reset` as epoch milliseconds: when the window resets. */
   resetAt?: number;
+  /** How precise `resetAt` is: 1000 when the header was in (whole) seconds, 1 when in ms. */
+  resetPrecisionMs?: number;
 }
 
 /** Header lookup that works for fetch `Headers` and plain records alike (names case-insensitive). */
@@ -33,6 +35,7 @@ export function parseRateLimitHeaders(headers: HeaderSource): RateLimitInfo {
     limit: limit !== undefined && limit >= 1 ? Math.floor(limit) : undefined,
     remaining: remaining !== undefined ? Math.floor(remaining) : undefined,
     resetAt: reset === undefined ? undefined : reset > MILLISECONDS_THRESHOLD ? reset : reset * 1000,
+    resetPrecisionMs: reset === undefined ? undefined : reset > MILLISECONDS_THRESHOLD ? 1 : 1000,
   };
 }
 

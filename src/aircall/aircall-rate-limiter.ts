@@ -16,8 +16,8 @@ export interface AircallRateLimiterOptions {
 /** One company's budget as seen from here. */
 interface CompanyBudget {
   limit: number;
-  /** When each request of the last window was answered (oldest first). */
-  answered: number[];
+  /** When each answered request stops counting against the budget (ascending). */
+  expiries: number[];
   /** Requests sent and not yet answered: they count against the budget until they are. */
   inFlight: number;
   /** Aircall's own count for its current window, decremented for each request granted since. */
@@ -41,15 +41,16 @@ function signal(): { promise: Promise<void>; resolve: () => void } {
   return { promise, resolve };
 }
 
-/** Call once the request's answer (or failure) has arrived. */
-export type ReleaseSlot = () => void;
+/** Call once the request's answer (or failure) has arrived, with the answer's rate-limit headers. */
+export type ReleaseSlot = (answer?: RateLimitInfo) => void;
 
 /**
  * Paces requests per company at Aircall's physical limit. A request holds a slot from the moment it
- * is sent until `windowMs` after its answer arrived, and at most `limit` slots exist: Aircall counts
- * a request somewhere between those two moments, so any `windowMs` interval of Aircall's clock sees
- * at most `limit` of them — whatever the latency and whichever window scheme Aircall uses — while the
- * budget is still used fully (a burst of `limit` goes out at once). On top of that, what Aircall's
+ * is sent until `windowMs` after its answer arrived — or, sooner, until the reset its answer announced
+ * (the window that counted it is then over) — and at most `limit` slots exist: Aircall counts a
+ * request somewhere between send and answer, so no window of Aircall's clock sees more than `limit`
+ * of them whatever the latency, while the budget is still used fully (a burst of `limit` goes out at
+ * once, and a new window's budget is used as soon as it opens). On top of that, what Aircall's
  * headers report tightens it: when `Remaining` reaches 0 nobody sends until `Reset`, and after a 429
  * nobody sends until the announced reset. Aircall limits per company (60/min historically, 120/min in
  * the current reference — docs/aircall-behaviour.md §6, https://developer.aircall.io/api-references/),
@@ -74,12 +75,12 @@ export class AircallRateLimiter {
       () => undefined,
       () => undefined,
     );
-    return grant.then(() => {
+    return grant.then((sentAt) => {
       let released = false;
-      return () => {
+      return (answer?: RateLimitInfo) => {
         if (released) return;
         released = true;
-        this.release(budget);
+        this.release(budget, sentAt, answer);
       };
     });
   }
@@ -114,16 +115,24 @@ export class AircallRateLimiter {
     return Math.max(0, this.earliestSend(budget, now) - now);
   }
 
-  private release(budget: CompanyBudget): void {
+  private release(budget: CompanyBudget, sentAt: number, answer: RateLimitInfo | undefined): void {
+    const now = this.clock.now();
+    let expiry = now + this.options.windowMs + this.marginMs;
+    // The answer names the end of the window that counted this request; a reset before the request
+    // was sent cannot be that window (clock skew, a stale header) and is ignored.
+    if (answer?.resetAt !== undefined && answer.resetAt > sentAt) {
+      expiry = Math.min(expiry, answer.resetAt + (answer.resetPrecisionMs ?? 1000) + this.marginMs);
+    }
     budget.inFlight -= 1;
-    budget.answered.push(this.clock.now());
-    budget.lastActivity = this.clock.now();
+    budget.expiries.splice(sortedIndex(budget.expiries, expiry), 0, expiry);
+    budget.lastActivity = now;
     const answered = budget.answeredSignal;
     budget.answeredSignal = signal();
     answered.resolve();
   }
 
-  private async waitForSlot(budget: CompanyBudget): Promise<void> {
+  /** Resolves with the send time once a slot is granted. */
+  private async waitForSlot(budget: CompanyBudget): Promise<number> {
     for (;;) {
       const now = this.clock.now();
       const at = this.earliestSend(budget, now);
@@ -137,7 +146,7 @@ export class AircallRateLimiter {
         ) {
           budget.serverRemaining -= 1;
         }
-        return;
+        return now;
       }
       if (at === Infinity) await budget.answeredSignal.promise;
       else await Promise.race([this.clock.sleep(at - now), budget.answeredSignal.promise]);
@@ -146,17 +155,11 @@ export class AircallRateLimiter {
 
   /** Epoch ms from which one more request may be sent (Infinity: only an answer can free a slot). */
   private earliestSend(budget: CompanyBudget, now: number): number {
-    const windowMs = this.options.windowMs;
-    while (budget.answered.length > 0 && budget.answered[0] + windowMs + this.marginMs <= now)
-      budget.answered.shift();
+    while (budget.expiries.length > 0 && budget.expiries[0] <= now) budget.expiries.shift();
     let at = budget.blockedUntil;
-    const excess = budget.answered.length + budget.inFlight - budget.limit + 1;
-    if (excess > 0) {
-      at = Math.max(
-        at,
-        excess <= budget.answered.length ? budget.answered[excess - 1] + windowMs + this.marginMs : Infinity,
-      );
-    }
+    const excess = budget.expiries.length + budget.inFlight - budget.limit + 1;
+    if (excess > 0)
+      at = Math.max(at, excess <= budget.expiries.length ? budget.expiries[excess - 1] : Infinity);
     if (
       budget.serverResetAt !== undefined &&
       budget.serverResetAt > now &&
@@ -173,7 +176,7 @@ export class AircallRateLimiter {
       this.evictIdle();
       budget = {
         limit: this.options.limit,
-        answered: [],
+        expiries: [],
         inFlight: 0,
         blockedUntil: 0,
         queue: Promise.resolve(),
@@ -193,4 +196,15 @@ export class AircallRateLimiter {
         this.budgets.delete(key);
     }
   }
+}
+
+function sortedIndex(sorted: number[], value: number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (sorted[middle] <= value) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }

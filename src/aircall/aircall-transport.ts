@@ -10,7 +10,7 @@ import {
   AircallRequestError,
   AircallServerError,
 } from './aircall-errors';
-import { parseRateLimitHeaders, retryAfter, serverTime } from './aircall-rate-headers';
+import { parseRateLimitHeaders, RateLimitInfo, retryAfter, serverTime } from './aircall-rate-headers';
 import { AircallRateLimiter } from './aircall-rate-limiter';
 import { isRecord, ShapeCheck } from './aircall-response-shapes';
 import { AircallRetryPolicy, backoffDelay } from './aircall-retry-policy';
@@ -92,11 +92,12 @@ export class AircallTransport {
     let rateLimitWaits = 0;
     for (;;) {
       const release = key !== undefined ? await this.options.limiter.acquire(key) : undefined;
+      let rateInfo: RateLimitInfo | undefined;
       let attempt: Attempt<T>;
       try {
-        attempt = await this.attempt(request, key, label);
+        attempt = await this.attempt(request, key, label, (info) => (rateInfo = info));
       } finally {
-        release?.();
+        release?.(rateInfo);
       }
       if (attempt.kind === 'done') return attempt.response;
       if (attempt.kind === 'failed') throw attempt.error;
@@ -125,6 +126,7 @@ export class AircallTransport {
     request: AircallRequest<T>,
     key: string | undefined,
     label: string,
+    onRateInfo: (info: RateLimitInfo) => void,
   ): Promise<Attempt<T>> {
     this.stats.requests += 1;
     let response: Response;
@@ -142,7 +144,9 @@ export class AircallTransport {
       return { kind: 'transient', error: this.networkError(label, error) };
     }
     const now = this.clock.now();
-    if (key !== undefined) this.options.limiter.observe(key, parseRateLimitHeaders(response.headers));
+    const rateInfo = parseRateLimitHeaders(response.headers);
+    onRateInfo(rateInfo);
+    if (key !== undefined) this.options.limiter.observe(key, rateInfo);
     const status = response.status;
     if (status >= 200 && status < 300)
       return this.parse(request, text, status, serverTime(response.headers, now), label);
@@ -212,16 +216,20 @@ export class AircallTransport {
   }
 
   private networkError(label: string, error: unknown): AircallNetworkError {
-    const name = error instanceof Error ? error.name : '';
-    if (name === 'TimeoutError' || name === 'AbortError') {
+    // Not `instanceof Error`: fetch's DOMException and errors from other realms fail that test.
+    const failure =
+      isRecord(error) || error instanceof Error
+        ? (error as { name?: unknown; message?: unknown; cause?: unknown })
+        : {};
+    if (failure.name === 'TimeoutError' || failure.name === 'AbortError') {
       return new AircallNetworkError(`${label} timed out after ${this.options.timeoutMs} ms`);
     }
-    const cause = error instanceof Error && isRecord(error.cause) ? error.cause : undefined;
+    const cause = isRecord(failure.cause) ? failure.cause : undefined;
     const code =
-      cause && typeof cause.code === 'string'
+      typeof cause?.code === 'string'
         ? cause.code
-        : error instanceof Error
-          ? error.message
+        : typeof failure.message === 'string'
+          ? failure.message
           : 'unknown error';
     return new AircallNetworkError(`${label} failed: ${code}`);
   }

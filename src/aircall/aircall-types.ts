@@ -229,4 +229,9 @@ export const NUMBER_EVENTS = ['number.created', 'number.opened', 'number.closed'
 export const CONTACT_EVENTS = ['contact.created', 'contact.updated', 'contact.deleted'] as const;
 
 /** What registerWebhook subscribes to: everything the inbox processor knows how to apply. */
-export const SUBSCRIBED_EVENTS: readonly string[] = [...CALL_EVENTS, ...USER_EVENTS, ...NUMBER_EVENTS, ...CONTACT_EVENTS];
+export const SUBSCRIBED_EVENTS: readonly string[] = [
+  ...CALL_EVENTS,
+  ...USER_EVENTS,
+  ...NUMBER_EVENTS,
+  ...CONTACT_EVENTS,
+];
