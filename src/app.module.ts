@@ -9,8 +9,12 @@ import { OperationsModule } from './operations/operations.module';
 import { StatsModule } from './stats/stats.module';
 import { AircallModule } from './aircall/aircall.module';
 import { CallsModule } from './calls/calls.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 import { AccountsModule } from './accounts/accounts.module';
 import { OAuthModule } from './oauth/oauth.module';
+import { HealthModule } from './health/health.module';
+import { HttpModule } from './http/http.module';
 
 /** The table of contents of the service: one module per domain noun (see DESIGN.md "architecture"). */
 @Module({})
@@ -18,7 +22,7 @@ export class AppModule {
   static forRoot(config: AppConfig = loadConfig()): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, ScheduleModule.forRoot(), AuthModule, GraphqlModule, StatsModule, OperationsModule, AircallModule, CallsModule, AccountsModule, OAuthModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, ScheduleModule.forRoot(), AuthModule, GraphqlModule, StatsModule, OperationsModule, AircallModule, CallsModule, MetricsModule, WebhooksModule, AccountsModule, OAuthModule, HttpModule, HealthModule],
     };
   }
 }

@@ -4,6 +4,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
 import { AppConfig, ConfigError, loadConfig } from './config/app-config';
 import { configureApp } from './http/configure-app';
+import { GracefulShutdown } from './http/graceful-shutdown';
 import { JsonLogger } from './logging/json-logger';
 
 async function bootstrap(): Promise<void> {
@@ -18,14 +19,20 @@ async function bootstrap(): Promise<void> {
     throw error;
   }
   const logger = new JsonLogger(config.LOG_LEVEL);
+  // A promise nobody awaited failed: log it (a bug to fix) rather than take down the webhooks being stored.
+  process.on('unhandledRejection', (reason) => {
+    logger.error({ msg: 'unhandled promise rejection', error: reason instanceof Error ? reason.message : String(reason) }, 'Process');
+  });
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     logger,
     bodyParser: false,
   });
   configureApp(app, config);
-  app.enableShutdownHooks();
+  // Our own signal handling instead of enableShutdownHooks(): in-flight requests are drained before
+  // Nest's shutdown hooks run (see GracefulShutdown); app.close() still runs every hook.
+  new GracefulShutdown(app, { logger, timeoutMs: config.SHUTDOWN_TIMEOUT_MS }).install();
   await app.listen(config.PORT);
-  logger.log({ msg: 'aircall-sync listening', port: config.PORT, database: config.DATABASE_URL.split(':')[0] }, 'Bootstrap');
+  logger.log({ msg: 'aircall-sync listening', port: config.PORT, pid: process.pid, database: config.DATABASE_URL.split(':')[0] }, 'Bootstrap');
 }
 
 bootstrap().catch((error: unknown) => {

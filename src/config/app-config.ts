@@ -149,6 +149,23 @@ export class AppConfig {
   @Min(0)
   WEBHOOK_RETENTION_DAYS = 30;
 
+  /** How long GET /health and the /metrics collectors wait for the database before calling it unreachable, in ms. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(50)
+  @Max(30_000)
+  HEALTH_TIMEOUT_MS = 1000;
+
+  /**
+   * On SIGTERM/SIGINT: how long in-flight requests and the current inbox batch get to finish before the
+   * process exits anyway, in ms (under Kubernetes' default 30 s grace period).
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(600_000)
+  SHUTDOWN_TIMEOUT_MS = 25_000;
+
   @IsIn(['development', 'production', 'test'])
   NODE_ENV: 'development' | 'production' | 'test' = 'development';
 

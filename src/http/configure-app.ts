@@ -1,19 +1,29 @@
+import { AsyncResource } from 'node:async_hooks';
 import { INestApplication } from '@nestjs/common';
+import type { Express, NextFunction, Request, Response } from 'express';
 import { json } from 'express';
 import { AppConfig } from '../config/app-config';
+import { MetricsService } from '../metrics/metrics.service';
+import { InFlightRequests } from './in-flight-requests';
+import { requestLifecycle } from './request-lifecycle.middleware';
 
 /**
  * HTTP wiring shared by main.ts and the e2e tests, so tests run the same stack as production.
- * Body parsing is set per route: the webhook route parses its own body (size limit, 400/413 mapping);
- * everything else (GraphQL) gets a JSON parser.
+ * Every request first gets its id, logging context and in-flight tracking (request-lifecycle);
+ * body parsing is then set per route: the webhook route parses its own body (size limit, 400/413
+ * mapping); everything else (GraphQL) gets a JSON parser.
  */
 export function configureApp(app: INestApplication, config: AppConfig): INestApplication {
-  const http = app.getHttpAdapter().getInstance() as import('express').Express;
+  const http = app.getHttpAdapter().getInstance() as Express;
   http.disable('x-powered-by');
   http.set('trust proxy', true);
-  app.use((req: import('express').Request, res: import('express').Response, next: import('express').NextFunction) => {
+  app.use(requestLifecycle(app.get(InFlightRequests, { strict: false }), app.get(MetricsService, { strict: false })));
+  const parseJson = json({ limit: '1mb' });
+  app.use((req: Request, res: Response, next: NextFunction) => {
     if (req.path === '/aircall/webhook') return next();
-    return json({ limit: '1mb' })(req, res, next);
+    // The parser calls `next` from a stream event, outside the request's async context: bind it
+    // back so the handlers' log lines still carry the request id.
+    return parseJson(req, res, AsyncResource.bind(next));
   });
   void config;
   return app;

@@ -1,48 +1,64 @@
 import { LoggerService, LogLevel } from '@nestjs/common';
+import { redact, scrub } from './redaction';
+import { currentRequestId } from './request-context';
+
+export { redact } from './redaction';
 
 const ORDER: Record<string, number> = { silent: -1, error: 0, warn: 1, log: 2, debug: 3, verbose: 4 };
-/** Keys whose values are never written to a log line, whatever module logs them. */
-const SECRET_KEYS = /token|secret|password|authorization|api_?key|credentials|code$/i;
 
-export function redact(value: unknown, depth = 0): unknown {
-  if (depth > 4 || value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
-  const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
-    out[key] = SECRET_KEYS.test(key) ? '[redacted]' : redact(v, depth + 1);
-  }
-  return out;
-}
+/** Where a line goes; replaced in tests that read the log. */
+export type LogSink = (stream: 'stdout' | 'stderr', line: string) => void;
+
+const processSink: LogSink = (stream, line) => {
+  (stream === 'stderr' ? process.stderr : process.stdout).write(line);
+};
 
 /**
- * One JSON object per line on stdout (stderr for errors): time, level, context, message and any
- * structured fields, with secrets redacted by key name.
+ * One JSON object per line on stdout (stderr for errors): time, level, context, message, the id of
+ * the HTTP request being served (when there is one) and any structured fields — with secrets
+ * removed by key name and by pattern (bearer/basic credentials, OAuth codes in URLs), so no module
+ * can leak one by logging an object or an error message.
  */
 export class JsonLogger implements LoggerService {
   private readonly max: number;
 
-  constructor(level: string = 'log') {
+  constructor(
+    level: string = 'log',
+    private readonly sink: LogSink = processSink,
+  ) {
     this.max = ORDER[level] ?? 2;
   }
 
+  isLevelEnabled(level: LogLevel): boolean {
+    return (ORDER[level] ?? 2) <= this.max;
+  }
+
   private write(level: LogLevel, message: unknown, rest: unknown[]): void {
-    if ((ORDER[level] ?? 2) > this.max) return;
+    if (!this.isLevelEnabled(level)) return;
     const context = typeof rest[rest.length - 1] === 'string' ? (rest.pop() as string) : undefined;
     const line: Record<string, unknown> = { time: new Date().toISOString(), level, context };
+    const requestId = currentRequestId();
+    if (requestId) line.requestId = requestId;
     if (message instanceof Error) {
-      line.msg = message.message;
-      line.err = message.stack;
+      line.msg = scrub(message.message);
+      line.err = scrub(message.stack ?? '');
     } else if (typeof message === 'object' && message !== null) {
       Object.assign(line, redact(message));
     } else {
-      line.msg = String(message);
+      line.msg = scrub(String(message));
     }
     for (const extra of rest) {
-      if (typeof extra === 'string') line.err = extra;
-      else if (extra instanceof Error) line.err = extra.stack;
+      if (typeof extra === 'string') line.err = scrub(extra);
+      else if (extra instanceof Error) line.err = scrub(extra.stack ?? extra.message);
       else if (extra && typeof extra === 'object') Object.assign(line, redact(extra));
     }
-    (level === 'error' ? process.stderr : process.stdout).write(`${JSON.stringify(line)}\n`);
+    let text: string;
+    try {
+      text = JSON.stringify(line, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));
+    } catch {
+      text = JSON.stringify({ time: line.time, level, context, requestId, msg: 'unserialisable log line' });
+    }
+    this.sink(level === 'error' ? 'stderr' : 'stdout', `${text}\n`);
   }
 
   log(message: unknown, ...rest: unknown[]): void {
@@ -59,5 +75,8 @@ export class JsonLogger implements LoggerService {
   }
   verbose(message: unknown, ...rest: unknown[]): void {
     this.write('verbose', message, rest);
+  }
+  fatal(message: unknown, ...rest: unknown[]): void {
+    this.write('error', message, rest);
   }
 }

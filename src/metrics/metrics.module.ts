@@ -1,7 +1,20 @@
 import { Global, Module } from '@nestjs/common';
+import { AircallModule } from '../aircall/aircall.module';
+import { HealthModule } from '../health/health.module';
+import { MetricsCollectors } from './metrics-collectors';
+import { MetricsController } from './metrics.controller';
 import { MetricsService } from './metrics.service';
 
-/** The process-wide metrics registry; every module records into it, GET /metrics renders it. */
+/**
+ * The process-wide metrics registry (MetricsService): every module records into it; GET /metrics
+ * (MetricsController) renders it after MetricsCollectors refresh the gauges read from the database,
+ * the Aircall client and the process.
+ */
 @Global()
-@Module({ providers: [MetricsService], exports: [MetricsService] })
+@Module({
+  imports: [HealthModule, AircallModule],
+  controllers: [MetricsController],
+  providers: [MetricsService, MetricsCollectors],
+  exports: [MetricsService],
+})
 export class MetricsModule {}

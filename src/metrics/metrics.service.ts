@@ -53,6 +53,14 @@ export class MetricsService {
     this.family(name, 'gauge', help).values.set(labelKey(labels), { labels, value });
   }
 
+  /**
+   * Sets a counter to a total kept elsewhere (e.g. the Aircall client's request counts), read at
+   * scrape time. The source must only ever grow, as Prometheus expects of a counter.
+   */
+  setTotal(name: string, help: string, value: number, labels: Labels = {}): void {
+    this.family(name, 'counter', help).values.set(labelKey(labels), { labels, value });
+  }
+
   observe(name: string, help: string, value: number, labels: Labels = {}, buckets = [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000]): void {
     const f = this.family(name, 'histogram', help, buckets);
     const key = labelKey(labels);

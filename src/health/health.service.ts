@@ -1,0 +1,58 @@
+import { Injectable } from '@nestjs/common';
+import { isDatabaseUnavailable } from '../database/database';
+import { InFlightRequests } from '../http/in-flight-requests';
+import { HealthReport, needsAttention } from './health-report';
+import { AccountHealth, InboxBacklog, OperationalReadings } from './operational-readings';
+import { ProbeTimeoutError } from './with-timeout';
+
+/** Why the database is considered down, without any detail (host, user) that belongs in a secret. */
+function reasonOf(error: unknown): string {
+  if (error instanceof ProbeTimeoutError) return 'timeout';
+  if (isDatabaseUnavailable(error)) return 'unavailable';
+  return 'error';
+}
+
+/**
+ * Builds GET /health: the database first (a bounded `SELECT 1`); only when it answers, the inbox
+ * backlog and every account's last sync and webhook state. Never throws: a failing part is reported.
+ */
+@Injectable()
+export class HealthService {
+  private readonly startedAt = Date.now();
+
+  constructor(
+    private readonly readings: OperationalReadings,
+    private readonly inFlight: InFlightRequests,
+  ) {}
+
+  async report(now: Date = new Date()): Promise<HealthReport> {
+    const base = { checkedAt: now.toISOString(), uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000) };
+    let latencyMs: number;
+    try {
+      latencyMs = await this.readings.ping();
+    } catch (error) {
+      return {
+        ...base,
+        status: this.inFlight.isDraining ? 'shutting_down' : 'unavailable',
+        database: { reachable: false, engine: this.readings.engine, latencyMs: null, error: reasonOf(error) },
+        inbox: null,
+        accounts: null,
+      };
+    }
+    let inbox: InboxBacklog | null = null;
+    let accounts: AccountHealth[] | null = null;
+    let error: string | null = null;
+    try {
+      [inbox, accounts] = await Promise.all([this.readings.inboxBacklog(now), this.readings.accounts()]);
+    } catch (failure) {
+      error = reasonOf(failure);
+    }
+    return {
+      ...base,
+      status: this.inFlight.isDraining ? 'shutting_down' : needsAttention(inbox, accounts) ? 'degraded' : 'ok',
+      database: { reachable: true, engine: this.readings.engine, latencyMs: Math.round(latencyMs * 10) / 10, error },
+      inbox,
+      accounts,
+    };
+  }
+}

@@ -1,0 +1,147 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '../config/app-config';
+import { Database } from '../database/database';
+import { scrub } from '../logging/redaction';
+import { withTimeout } from './with-timeout';
+
+export interface InboxBacklog {
+  pending: number;
+  failed: number;
+  /** Age of the oldest pending event, in seconds; 0 when nothing is pending. */
+  oldestPendingAgeSeconds: number;
+}
+
+export interface SyncProgress {
+  queuedRuns: number;
+  runningRuns: number;
+  /** Calls fetched from Aircall / written to the database by the runs in progress. */
+  runningCallsFetched: number;
+  runningCallsWritten: number;
+}
+
+export interface LastSyncRun {
+  kind: string;
+  status: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  error: string | null;
+}
+
+export interface AccountHealth {
+  id: string;
+  name: string | null;
+  status: string;
+  lastSyncedAt: string | null;
+  lastSync: LastSyncRun | null;
+  webhook: { registered: boolean; active: boolean | null; checkedAt: string | null };
+}
+
+const num = (value: unknown): number => (value === null || value === undefined ? 0 : Number(value));
+
+/**
+ * The read-only queries behind GET /health and the /metrics gauges: database reachability, inbox
+ * backlog, sync progress and per-account status. Each is bounded by HEALTH_TIMEOUT_MS, so a probe
+ * answers "unreachable" quickly instead of hanging when the database does.
+ */
+@Injectable()
+export class OperationalReadings {
+  constructor(
+    private readonly db: Database,
+    private readonly config: AppConfig,
+  ) {}
+
+  get engine(): 'mysql' | 'sqlite' {
+    return this.db.dialect;
+  }
+
+  /** Round trip of `SELECT 1`, in ms; throws when the database is unreachable or too slow. */
+  async ping(): Promise<number> {
+    const started = process.hrtime.bigint();
+    await this.bounded(this.db.query('SELECT 1 AS ok'), 'SELECT 1');
+    return Number(process.hrtime.bigint() - started) / 1e6;
+  }
+
+  async inboxBacklog(now: Date = new Date()): Promise<InboxBacklog> {
+    // Both statuses are served by the (status, next_attempt_at) index.
+    const rows = await this.bounded(
+      this.db.query<{ status: string; n: unknown; oldest: unknown }>(
+        `SELECT status, COUNT(*) AS n, MIN(received_at) AS oldest FROM webhook_events WHERE status IN ('pending', 'failed') GROUP BY status`,
+      ),
+      'inbox backlog',
+    );
+    const pending = rows.find((r) => r.status === 'pending');
+    const failed = rows.find((r) => r.status === 'failed');
+    const oldest = this.db.parseDate(pending?.oldest);
+    return {
+      pending: num(pending?.n),
+      failed: num(failed?.n),
+      oldestPendingAgeSeconds: oldest ? Math.max(0, (now.getTime() - oldest.getTime()) / 1000) : 0,
+    };
+  }
+
+  async syncProgress(): Promise<SyncProgress> {
+    const rows = await this.bounded(
+      this.db.query<{ status: string; n: unknown; fetched: unknown; written: unknown }>(
+        `SELECT status, COUNT(*) AS n, SUM(calls_fetched) AS fetched, SUM(calls_written) AS written
+           FROM sync_runs WHERE status IN ('queued', 'running') GROUP BY status`,
+      ),
+      'sync progress',
+    );
+    const running = rows.find((r) => r.status === 'running');
+    return {
+      queuedRuns: num(rows.find((r) => r.status === 'queued')?.n),
+      runningRuns: num(running?.n),
+      runningCallsFetched: num(running?.fetched),
+      runningCallsWritten: num(running?.written),
+    };
+  }
+
+  /** Every account with its last sync and webhook state (no credentials, no webhook token hash). */
+  async accounts(): Promise<AccountHealth[]> {
+    const [accounts, runs] = await Promise.all([
+      this.bounded(
+        this.db.query(
+          `SELECT id, name, status, webhook_id, webhook_active, webhook_checked_at, last_synced_at FROM accounts ORDER BY id`,
+        ),
+        'accounts',
+      ),
+      // The newest run of each account: run ids grow with time (Database.newId), so the largest is the latest.
+      this.bounded(
+        this.db.query(
+          `SELECT r.account_id, r.kind, r.status, r.started_at, r.finished_at, r.error
+             FROM sync_runs r
+             JOIN (SELECT account_id, MAX(id) AS id FROM sync_runs GROUP BY account_id) newest
+               ON newest.account_id = r.account_id AND newest.id = r.id`,
+        ),
+        'last sync runs',
+      ),
+    ]);
+    const iso = (value: unknown) => this.db.parseDate(value)?.toISOString() ?? null;
+    const lastRun = new Map<string, LastSyncRun>();
+    for (const r of runs) {
+      lastRun.set(String(r.account_id), {
+        kind: String(r.kind),
+        status: String(r.status),
+        startedAt: iso(r.started_at),
+        finishedAt: iso(r.finished_at),
+        error: r.error === null || r.error === undefined ? null : scrub(String(r.error)).slice(0, 300),
+      });
+    }
+    return accounts.map((a) => ({
+      id: String(a.id),
+      name: a.name === null || a.name === undefined ? null : String(a.name),
+      status: String(a.status),
+      lastSyncedAt: iso(a.last_synced_at),
+      lastSync: lastRun.get(String(a.id)) ?? null,
+      webhook: {
+        registered: a.webhook_id !== null && a.webhook_id !== undefined,
+        active: this.db.parseBool(a.webhook_active),
+        checkedAt: iso(a.webhook_checked_at),
+      },
+    }));
+  }
+
+  private bounded<T>(work: Promise<T>, what: string): Promise<T> {
+    return withTimeout(work, this.config.HEALTH_TIMEOUT_MS, what);
+  }
+}
