@@ -1,0 +1,111 @@
+import { Database } from '../src/database/database';
+import { sha256Hex } from '../src/webhooks/webhook-token-cache';
+import { aCall, envelope } from './support/aircall-builders';
+import { describeEachEngine } from './support/databases';
+import { graphql } from './support/graphql-client';
+import { startTestApp, TEST_ADMIN_KEY, TestApp } from './support/test-app';
+
+const TOKEN = 'logs-suite-webhook-token-5b7e1d';
+const WRONG_TOKEN = 'logs-suite-wrong-token-c0ffee';
+const BAD_API_KEY = 'logs-suite-not-a-real-api-key-123456';
+const OAUTH_CODE = 'logs-suite-oauth-code-77aa';
+
+type Line = Record<string, unknown>;
+
+/** Every JSON log line the service writes while `work` runs (stdout and stderr), other output passed through. */
+async function captureLogs(work: () => Promise<void>): Promise<{ lines: Line[]; raw: string }> {
+  const chunks: string[] = [];
+  const spies = [process.stdout, process.stderr].map((stream) => {
+    const original = stream.write.bind(stream);
+    return jest.spyOn(stream, 'write').mockImplementation(((chunk: unknown, ...rest: unknown[]) => {
+      const text = Buffer.isBuffer(chunk) ? chunk.toString('utf8') : String(chunk);
+      if (text.startsWith('{"time"')) {
+        chunks.push(text);
+        return true;
+      }
+      return (original as (...args: unknown[]) => boolean)(chunk, ...rest);
+    }) as typeof stream.write);
+  });
+  try {
+    await work();
+    // Access lines are written when the response finishes, possibly just after the client has read it.
+    await new Promise((r) => setTimeout(r, 100));
+  } finally {
+    spies.forEach((s) => s.mockRestore());
+  }
+  const raw = chunks.join('');
+  return { raw, lines: raw.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Line) };
+}
+
+describeEachEngine('JSON logs: request ids, access lines, no secrets', (database) => {
+  let t: TestApp;
+
+  const postWebhook = (body: unknown, requestId?: string) =>
+    fetch(`${t.baseUrl}/aircall/webhook`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(requestId ? { 'x-request-id': requestId } : {}) },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+
+  beforeAll(async () => {
+    t = await startTestApp(database().url, { LOG_LEVEL: 'verbose', AIRCALL_CLIENT_ID: 'logs-client', AIRCALL_CLIENT_SECRET: 'logs-client-secret-value' });
+    const db = t.get(Database);
+    const now = db.date(new Date());
+    await db.query(
+      `INSERT INTO accounts (id, name, auth_type, status, webhook_token_hash, created_at, updated_at) VALUES (701, 'Logs Co', 'basic', 'active', ?, ?, ?)`,
+      [sha256Hex(TOKEN), now, now],
+    );
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('writes one access line per request: method, path, status, ms and the request id', async () => {
+    const { lines } = await captureLogs(async () => {
+      await fetch(`${t.baseUrl}/health`, { headers: { 'x-request-id': 'trace-health-1' } });
+      const call = aCall().build();
+      await postWebhook(envelope('call.created', call, call.started_at!, TOKEN), 'trace-webhook-1');
+    });
+    const access = lines.filter((l) => l.context === 'HTTP' && l.msg === 'request');
+    const healthLine = access.filter((l) => l.requestId === 'trace-health-1');
+    expect(healthLine).toHaveLength(1);
+    expect(healthLine[0]).toMatchObject({ level: 'log', method: 'GET', path: '/health', status: 200 });
+    expect(typeof healthLine[0].ms).toBe('number');
+    // Aircall's deliveries are high volume: their access line is debug.
+    const webhookLine = access.filter((l) => l.requestId === 'trace-webhook-1');
+    expect(webhookLine).toHaveLength(1);
+    expect(webhookLine[0]).toMatchObject({ level: 'debug', method: 'POST', path: '/aircall/webhook', status: 200 });
+  });
+
+  it('stamps the lines a handler writes with the id of the request it serves', async () => {
+    const { lines } = await captureLogs(async () => {
+      await fetch(`${t.baseUrl}/oauth/callback?code=${OAUTH_CODE}&state=forged-state`, { headers: { 'x-request-id': 'trace-oauth-1' } });
+    });
+    const mine = lines.filter((l) => l.requestId === 'trace-oauth-1');
+    expect(mine.some((l) => l.context !== 'HTTP')).toBe(true);
+    // The path is logged without its query string: OAuth codes and states travel there.
+    expect(mine.find((l) => l.msg === 'request')).toMatchObject({ path: '/oauth/callback' });
+  });
+
+  it('never logs a webhook token, an API key, an OAuth code or an Authorization header', async () => {
+    const { raw, lines } = await captureLogs(async () => {
+      const call = aCall().build();
+      expect((await postWebhook(envelope('call.created', call, call.started_at!, TOKEN))).status).toBe(200);
+      expect((await postWebhook(envelope('call.created', call, call.started_at!, WRONG_TOKEN))).status).toBe(401);
+      // Malformed JSON that still carries the token in its text.
+      expect((await postWebhook(`{"token":"${TOKEN}","event":`)).status).toBe(400);
+      // An envelope the token accepts but whose content is invalid.
+      expect((await postWebhook({ token: TOKEN, event: 42, resource: 'call', timestamp: 'soon', data: null })).status).toBe(400);
+      expect((await graphql(t.baseUrl, TEST_ADMIN_KEY, '{ accounts { id } }')).status).toBe(200);
+      await graphql(t.baseUrl, BAD_API_KEY, '{ accounts { id } }');
+      await graphql(t.baseUrl, TEST_ADMIN_KEY, '{ noSuchField }');
+      await fetch(`${t.baseUrl}/oauth/callback?code=${OAUTH_CODE}&state=${TOKEN}`);
+    });
+    if (process.env.SHOW_LOGS) process.stderr.write(raw);
+    expect(lines.length).toBeGreaterThan(5);
+    for (const secret of [TOKEN, WRONG_TOKEN, TEST_ADMIN_KEY, BAD_API_KEY, OAUTH_CODE, 'logs-client-secret-value']) {
+      expect(raw).not.toContain(secret);
+    }
+    expect(raw.toLowerCase()).not.toContain('bearer ');
+  });
+});
