@@ -26,7 +26,10 @@ describeEachEngine('GraphQL API-key authentication', (db) => {
 
   it('answers HTTP 401 for an unknown key and for a malformed header', async () => {
     expect((await graphql(app.baseUrl, 'acs_not-a-real-key', '{ __typename }')).status).toBe(401);
-    const res = await request(app.baseUrl).post('/graphql').set('authorization', TEST_ADMIN_KEY).send({ query: '{ __typename }' });
+    const res = await request(app.baseUrl)
+      .post('/graphql')
+      .set('authorization', TEST_ADMIN_KEY)
+      .send({ query: '{ __typename }' });
     expect(res.status).toBe(401);
   });
 
@@ -35,16 +38,15 @@ describeEachEngine('GraphQL API-key authentication', (db) => {
   });
 
   it('creates a key, returns it once, and stores only its SHA-256', async () => {
-    const { createApiKey } = await graphqlData<{ createApiKey: { key: string; apiKey: { id: string; keyPrefix: string; role: string } } }>(
-      app.baseUrl,
-      TEST_ADMIN_KEY,
-      CREATE_KEY,
-      { name: 'reporting', role: 'READER' },
-    );
+    const { createApiKey } = await graphqlData<{
+      createApiKey: { key: string; apiKey: { id: string; keyPrefix: string; role: string } };
+    }>(app.baseUrl, TEST_ADMIN_KEY, CREATE_KEY, { name: 'reporting', role: 'READER' });
     expect(createApiKey.key).toMatch(/^acs_[A-Za-z0-9_-]{43}$/);
     expect(createApiKey.key.startsWith(createApiKey.apiKey.keyPrefix)).toBe(true);
     const { Database } = await import('../src/database/database');
-    const rows = await app.get(Database).query<{ key_hash: string }>('SELECT key_hash FROM api_keys WHERE id = ?', [createApiKey.apiKey.id]);
+    const rows = await app
+      .get(Database)
+      .query<{ key_hash: string }>('SELECT key_hash FROM api_keys WHERE id = ?', [createApiKey.apiKey.id]);
     const { createHash } = await import('node:crypto');
     expect(rows[0].key_hash).toBe(createHash('sha256').update(createApiKey.key).digest('hex'));
     const everything = JSON.stringify(await app.get(Database).query('SELECT * FROM api_keys'));
@@ -53,12 +55,22 @@ describeEachEngine('GraphQL API-key authentication', (db) => {
   });
 
   it('lets a READER query but not mutate or list keys', async () => {
-    const { createApiKey } = await graphqlData<{ createApiKey: { key: string } }>(app.baseUrl, TEST_ADMIN_KEY, CREATE_KEY, {
-      name: 'reader',
-      role: 'READER',
+    const { createApiKey } = await graphqlData<{ createApiKey: { key: string } }>(
+      app.baseUrl,
+      TEST_ADMIN_KEY,
+      CREATE_KEY,
+      {
+        name: 'reader',
+        role: 'READER',
+      },
+    );
+    expect(await graphqlData(app.baseUrl, createApiKey.key, '{ __typename }')).toEqual({
+      __typename: 'Query',
     });
-    expect(await graphqlData(app.baseUrl, createApiKey.key, '{ __typename }')).toEqual({ __typename: 'Query' });
-    const mutation = await graphql(app.baseUrl, createApiKey.key, CREATE_KEY, { name: 'escalate', role: 'ADMIN' });
+    const mutation = await graphql(app.baseUrl, createApiKey.key, CREATE_KEY, {
+      name: 'escalate',
+      role: 'ADMIN',
+    });
     expect(mutation.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     expect(mutation.data).toBeNull();
     const list = await graphql(app.baseUrl, createApiKey.key, '{ apiKeys { id } }');
@@ -66,12 +78,23 @@ describeEachEngine('GraphQL API-key authentication', (db) => {
   });
 
   it('lets an ADMIN key created through GraphQL create and list keys', async () => {
-    const { createApiKey } = await graphqlData<{ createApiKey: { key: string } }>(app.baseUrl, TEST_ADMIN_KEY, CREATE_KEY, {
-      name: 'second admin',
-      role: 'ADMIN',
-    });
-    const { apiKeys } = await graphqlData<{ apiKeys: Array<{ name: string }> }>(app.baseUrl, createApiKey.key, '{ apiKeys { name } }');
-    expect(apiKeys.map((k) => k.name)).toEqual(expect.arrayContaining(['reporting', 'reader', 'second admin']));
+    const { createApiKey } = await graphqlData<{ createApiKey: { key: string } }>(
+      app.baseUrl,
+      TEST_ADMIN_KEY,
+      CREATE_KEY,
+      {
+        name: 'second admin',
+        role: 'ADMIN',
+      },
+    );
+    const { apiKeys } = await graphqlData<{ apiKeys: Array<{ name: string }> }>(
+      app.baseUrl,
+      createApiKey.key,
+      '{ apiKeys { name } }',
+    );
+    expect(apiKeys.map((k) => k.name)).toEqual(
+      expect.arrayContaining(['reporting', 'reader', 'second admin']),
+    );
   });
 
   it('refuses a revoked key at once', async () => {
@@ -82,19 +105,33 @@ describeEachEngine('GraphQL API-key authentication', (db) => {
       { name: 'short-lived', role: 'READER' },
     );
     expect((await graphql(app.baseUrl, createApiKey.key, '{ __typename }')).status).toBe(200);
-    const revoked = await graphqlData<{ revokeApiKey: boolean }>(app.baseUrl, TEST_ADMIN_KEY, 'mutation ($id: ID!) { revokeApiKey(id: $id) }', {
-      id: createApiKey.apiKey.id,
-    });
+    const revoked = await graphqlData<{ revokeApiKey: boolean }>(
+      app.baseUrl,
+      TEST_ADMIN_KEY,
+      'mutation ($id: ID!) { revokeApiKey(id: $id) }',
+      {
+        id: createApiKey.apiKey.id,
+      },
+    );
     expect(revoked.revokeApiKey).toBe(true);
     expect((await graphql(app.baseUrl, createApiKey.key, '{ __typename }')).status).toBe(401);
-    const again = await graphqlData<{ revokeApiKey: boolean }>(app.baseUrl, TEST_ADMIN_KEY, 'mutation ($id: ID!) { revokeApiKey(id: $id) }', {
-      id: createApiKey.apiKey.id,
-    });
+    const again = await graphqlData<{ revokeApiKey: boolean }>(
+      app.baseUrl,
+      TEST_ADMIN_KEY,
+      'mutation ($id: ID!) { revokeApiKey(id: $id) }',
+      {
+        id: createApiKey.apiKey.id,
+      },
+    );
     expect(again.revokeApiKey).toBe(false);
   });
 
   it('names the field of an invalid createApiKey input', async () => {
-    const res = await graphql(app.baseUrl, TEST_ADMIN_KEY, CREATE_KEY, { name: 'x', role: 'READER', accountIds: ['abc'] });
+    const res = await graphql(app.baseUrl, TEST_ADMIN_KEY, CREATE_KEY, {
+      name: 'x',
+      role: 'READER',
+      accountIds: ['abc'],
+    });
     expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'accountIds' });
     expect(res.errors?.[0].message).toMatch(/^accountIds: /);
   });

@@ -28,10 +28,32 @@ const answered = aCall({ started_at: unix('2024-06-01T10:00:00Z') })
   .commented('called back', alice, unix('2024-06-01T10:06:00Z'))
   .transferred(alice, bob)
   .assignedTo(bob);
-const missed = aCall({ started_at: unix('2024-06-01T12:00:00Z') }).inbound().on(lineA).from('0033123456789').ringingOn(sales).missed().voicemail();
-const outbound = aCall({ started_at: unix('2024-06-02T09:00:00Z') }).outbound().on(lineA).from('+44 20 7946 0000').answeredBy(bob, 5).endedAfter(65).archived();
-const late = aCall({ started_at: unix('2024-06-03T23:30:00Z') }).inbound().on(lineA).from('+44 20 7946 0001').answeredBy(bob, 20).endedAfter(220);
-const otherAccount = aCall({ started_at: unix('2024-06-01T11:00:00Z') }).inbound().on(lineB).from('+33123456789').answeredBy(carol, 3).endedAfter(30);
+const missed = aCall({ started_at: unix('2024-06-01T12:00:00Z') })
+  .inbound()
+  .on(lineA)
+  .from('0033123456789')
+  .ringingOn(sales)
+  .missed()
+  .voicemail();
+const outbound = aCall({ started_at: unix('2024-06-02T09:00:00Z') })
+  .outbound()
+  .on(lineA)
+  .from('+44 20 7946 0000')
+  .answeredBy(bob, 5)
+  .endedAfter(65)
+  .archived();
+const late = aCall({ started_at: unix('2024-06-03T23:30:00Z') })
+  .inbound()
+  .on(lineA)
+  .from('+44 20 7946 0001')
+  .answeredBy(bob, 20)
+  .endedAfter(220);
+const otherAccount = aCall({ started_at: unix('2024-06-01T11:00:00Z') })
+  .inbound()
+  .on(lineB)
+  .from('+33123456789')
+  .answeredBy(carol, 3)
+  .endedAfter(30);
 
 const ids = {
   answered: String(answered.id),
@@ -49,10 +71,15 @@ describeEachEngine('GraphQL calls', (db) => {
   let app: TestApp;
 
   const idsMatching = async (filter: Record<string, unknown>): Promise<string[]> => {
-    const data = await graphqlData<{ calls: { totalCount: number; edges: Array<{ node: { id: string } }> } }>(app.baseUrl, TEST_ADMIN_KEY, CALL_IDS, {
-      filter,
-      first: 100,
-    });
+    const data = await graphqlData<{ calls: { totalCount: number; edges: Array<{ node: { id: string } }> } }>(
+      app.baseUrl,
+      TEST_ADMIN_KEY,
+      CALL_IDS,
+      {
+        filter,
+        first: 100,
+      },
+    );
     expect(data.calls.totalCount).toBe(data.calls.edges.length);
     return data.calls.edges.map((e) => e.node.id);
   };
@@ -67,23 +94,50 @@ describeEachEngine('GraphQL calls', (db) => {
   });
 
   it('lists every visible call newest first, and oldest first on request', async () => {
-    expect(await idsMatching({})).toEqual([ids.late, ids.outbound, ids.missed, ids.otherAccount, ids.answered]);
-    const asc = await graphqlData<{ calls: { edges: Array<{ node: { id: string } }> } }>(app.baseUrl, TEST_ADMIN_KEY, CALL_IDS, {
-      orderBy: 'STARTED_AT_ASC',
-    });
-    expect(asc.calls.edges.map((e) => e.node.id)).toEqual([ids.answered, ids.otherAccount, ids.missed, ids.outbound, ids.late]);
+    expect(await idsMatching({})).toEqual([
+      ids.late,
+      ids.outbound,
+      ids.missed,
+      ids.otherAccount,
+      ids.answered,
+    ]);
+    const asc = await graphqlData<{ calls: { edges: Array<{ node: { id: string } }> } }>(
+      app.baseUrl,
+      TEST_ADMIN_KEY,
+      CALL_IDS,
+      {
+        orderBy: 'STARTED_AT_ASC',
+      },
+    );
+    expect(asc.calls.edges.map((e) => e.node.id)).toEqual([
+      ids.answered,
+      ids.otherAccount,
+      ids.missed,
+      ids.outbound,
+      ids.late,
+    ]);
   });
 
   it('filters by account, time range (after inclusive, before exclusive), direction and status', async () => {
     expect(await idsMatching({ accountId: B })).toEqual([ids.otherAccount]);
-    expect(await idsMatching({ startedAfter: '2024-06-01T12:00:00Z', startedBefore: '2024-06-03T23:30:00Z' })).toEqual([ids.outbound, ids.missed]);
+    expect(
+      await idsMatching({ startedAfter: '2024-06-01T12:00:00Z', startedBefore: '2024-06-03T23:30:00Z' }),
+    ).toEqual([ids.outbound, ids.missed]);
     expect(await idsMatching({ direction: 'OUTBOUND' })).toEqual([ids.outbound]);
-    expect(await idsMatching({ accountId: A, direction: 'INBOUND', status: 'DONE' })).toEqual([ids.late, ids.missed, ids.answered]);
+    expect(await idsMatching({ accountId: A, direction: 'INBOUND', status: 'DONE' })).toEqual([
+      ids.late,
+      ids.missed,
+      ids.answered,
+    ]);
   });
 
   it('filters by missed, user, team, tag, number and contact', async () => {
     expect(await idsMatching({ missed: true })).toEqual([ids.missed]);
-    expect(await idsMatching({ missed: false, accountId: A })).toEqual([ids.late, ids.outbound, ids.answered]);
+    expect(await idsMatching({ missed: false, accountId: A })).toEqual([
+      ids.late,
+      ids.outbound,
+      ids.answered,
+    ]);
     expect(await idsMatching({ userId: String(bob.id) })).toEqual([ids.late, ids.outbound, ids.answered]);
     expect(await idsMatching({ teamId: String(sales.id) })).toEqual([ids.missed, ids.answered]);
     expect(await idsMatching({ tagId: String(vip.id) })).toEqual([ids.answered]);
@@ -92,18 +146,32 @@ describeEachEngine('GraphQL calls', (db) => {
   });
 
   it('matches a phone number whatever its international format', async () => {
-    for (const phone of ['+33 1 23 45 67 89', '0033123456789', '+33123456789', '+33 (0)1-23-45-67-89'.replace('(0)', '')]) {
-      expect([phone, await idsMatching({ phone })]).toEqual([phone, [ids.missed, ids.otherAccount, ids.answered]]);
+    for (const phone of [
+      '+33 1 23 45 67 89',
+      '0033123456789',
+      '+33123456789',
+      '+33 (0)1-23-45-67-89'.replace('(0)', ''),
+    ]) {
+      expect([phone, await idsMatching({ phone })]).toEqual([
+        phone,
+        [ids.missed, ids.otherAccount, ids.answered],
+      ]);
     }
     expect(await idsMatching({ phone: '+44 20 7946 0000' })).toEqual([ids.outbound]);
   });
 
   it('filters by recording, voicemail and archived, and combines filters', async () => {
-    expect(await idsMatching({ hasRecording: true, accountId: A })).toEqual([ids.late, ids.outbound, ids.answered]);
+    expect(await idsMatching({ hasRecording: true, accountId: A })).toEqual([
+      ids.late,
+      ids.outbound,
+      ids.answered,
+    ]);
     expect(await idsMatching({ hasVoicemail: true })).toEqual([ids.missed]);
     expect(await idsMatching({ hasVoicemail: false, hasRecording: false })).toEqual([]);
     expect(await idsMatching({ archived: true })).toEqual([ids.outbound]);
-    expect(await idsMatching({ archived: false, userId: String(bob.id), startedAfter: '2024-06-03T00:00:00Z' })).toEqual([ids.late]);
+    expect(
+      await idsMatching({ archived: false, userId: String(bob.id), startedAfter: '2024-06-03T00:00:00Z' }),
+    ).toEqual([ids.late]);
   });
 
   it('exposes every stored column and the related rows of a call', async () => {
@@ -149,8 +217,18 @@ describeEachEngine('GraphQL calls', (db) => {
       number: { id: String(lineA.id), name: 'Paris line', digits: '+33 1 76 36 00 00' },
       contact: { id: String(ada.id), firstName: 'Ada', phoneNumbers: [{ value: '+33123456789' }] },
       teams: [{ id: String(sales.id), name: 'Sales' }],
-      tags: [{ id: String(vip.id), name: 'vip', color: '#FF0000', taggedAt: '2024-06-01T10:05:00.000Z', taggedBy: { name: 'Bob' } }],
-      comments: [{ content: 'called back', postedAt: '2024-06-01T10:06:00.000Z', postedBy: { name: 'Alice' } }],
+      tags: [
+        {
+          id: String(vip.id),
+          name: 'vip',
+          color: '#FF0000',
+          taggedAt: '2024-06-01T10:05:00.000Z',
+          taggedBy: { name: 'Bob' },
+        },
+      ],
+      comments: [
+        { content: 'called back', postedAt: '2024-06-01T10:06:00.000Z', postedBy: { name: 'Alice' } },
+      ],
     });
     expect(call.recordingUrl).toMatch(/^https:\/\//);
     expect(call.assetUrl).toMatch(/^https:\/\//);
@@ -158,7 +236,10 @@ describeEachEngine('GraphQL calls', (db) => {
   });
 
   it('returns null for an unknown call and names the field of a bad id', async () => {
-    expect((await graphqlData<{ call: unknown }>(app.baseUrl, TEST_ADMIN_KEY, '{ call(id: "999999999") { id } }')).call).toBeNull();
+    expect(
+      (await graphqlData<{ call: unknown }>(app.baseUrl, TEST_ADMIN_KEY, '{ call(id: "999999999") { id } }'))
+        .call,
+    ).toBeNull();
     const bad = await graphql(app.baseUrl, TEST_ADMIN_KEY, '{ call(id: "abc") { id } }');
     expect(bad.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'id' });
   });
@@ -172,7 +253,7 @@ describeEachEngine('GraphQL calls', (db) => {
     expect(status.errors?.[0].extensions).toMatchObject({ field: 'filter.status' });
   });
 
-  it('lists the directory with each entry\'s calls as a nested connection', async () => {
+  it("lists the directory with each entry's calls as a nested connection", async () => {
     const data = await graphqlData<{
       users: Array<{ name: string; calls: { totalCount: number; edges: Array<{ node: { id: string } }> } }>;
       teams: Array<{ name: string; members: Array<{ name: string }>; calls: { totalCount: number } }>;

@@ -15,13 +15,43 @@ const line = aNumber({ name: 'Main line' });
 
 // Hand-made data set; each figure below is computed by hand from it.
 // UTC day / Paris day (UTC+2 in June) / direction / answered after / ended after → in-call, waiting
-const s1 = aCall({ started_at: unix('2024-06-01T08:00:00Z') }).inbound().on(line).ringingOn(sales).answeredBy(alice, 10).endedAfter(100).tagged(vip); // 06-01 / 06-01, 90s, 10s
-const s2 = aCall({ started_at: unix('2024-06-01T09:00:00Z') }).inbound().on(line).ringingOn(sales).answeredBy(alice, 20).endedAfter(80); // 06-01 / 06-01, 60s, 20s
-const s3 = aCall({ started_at: unix('2024-06-01T21:30:00Z') }).inbound().on(line).ringingOn(sales).missed(); // 06-01 / 06-01 23:30
-const s4 = aCall({ started_at: unix('2024-06-01T22:30:00Z') }).outbound().on(line).answeredBy(bob, 5).endedAfter(305).tagged(vip); // 06-01 / 06-02 00:30, 300s, 5s
-const s5 = aCall({ started_at: unix('2024-06-03T12:00:00Z') }).inbound().on(line).answeredBy(bob, 30).endedAfter(150); // 06-03 (Mon) / 06-03, 120s, 30s
-const s6 = aCall({ started_at: unix('2024-06-02T23:30:00Z') }).inbound().on(line).missed(); // 06-02 (Sun) / 06-03 01:30 (Mon)
-const b1 = aCall({ started_at: unix('2024-06-01T10:00:00Z') }).inbound().answeredBy(carol, 1).endedAfter(11);
+const s1 = aCall({ started_at: unix('2024-06-01T08:00:00Z') })
+  .inbound()
+  .on(line)
+  .ringingOn(sales)
+  .answeredBy(alice, 10)
+  .endedAfter(100)
+  .tagged(vip); // 06-01 / 06-01, 90s, 10s
+const s2 = aCall({ started_at: unix('2024-06-01T09:00:00Z') })
+  .inbound()
+  .on(line)
+  .ringingOn(sales)
+  .answeredBy(alice, 20)
+  .endedAfter(80); // 06-01 / 06-01, 60s, 20s
+const s3 = aCall({ started_at: unix('2024-06-01T21:30:00Z') })
+  .inbound()
+  .on(line)
+  .ringingOn(sales)
+  .missed(); // 06-01 / 06-01 23:30
+const s4 = aCall({ started_at: unix('2024-06-01T22:30:00Z') })
+  .outbound()
+  .on(line)
+  .answeredBy(bob, 5)
+  .endedAfter(305)
+  .tagged(vip); // 06-01 / 06-02 00:30, 300s, 5s
+const s5 = aCall({ started_at: unix('2024-06-03T12:00:00Z') })
+  .inbound()
+  .on(line)
+  .answeredBy(bob, 30)
+  .endedAfter(150); // 06-03 (Mon) / 06-03, 120s, 30s
+const s6 = aCall({ started_at: unix('2024-06-02T23:30:00Z') })
+  .inbound()
+  .on(line)
+  .missed(); // 06-02 (Sun) / 06-03 01:30 (Mon)
+const b1 = aCall({ started_at: unix('2024-06-01T10:00:00Z') })
+  .inbound()
+  .answeredBy(carol, 1)
+  .endedAfter(11);
 
 const STATS = `query ($groupBy: StatsGroupBy!, $filter: CallFilter, $timeZone: String) {
   callStats(groupBy: $groupBy, filter: $filter, timeZone: $timeZone) {
@@ -38,7 +68,11 @@ describeEachEngine('GraphQL callStats', (db) => {
 
   beforeAll(async () => {
     app = await startTestApp(db().url);
-    await storeCalls(app, A, [s1, s2, s3, s4, s5, s6].map((c) => c.build()));
+    await storeCalls(
+      app,
+      A,
+      [s1, s2, s3, s4, s5, s6].map((c) => c.build()),
+    );
     await storeCalls(app, B, [b1.build()]);
   });
   afterAll(async () => {
@@ -47,12 +81,28 @@ describeEachEngine('GraphQL callStats', (db) => {
 
   it('counts by UTC day', async () => {
     const buckets = await stats({ groupBy: 'DAY', filter: { accountId: A } });
-    expect(buckets.map((b) => [b.key, b.total, b.inbound, b.outbound, b.answered, b.missed, b.avgInCallDuration, b.p90InCallDuration])).toEqual([
+    expect(
+      buckets.map((b) => [
+        b.key,
+        b.total,
+        b.inbound,
+        b.outbound,
+        b.answered,
+        b.missed,
+        b.avgInCallDuration,
+        b.p90InCallDuration,
+      ]),
+    ).toEqual([
       ['2024-06-01', 4, 3, 1, 3, 1, 150, 300],
       ['2024-06-02', 1, 1, 0, 0, 1, null, null],
       ['2024-06-03', 1, 1, 0, 1, 0, 120, 120],
     ]);
-    expect(buckets[0]).toMatchObject({ label: '2024-06-01', start: '2024-06-01T00:00:00.000Z', end: '2024-06-02T00:00:00.000Z', accountId: null });
+    expect(buckets[0]).toMatchObject({
+      label: '2024-06-01',
+      start: '2024-06-01T00:00:00.000Z',
+      end: '2024-06-02T00:00:00.000Z',
+      accountId: null,
+    });
     expect(buckets[0].missedRate).toBeCloseTo(1 / 3, 6);
     expect(buckets[0].avgWaitingDuration).toBeCloseTo(35 / 3, 3);
     expect(buckets[1]).toMatchObject({ missedRate: 1, avgWaitingDuration: null });
@@ -60,7 +110,20 @@ describeEachEngine('GraphQL callStats', (db) => {
 
   it('counts by day in another time zone (Europe/Paris, UTC+2 in June)', async () => {
     const buckets = await stats({ groupBy: 'DAY', filter: { accountId: A }, timeZone: 'Europe/Paris' });
-    expect(buckets.map((b) => [b.key, b.total, b.inbound, b.outbound, b.answered, b.missed, b.missedRate, b.avgInCallDuration, b.p90InCallDuration, b.avgWaitingDuration])).toEqual([
+    expect(
+      buckets.map((b) => [
+        b.key,
+        b.total,
+        b.inbound,
+        b.outbound,
+        b.answered,
+        b.missed,
+        b.missedRate,
+        b.avgInCallDuration,
+        b.p90InCallDuration,
+        b.avgWaitingDuration,
+      ]),
+    ).toEqual([
       ['2024-06-01', 3, 3, 0, 2, 1, expect.closeTo(1 / 3, 6), 75, 90, 15],
       ['2024-06-02', 1, 0, 1, 1, 0, 0, 300, 300, 5],
       ['2024-06-03', 2, 2, 0, 1, 1, 0.5, 120, 120, 30],
@@ -97,7 +160,20 @@ describeEachEngine('GraphQL callStats', (db) => {
 
   it('counts by user, team, tag and number, with labels and a "none" group', async () => {
     const users = await stats({ groupBy: 'USER', filter: { accountId: A } });
-    expect(users.map((b) => [b.key, b.label, b.accountId, b.total, b.inbound, b.outbound, b.answered, b.missed, b.avgInCallDuration, b.p90InCallDuration])).toEqual([
+    expect(
+      users.map((b) => [
+        b.key,
+        b.label,
+        b.accountId,
+        b.total,
+        b.inbound,
+        b.outbound,
+        b.answered,
+        b.missed,
+        b.avgInCallDuration,
+        b.p90InCallDuration,
+      ]),
+    ).toEqual([
       [String(alice.id), 'Alice', A, 2, 2, 0, 2, 0, 75, 90],
       [String(bob.id), 'Bob', A, 2, 1, 1, 2, 0, 210, 300],
       ['none', null, A, 2, 2, 0, 0, 2, null, null],
@@ -117,7 +193,10 @@ describeEachEngine('GraphQL callStats', (db) => {
   });
 
   it('applies the call filter before grouping', async () => {
-    const buckets = await stats({ groupBy: 'DAY', filter: { accountId: A, direction: 'INBOUND', missed: false } });
+    const buckets = await stats({
+      groupBy: 'DAY',
+      filter: { accountId: A, direction: 'INBOUND', missed: false },
+    });
     expect(buckets.map((b) => [b.key, b.total])).toEqual([
       ['2024-06-01', 2],
       ['2024-06-03', 1],
@@ -130,12 +209,18 @@ describeEachEngine('GraphQL callStats', (db) => {
     expect(buckets.map((b) => b.label)).toEqual(['Alice', 'Bob', null]);
     const everyone = await stats({ groupBy: 'USER' });
     expect(everyone.map((b) => b.label)).toContain('Carol');
-    const forbidden = await graphql(app.baseUrl, readerA, STATS, { groupBy: 'DAY', filter: { accountId: B } });
+    const forbidden = await graphql(app.baseUrl, readerA, STATS, {
+      groupBy: 'DAY',
+      filter: { accountId: B },
+    });
     expect(forbidden.errors?.[0].extensions?.code).toBe('FORBIDDEN');
   });
 
   it('rejects an unknown time zone naming the argument', async () => {
-    const res = await graphql(app.baseUrl, TEST_ADMIN_KEY, STATS, { groupBy: 'DAY', timeZone: 'Mars/Olympus' });
+    const res = await graphql(app.baseUrl, TEST_ADMIN_KEY, STATS, {
+      groupBy: 'DAY',
+      timeZone: 'Mars/Olympus',
+    });
     expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'timeZone' });
   });
 

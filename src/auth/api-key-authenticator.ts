@@ -48,7 +48,10 @@ export class ApiKeyAuthenticator {
     if (cached && cached.expiresAt > now) return cached.key;
 
     const stored = await this.keys.findByHash(hash);
-    const key = stored && stored.revokedAt === null && constantTimeEqual(stored.keyHash, hash) ? toAuthenticated(stored) : null;
+    const key =
+      stored && stored.revokedAt === null && constantTimeEqual(stored.keyHash, hash)
+        ? toAuthenticated(stored)
+        : null;
     this.remember(hash, key, now);
     if (key) await this.touch(key.id, now);
     return key;
@@ -76,11 +79,17 @@ export class ApiKeyAuthenticator {
       await this.keys.touch(id, new Date(now));
     } catch (error) {
       // Recording last use must never refuse an otherwise valid request.
-      this.logger.warn(`could not record last use of API key ${id}: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.warn(
+        `could not record last use of API key ${id}: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
 }
 
 function toAuthenticated(stored: StoredApiKey): AuthenticatedApiKey {
-  return { id: stored.id, role: stored.role, accountIds: stored.role === Role.ADMIN ? null : stored.accountIds };
+  return {
+    id: stored.id,
+    role: stored.role,
+    accountIds: stored.role === Role.ADMIN ? null : stored.accountIds,
+  };
 }

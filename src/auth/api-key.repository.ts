@@ -23,7 +23,8 @@ export interface NewApiKey {
 }
 
 // newId() ids exceed 2^53: read them as text so SQLite does not hand back a rounded JS number.
-const COLUMNS = 'CAST(id AS CHAR) AS id, name, role, account_ids, key_hash, key_prefix, created_at, revoked_at, last_used_at';
+const COLUMNS =
+  'CAST(id AS CHAR) AS id, name, role, account_ids, key_hash, key_prefix, created_at, revoked_at, last_used_at';
 
 /** Every query on api_keys. Keys are stored only as their SHA-256 (never the key itself). */
 @Injectable()
@@ -50,14 +51,25 @@ export class ApiKeyRepository {
     const id = this.db.newId();
     await this.db.query(
       `INSERT INTO api_keys (id, name, role, account_ids, key_hash, key_prefix, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      [id, key.name, key.role, key.accountIds === null ? null : JSON.stringify(key.accountIds), key.keyHash, key.keyPrefix, this.db.date(now)],
+      [
+        id,
+        key.name,
+        key.role,
+        key.accountIds === null ? null : JSON.stringify(key.accountIds),
+        key.keyHash,
+        key.keyPrefix,
+        this.db.date(now),
+      ],
     );
     return { id, ...key, createdAt: now, revokedAt: null, lastUsedAt: null };
   }
 
   /** Marks the key revoked; false when it does not exist or was revoked already. */
   async revoke(id: string, now: Date = new Date()): Promise<boolean> {
-    const changed = await this.db.execute(`UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL`, [this.db.date(now), BigInt(id)]);
+    const changed = await this.db.execute(
+      `UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL`,
+      [this.db.date(now), BigInt(id)],
+    );
     return changed > 0;
   }
 

@@ -20,16 +20,22 @@ export class ApiKeysService {
     private readonly authenticator: ApiKeyAuthenticator,
   ) {}
 
-  async create(name: string, role: Role, accountIds: readonly string[] | null | undefined): Promise<CreatedApiKey> {
+  async create(
+    name: string,
+    role: Role,
+    accountIds: readonly string[] | null | undefined,
+  ): Promise<CreatedApiKey> {
     const trimmed = name.trim();
-    if (trimmed.length === 0 || trimmed.length > 128) throw badUserInput('name', 'must be 1 to 128 characters');
+    if (trimmed.length === 0 || trimmed.length > 128)
+      throw badUserInput('name', 'must be 1 to 128 characters');
     if (role === Role.ADMIN && accountIds && accountIds.length > 0) {
       throw badUserInput('accountIds', 'an ADMIN key sees every account; limit READER keys instead');
     }
     if (accountIds) {
       const bad = accountIds.find((id) => !/^\d{1,19}$/.test(id));
       if (bad !== undefined) throw badUserInput('accountIds', `"${bad}" is not an account id`);
-      if (accountIds.length === 0) throw badUserInput('accountIds', 'must list at least one account (omit it for every account)');
+      if (accountIds.length === 0)
+        throw badUserInput('accountIds', 'must list at least one account (omit it for every account)');
     }
     const secret = generateApiKeySecret();
     const apiKey = await this.keys.insert({

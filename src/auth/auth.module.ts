@@ -12,7 +12,13 @@ import { RolesGuard } from './roles.guard';
  * and the key management mutations.
  */
 @Module({
-  providers: [ApiKeyRepository, ApiKeyAuthenticator, ApiKeysService, ApiKeysResolver, { provide: APP_GUARD, useClass: RolesGuard }],
+  providers: [
+    ApiKeyRepository,
+    ApiKeyAuthenticator,
+    ApiKeysService,
+    ApiKeysResolver,
+    { provide: APP_GUARD, useClass: RolesGuard },
+  ],
   exports: [ApiKeyAuthenticator],
 })
 export class AuthModule {}

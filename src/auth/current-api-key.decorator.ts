@@ -11,4 +11,6 @@ export function apiKeyOf(context: ExecutionContext): AuthenticatedApiKey {
 }
 
 /** `@CurrentApiKey() key: AuthenticatedApiKey` — `{ id, role, accountIds }` of the caller. */
-export const CurrentApiKey = createParamDecorator((_data: unknown, context: ExecutionContext) => apiKeyOf(context));
+export const CurrentApiKey = createParamDecorator((_data: unknown, context: ExecutionContext) =>
+  apiKeyOf(context),
+);

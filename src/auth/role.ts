@@ -6,7 +6,10 @@ export enum Role {
   ADMIN = 'ADMIN',
 }
 
-registerEnumType(Role, { name: 'Role', description: 'READER: queries (optionally limited to accounts); ADMIN: everything' });
+registerEnumType(Role, {
+  name: 'Role',
+  description: 'READER: queries (optionally limited to accounts); ADMIN: everything',
+});
 
 /** ADMIN includes everything a READER may do. */
 export function roleSatisfies(actual: Role, required: Role): boolean {

@@ -18,8 +18,13 @@ export class RolesGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     if (context.getType<GqlContextType>() !== 'graphql') return true;
     const key = apiKeyOf(context);
-    const declared = this.reflector.getAllAndOverride<Role | undefined>(REQUIRED_ROLE, [context.getHandler(), context.getClass()]);
-    const isMutation = GqlExecutionContext.create(context).getInfo<{ operation?: { operation?: string } }>()?.operation?.operation === 'mutation';
+    const declared = this.reflector.getAllAndOverride<Role | undefined>(REQUIRED_ROLE, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    const isMutation =
+      GqlExecutionContext.create(context).getInfo<{ operation?: { operation?: string } }>()?.operation
+        ?.operation === 'mutation';
     const required = isMutation ? Role.ADMIN : (declared ?? Role.READER);
     if (!roleSatisfies(key.role, required)) {
       throw forbidden(`this operation needs an ${required} API key`);

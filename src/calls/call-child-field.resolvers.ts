@@ -13,7 +13,9 @@ export class CallTagFieldResolver {
 
   @ResolveField(() => UserModel, { nullable: true, description: 'Who tagged the call, when Aircall says' })
   async taggedBy(@Parent() tag: CallTagModel, @Loaders() loaders: RequestLoaders): Promise<UserModel | null> {
-    return tag.taggedById ? this.directory.users(loaders).load(tenantKey(tag.accountId, tag.taggedById)) : null;
+    return tag.taggedById
+      ? this.directory.users(loaders).load(tenantKey(tag.accountId, tag.taggedById))
+      : null;
   }
 }
 
@@ -21,8 +23,16 @@ export class CallTagFieldResolver {
 export class CallCommentFieldResolver {
   constructor(private readonly directory: DirectoryLoaders) {}
 
-  @ResolveField(() => UserModel, { nullable: true, description: 'The author; null for comments posted through the API' })
-  async postedBy(@Parent() comment: CallCommentModel, @Loaders() loaders: RequestLoaders): Promise<UserModel | null> {
-    return comment.postedById ? this.directory.users(loaders).load(tenantKey(comment.accountId, comment.postedById)) : null;
+  @ResolveField(() => UserModel, {
+    nullable: true,
+    description: 'The author; null for comments posted through the API',
+  })
+  async postedBy(
+    @Parent() comment: CallCommentModel,
+    @Loaders() loaders: RequestLoaders,
+  ): Promise<UserModel | null> {
+    return comment.postedById
+      ? this.directory.users(loaders).load(tenantKey(comment.accountId, comment.postedById))
+      : null;
   }
 }

@@ -10,7 +10,9 @@ export interface CallCursor {
 
 /** Opaque to clients: base64url of a small JSON tuple (keyset pagination, no OFFSET). */
 export function encodeCallCursor(cursor: CallCursor): string {
-  return Buffer.from(JSON.stringify([cursor.startedAt, cursor.accountId, cursor.id]), 'utf8').toString('base64url');
+  return Buffer.from(JSON.stringify([cursor.startedAt, cursor.accountId, cursor.id]), 'utf8').toString(
+    'base64url',
+  );
 }
 
 /** Parses a cursor from `after`; a tampered or foreign cursor is a BAD_USER_INPUT naming `after`. */

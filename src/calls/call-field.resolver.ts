@@ -24,7 +24,10 @@ export class CallFieldResolver {
     private readonly callLoaders: CallLoaders,
   ) {}
 
-  @ResolveField(() => UserModel, { nullable: true, description: 'The user who took (inbound) or made (outbound) the call' })
+  @ResolveField(() => UserModel, {
+    nullable: true,
+    description: 'The user who took (inbound) or made (outbound) the call',
+  })
   user(@Parent() call: CallModel, @Loaders() loaders: RequestLoaders): Promise<UserModel | null> {
     return this.userById(call, call.userId, loaders);
   }
@@ -44,25 +47,43 @@ export class CallFieldResolver {
     return this.userById(call, call.transferredToId, loaders);
   }
 
-  @ResolveField(() => NumberModel, { nullable: true, description: 'The Aircall number (line) the call went through' })
+  @ResolveField(() => NumberModel, {
+    nullable: true,
+    description: 'The Aircall number (line) the call went through',
+  })
   async number(@Parent() call: CallModel, @Loaders() loaders: RequestLoaders): Promise<NumberModel | null> {
-    return call.numberId ? this.directory.numbers(loaders).load(tenantKey(call.accountId, call.numberId)) : null;
+    return call.numberId
+      ? this.directory.numbers(loaders).load(tenantKey(call.accountId, call.numberId))
+      : null;
   }
 
   @ResolveField(() => ContactModel, { nullable: true })
   async contact(@Parent() call: CallModel, @Loaders() loaders: RequestLoaders): Promise<ContactModel | null> {
-    return call.contactId ? this.directory.contacts(loaders).load(tenantKey(call.accountId, call.contactId)) : null;
+    return call.contactId
+      ? this.directory.contacts(loaders).load(tenantKey(call.accountId, call.contactId))
+      : null;
   }
 
   @ResolveField(() => [TeamModel], { description: 'Teams the call rang' })
   async teams(@Parent() call: CallModel, @Loaders() loaders: RequestLoaders): Promise<TeamModel[]> {
     const ids = await this.callLoaders.teamIds(loaders).load(tenantKey(call.accountId, call.id));
     if (ids.length === 0) return [];
-    const teams = await this.directory.teams(loaders).loadMany(ids.map((id) => tenantKey(call.accountId, id)));
+    const teams = await this.directory
+      .teams(loaders)
+      .loadMany(ids.map((id) => tenantKey(call.accountId, id)));
     return teams.map((team, i) => {
       if (team instanceof Error) throw team;
       // A team Aircall named on the call but whose row is missing shows as a bare id rather than vanishing.
-      return team ?? Object.assign(new TeamModel(), { id: ids[i], accountId: call.accountId, name: null, createdAt: null, deletedAt: null });
+      return (
+        team ??
+        Object.assign(new TeamModel(), {
+          id: ids[i],
+          accountId: call.accountId,
+          name: null,
+          createdAt: null,
+          deletedAt: null,
+        })
+      );
     });
   }
 
@@ -76,7 +97,11 @@ export class CallFieldResolver {
     return this.callLoaders.comments(loaders).load(tenantKey(call.accountId, call.id));
   }
 
-  private async userById(call: CallModel, userId: string | null, loaders: RequestLoaders): Promise<UserModel | null> {
+  private async userById(
+    call: CallModel,
+    userId: string | null,
+    loaders: RequestLoaders,
+  ): Promise<UserModel | null> {
     return userId ? this.directory.users(loaders).load(tenantKey(call.accountId, userId)) : null;
   }
 }

@@ -53,11 +53,15 @@ export function callFilterSql(db: Database, filter: CallFilter, alias = 'c'): Sq
     where.push(`${a}.voicemail_url IS ${filter.hasVoicemail ? 'NOT ' : ''}NULL`);
   }
   if (filter.teamId) {
-    where.push(`EXISTS (SELECT 1 FROM call_teams ft WHERE ft.account_id = ${a}.account_id AND ft.call_id = ${a}.id AND ft.team_id = ?)`);
+    where.push(
+      `EXISTS (SELECT 1 FROM call_teams ft WHERE ft.account_id = ${a}.account_id AND ft.call_id = ${a}.id AND ft.team_id = ?)`,
+    );
     params.push(filter.teamId);
   }
   if (filter.tagId) {
-    where.push(`EXISTS (SELECT 1 FROM call_tags fg WHERE fg.account_id = ${a}.account_id AND fg.call_id = ${a}.id AND fg.tag_id = ?)`);
+    where.push(
+      `EXISTS (SELECT 1 FROM call_tags fg WHERE fg.account_id = ${a}.account_id AND fg.call_id = ${a}.id AND fg.tag_id = ?)`,
+    );
     params.push(filter.tagId);
   }
   if (where.length === 0) where.push('1 = 1');

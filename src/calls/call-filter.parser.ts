@@ -18,7 +18,11 @@ function aircallId(value: string | null | undefined, field: string): string | nu
  * Checks a CallFilter input (errors name the field, e.g. `filter.phone`) and scopes it to the accounts
  * the API key may read — the only way a filter reaches the SQL.
  */
-export function parseCallFilter(key: AuthenticatedApiKey, input: CallFilterInput | null | undefined, argument = 'filter'): CallFilter {
+export function parseCallFilter(
+  key: AuthenticatedApiKey,
+  input: CallFilterInput | null | undefined,
+  argument = 'filter',
+): CallFilter {
   const f = input ?? {};
   const field = (name: string) => `${argument}.${name}`;
   const accountId = aircallId(f.accountId, field('accountId'));

@@ -9,12 +9,16 @@ export class CallPageArgs {
   @Field(() => CallFilterInput, { nullable: true })
   filter?: CallFilterInput | null;
 
-  @Field(() => Int, { defaultValue: DEFAULT_PAGE_SIZE, description: `Page size, at most ${MAX_PAGE_SIZE}` })
-  first: number = DEFAULT_PAGE_SIZE;
+  @Field(() => Int, {
+    nullable: true,
+    defaultValue: DEFAULT_PAGE_SIZE,
+    description: `Page size, at most ${MAX_PAGE_SIZE}`,
+  })
+  first?: number | null = DEFAULT_PAGE_SIZE;
 
   @Field(() => String, { nullable: true, description: 'The endCursor of the previous page' })
   after?: string | null;
 
-  @Field(() => CallOrder, { defaultValue: CallOrder.STARTED_AT_DESC })
-  orderBy: CallOrder = CallOrder.STARTED_AT_DESC;
+  @Field(() => CallOrder, { nullable: true, defaultValue: CallOrder.STARTED_AT_DESC })
+  orderBy?: CallOrder | null = CallOrder.STARTED_AT_DESC;
 }

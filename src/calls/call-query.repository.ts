@@ -26,7 +26,12 @@ export class CallQueryRepository {
   }
 
   /** Up to `limit` calls after `after` in `order`. */
-  async page(filter: CallFilter, order: CallOrder, limit: number, after: CallCursor | null): Promise<CallModel[]> {
+  async page(
+    filter: CallFilter,
+    order: CallOrder,
+    limit: number,
+    after: CallCursor | null,
+  ): Promise<CallModel[]> {
     const { where, params } = callFilterSql(this.db, filter);
     if (after) {
       const keyset = this.keysetCondition(order, after);
@@ -44,17 +49,20 @@ export class CallQueryRepository {
 
   async count(filter: CallFilter): Promise<number> {
     const { where, params } = callFilterSql(this.db, filter);
-    const [row] = await this.db.query<{ n: unknown }>(`SELECT COUNT(*) AS n FROM calls c WHERE ${where.join(' AND ')}`, params);
+    const [row] = await this.db.query<{ n: unknown }>(
+      `SELECT COUNT(*) AS n FROM calls c WHERE ${where.join(' AND ')}`,
+      params,
+    );
     return Number(row?.n ?? 0);
   }
 
   /** One call by id within the scope; several when the id exists in more than one visible account. */
   async findById(id: string, accountIds: string[] | null): Promise<CallModel[]> {
     const { where, params } = callFilterSql(this.db, { accountIds });
-    const rows = await this.db.query(`SELECT ${SELECT_CALL} FROM calls c WHERE c.id = ? AND ${where.join(' AND ')} ORDER BY c.account_id`, [
-      id,
-      ...params,
-    ]);
+    const rows = await this.db.query(
+      `SELECT ${SELECT_CALL} FROM calls c WHERE c.id = ? AND ${where.join(' AND ')} ORDER BY c.account_id`,
+      [id, ...params],
+    );
     return rows.map((row) => this.map.call(row));
   }
 
@@ -66,9 +74,9 @@ export class CallQueryRepository {
       `SELECT ct.account_id, ct.call_id, ct.team_id FROM call_teams ct WHERE ${condition.sql} ORDER BY ct.team_id`,
       condition.params,
     );
-    return groupByTenantKey(callKeys, rows, (row) => tenantKey(String(row.account_id), String(row.call_id))).map((group) =>
-      group.map((row) => String(row.team_id)),
-    );
+    return groupByTenantKey(callKeys, rows, (row) =>
+      tenantKey(String(row.account_id), String(row.call_id)),
+    ).map((group) => group.map((row) => String(row.team_id)));
   }
 
   async tagsByCallKeys(callKeys: readonly string[]): Promise<CallTagModel[][]> {
@@ -81,9 +89,9 @@ export class CallQueryRepository {
         ORDER BY ct.tagged_at, ct.tag_id`,
       condition.params,
     );
-    return groupByTenantKey(callKeys, rows, (row) => tenantKey(String(row.account_id), String(row.call_id))).map((group) =>
-      group.map((row) => this.map.tag(row)),
-    );
+    return groupByTenantKey(callKeys, rows, (row) =>
+      tenantKey(String(row.account_id), String(row.call_id)),
+    ).map((group) => group.map((row) => this.map.tag(row)));
   }
 
   async commentsByCallKeys(callKeys: readonly string[]): Promise<CallCommentModel[][]> {
@@ -94,9 +102,9 @@ export class CallQueryRepository {
          FROM call_comments cc WHERE ${condition.sql} ORDER BY cc.posted_at, cc.id`,
       condition.params,
     );
-    return groupByTenantKey(callKeys, rows, (row) => tenantKey(String(row.account_id), String(row.call_id))).map((group) =>
-      group.map((row) => this.map.comment(row)),
-    );
+    return groupByTenantKey(callKeys, rows, (row) =>
+      tenantKey(String(row.account_id), String(row.call_id)),
+    ).map((group) => group.map((row) => this.map.comment(row)));
   }
 
   /**

@@ -52,11 +52,19 @@ export class CallQueryService {
   async call(id: string, accountIds: string[] | null): Promise<CallModel | null> {
     if (!/^\d{1,19}$/.test(id)) throw badUserInput('id', 'must be an Aircall call id (digits)');
     const found = await this.calls.findById(id, accountIds);
-    if (found.length > 1) throw badUserInput('accountId', `call ${id} exists in several accounts (${found.map((c) => c.accountId).join(', ')}): pass accountId`);
+    if (found.length > 1)
+      throw badUserInput(
+        'accountId',
+        `call ${id} exists in several accounts (${found.map((c) => c.accountId).join(', ')}): pass accountId`,
+      );
     return found[0] ?? null;
   }
 }
 
 function cursorOf(call: CallModel): string {
-  return encodeCallCursor({ startedAt: call.startedAt?.getTime() ?? null, accountId: call.accountId, id: call.id });
+  return encodeCallCursor({
+    startedAt: call.startedAt?.getTime() ?? null,
+    accountId: call.accountId,
+    id: call.id,
+  });
 }

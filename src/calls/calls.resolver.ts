@@ -18,14 +18,26 @@ export class CallsResolver {
     complexity: connectionComplexity(DEFAULT_PAGE_SIZE),
   })
   calls(@CurrentApiKey() key: AuthenticatedApiKey, @Args() args: CallPageArgs): Promise<CallConnectionModel> {
-    return this.callQueries.connection({ filter: parseCallFilter(key, args.filter), first: args.first, after: args.after, orderBy: args.orderBy });
+    return this.callQueries.connection({
+      filter: parseCallFilter(key, args.filter),
+      first: args.first,
+      after: args.after,
+      orderBy: args.orderBy,
+    });
   }
 
-  @Query(() => CallModel, { nullable: true, description: 'One call by its Aircall id; null when it is not stored or not visible to the key' })
+  @Query(() => CallModel, {
+    nullable: true,
+    description: 'One call by its Aircall id; null when it is not stored or not visible to the key',
+  })
   call(
     @CurrentApiKey() key: AuthenticatedApiKey,
     @Args('id', { type: () => ID }) id: string,
-    @Args('accountId', { type: () => ID, nullable: true, description: 'Needed only when the id exists in several accounts' })
+    @Args('accountId', {
+      type: () => ID,
+      nullable: true,
+      description: 'Needed only when the id exists in several accounts',
+    })
     accountId?: string | null,
   ): Promise<CallModel | null> {
     return this.callQueries.call(id, accountScope(key, accountId));

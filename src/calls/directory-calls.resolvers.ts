@@ -42,7 +42,11 @@ export class UserCallsResolver {
   constructor(private readonly callQueries: CallQueryService) {}
 
   @ResolveField(() => CallConnectionModel, { ...options, description: 'Calls the user took or made' })
-  calls(@Parent() user: UserModel, @CurrentApiKey() key: AuthenticatedApiKey, @Args() args: CallPageArgs): Promise<CallConnectionModel> {
+  calls(
+    @Parent() user: UserModel,
+    @CurrentApiKey() key: AuthenticatedApiKey,
+    @Args() args: CallPageArgs,
+  ): Promise<CallConnectionModel> {
     return callsOf(this.callQueries, key, user.accountId, { userId: user.id }, args);
   }
 }
@@ -52,7 +56,11 @@ export class TeamCallsResolver {
   constructor(private readonly callQueries: CallQueryService) {}
 
   @ResolveField(() => CallConnectionModel, { ...options, description: 'Calls that rang the team' })
-  calls(@Parent() team: TeamModel, @CurrentApiKey() key: AuthenticatedApiKey, @Args() args: CallPageArgs): Promise<CallConnectionModel> {
+  calls(
+    @Parent() team: TeamModel,
+    @CurrentApiKey() key: AuthenticatedApiKey,
+    @Args() args: CallPageArgs,
+  ): Promise<CallConnectionModel> {
     return callsOf(this.callQueries, key, team.accountId, { teamId: team.id }, args);
   }
 }
@@ -62,7 +70,11 @@ export class TagCallsResolver {
   constructor(private readonly callQueries: CallQueryService) {}
 
   @ResolveField(() => CallConnectionModel, { ...options, description: 'Calls carrying the tag' })
-  calls(@Parent() tag: TagModel, @CurrentApiKey() key: AuthenticatedApiKey, @Args() args: CallPageArgs): Promise<CallConnectionModel> {
+  calls(
+    @Parent() tag: TagModel,
+    @CurrentApiKey() key: AuthenticatedApiKey,
+    @Args() args: CallPageArgs,
+  ): Promise<CallConnectionModel> {
     return callsOf(this.callQueries, key, tag.accountId, { tagId: tag.id }, args);
   }
 }
@@ -72,7 +84,11 @@ export class NumberCallsResolver {
   constructor(private readonly callQueries: CallQueryService) {}
 
   @ResolveField(() => CallConnectionModel, { ...options, description: 'Calls through the number' })
-  calls(@Parent() number: NumberModel, @CurrentApiKey() key: AuthenticatedApiKey, @Args() args: CallPageArgs): Promise<CallConnectionModel> {
+  calls(
+    @Parent() number: NumberModel,
+    @CurrentApiKey() key: AuthenticatedApiKey,
+    @Args() args: CallPageArgs,
+  ): Promise<CallConnectionModel> {
     return callsOf(this.callQueries, key, number.accountId, { numberId: number.id }, args);
   }
 }

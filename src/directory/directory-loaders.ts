@@ -25,7 +25,9 @@ export class DirectoryLoaders {
   }
 
   contacts(loaders: RequestLoaders): DataLoader<string, ContactModel | null> {
-    return loaders.get('directory.contacts', (keys: readonly string[]) => this.directory.contactsByKeys(keys));
+    return loaders.get('directory.contacts', (keys: readonly string[]) =>
+      this.directory.contactsByKeys(keys),
+    );
   }
 
   teams(loaders: RequestLoaders): DataLoader<string, TeamModel | null> {
@@ -37,6 +39,8 @@ export class DirectoryLoaders {
   }
 
   teamMembers(loaders: RequestLoaders): DataLoader<string, UserModel[]> {
-    return loaders.get('directory.teamMembers', (keys: readonly string[]) => this.directory.membersByTeamKeys(keys));
+    return loaders.get('directory.teamMembers', (keys: readonly string[]) =>
+      this.directory.membersByTeamKeys(keys),
+    );
   }
 }

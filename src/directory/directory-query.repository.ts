@@ -77,12 +77,16 @@ export class DirectoryQueryRepository {
         ORDER BY u.name, u.id`,
       condition.params,
     );
-    return groupByTenantKey(teamKeys, rows, (row) => tenantKey(String(row.account_id), String(row.member_of))).map((group) =>
-      group.map((row) => this.map.user(row)),
-    );
+    return groupByTenantKey(teamKeys, rows, (row) =>
+      tenantKey(String(row.account_id), String(row.member_of)),
+    ).map((group) => group.map((row) => this.map.user(row)));
   }
 
-  private async list<T>(table: DirectoryReadTable, options: DirectoryListOptions, toModel: (row: Row) => T): Promise<T[]> {
+  private async list<T>(
+    table: DirectoryReadTable,
+    options: DirectoryListOptions,
+    toModel: (row: Row) => T,
+  ): Promise<T[]> {
     const where: string[] = [];
     const params: string[] = [];
     if (options.accountIds !== null) {
@@ -99,11 +103,20 @@ export class DirectoryQueryRepository {
     return rows.map(toModel);
   }
 
-  private async byKeys<T>(table: DirectoryReadTable, keys: readonly string[], toModel: (row: Row) => T): Promise<Array<T | null>> {
+  private async byKeys<T>(
+    table: DirectoryReadTable,
+    keys: readonly string[],
+    toModel: (row: Row) => T,
+  ): Promise<Array<T | null>> {
     if (keys.length === 0) return [];
     const condition = tenantKeysCondition(keys, 't');
-    const rows = await this.db.query(`SELECT ${DIRECTORY_READ_COLUMNS[table]} FROM ${table} t WHERE ${condition.sql}`, condition.params);
-    const found = new Map(rows.map((row) => [tenantKey(String(row.account_id), String(row.id)), toModel(row)]));
+    const rows = await this.db.query(
+      `SELECT ${DIRECTORY_READ_COLUMNS[table]} FROM ${table} t WHERE ${condition.sql}`,
+      condition.params,
+    );
+    const found = new Map(
+      rows.map((row) => [tenantKey(String(row.account_id), String(row.id)), toModel(row)]),
+    );
     return keys.map((key) => found.get(key) ?? null);
   }
 }

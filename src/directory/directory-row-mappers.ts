@@ -7,7 +7,8 @@ import { UserModel } from './models/user.model';
 
 /** Columns read for each directory table (never `payload`: the typed columns hold what GraphQL shows). */
 export const DIRECTORY_READ_COLUMNS = {
-  users: 'account_id, id, name, email, available, availability_status, substatus, time_zone, language, wrap_up_time, aircall_created_at, deleted_at',
+  users:
+    'account_id, id, name, email, available, availability_status, substatus, time_zone, language, wrap_up_time, aircall_created_at, deleted_at',
   numbers:
     'account_id, id, name, digits, e164_digits, country, time_zone, open, availability_status, is_ivr, live_recording_activated, priority, aircall_created_at, deleted_at',
   teams: 'account_id, id, name, aircall_created_at, deleted_at',
@@ -105,6 +106,12 @@ export class DirectoryRowMappers {
     if (!Array.isArray(list)) return [];
     return list
       .filter((d) => d && d.value !== undefined && d.value !== null)
-      .map((d) => Object.assign(new ContactDetailModel(), { id: str(d.id), label: str(d.label), value: String(d.value) }));
+      .map((d) =>
+        Object.assign(new ContactDetailModel(), {
+          id: str(d.id),
+          label: str(d.label),
+          value: String(d.value),
+        }),
+      );
   }
 }

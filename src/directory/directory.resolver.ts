@@ -8,8 +8,16 @@ import { TagModel } from './models/tag.model';
 import { TeamModel } from './models/team.model';
 import { UserModel } from './models/user.model';
 
-const accountIdArg = { type: () => ID, nullable: true, description: 'Only this account (default: every account the key may read)' };
-const includeDeletedArg = { type: () => Boolean, defaultValue: false, description: 'Also list entries Aircall reported deleted' };
+const accountIdArg = {
+  type: () => ID,
+  nullable: true,
+  description: 'Only this account (default: every account the key may read)',
+};
+const includeDeletedArg = {
+  type: () => Boolean,
+  defaultValue: false,
+  description: 'Also list entries Aircall reported deleted',
+};
 
 /** The directory lists, each scoped to the accounts the API key may read. */
 @Resolver()

@@ -17,7 +17,10 @@ export class ExpressApolloDriver extends ApolloDriver {
     const path = options.path ?? '/graphql';
     const server = new ApolloServer<BaseContext>({
       ...(options as ConstructorParameters<typeof ApolloServer<BaseContext>>[0]),
-      plugins: [...(options.plugins ?? []), ApolloServerPluginDrainHttpServer({ httpServer: httpAdapter.getHttpServer() })],
+      plugins: [
+        ...(options.plugins ?? []),
+        ApolloServerPluginDrainHttpServer({ httpServer: httpAdapter.getHttpServer() }),
+      ],
     });
     await server.start();
     const context = options.context as ContextFunction<[ExpressContextArgs], BaseContext>;

@@ -14,14 +14,30 @@ const logger = new Logger('GraphQL');
 export function formatGraphqlError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const original = unwrapResolverError(error);
   if (original instanceof DatabaseUnavailableError) {
-    return { message: 'database unavailable, retry later', path: formatted.path, extensions: { code: ErrorCode.DATABASE_UNAVAILABLE } };
+    return {
+      message: 'database unavailable, retry later',
+      path: formatted.path,
+      extensions: { code: ErrorCode.DATABASE_UNAVAILABLE },
+    };
   }
   const code = formatted.extensions?.code;
-  const isOurs = original instanceof GraphQLError || (typeof code === 'string' && code !== ErrorCode.INTERNAL_SERVER_ERROR);
+  const isOurs =
+    original instanceof GraphQLError ||
+    (typeof code === 'string' && code !== ErrorCode.INTERNAL_SERVER_ERROR);
   if (isOurs) {
-    const { stacktrace: _stacktrace, ...extensions } = (formatted.extensions ?? {}) as Record<string, unknown>;
+    const { stacktrace: _stacktrace, ...extensions } = (formatted.extensions ?? {}) as Record<
+      string,
+      unknown
+    >;
     return { ...formatted, extensions };
   }
-  logger.error(`unexpected error at ${formatted.path?.join('.') ?? 'request'}: ${original instanceof Error ? (original.stack ?? original.message) : String(original)}`);
-  return { message: 'internal server error', path: formatted.path, locations: formatted.locations, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
+  logger.error(
+    `unexpected error at ${formatted.path?.join('.') ?? 'request'}: ${original instanceof Error ? (original.stack ?? original.message) : String(original)}`,
+  );
+  return {
+    message: 'internal server error',
+    path: formatted.path,
+    locations: formatted.locations,
+    extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
+  };
 }

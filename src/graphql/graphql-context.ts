@@ -13,5 +13,6 @@ export interface GraphqlContext {
 
 /** `@Loaders() loaders: RequestLoaders` in a resolver method. */
 export const Loaders = createParamDecorator(
-  (_data: unknown, context: ExecutionContext) => GqlExecutionContext.create(context).getContext<GraphqlContext>().loaders,
+  (_data: unknown, context: ExecutionContext) =>
+    GqlExecutionContext.create(context).getContext<GraphqlContext>().loaders,
 );

@@ -17,7 +17,9 @@ export const ErrorCode = {
 } as const;
 
 /** Thrown while building the request context: Apollo answers with HTTP 401 and this body. */
-export function unauthenticated(message = 'missing or invalid API key: send "Authorization: Bearer <api key>"'): GraphQLError {
+export function unauthenticated(
+  message = 'missing or invalid API key: send "Authorization: Bearer <api key>"',
+): GraphQLError {
   return new GraphQLError(message, {
     extensions: {
       code: ErrorCode.UNAUTHENTICATED,

@@ -1,5 +1,13 @@
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
-import { DocumentNode, FragmentDefinitionNode, GraphQLError, GraphQLSchema, Kind, OperationDefinitionNode, SelectionSetNode } from 'graphql';
+import {
+  DocumentNode,
+  FragmentDefinitionNode,
+  GraphQLError,
+  GraphQLSchema,
+  Kind,
+  OperationDefinitionNode,
+  SelectionSetNode,
+} from 'graphql';
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import { ErrorCode } from './graphql-errors';
 
@@ -13,7 +21,10 @@ export interface QueryLimits {
 export const DEFAULT_QUERY_LIMITS: QueryLimits = { maxDepth: 10, maxComplexity: 20_000 };
 
 /** Depth of the selected operation, following fragments; `__schema`/`__type` subtrees are not counted. */
-export function operationDepth(operation: OperationDefinitionNode, fragments: Record<string, FragmentDefinitionNode>): number {
+export function operationDepth(
+  operation: OperationDefinitionNode,
+  fragments: Record<string, FragmentDefinitionNode>,
+): number {
   const depthOf = (set: SelectionSetNode | undefined, seen: ReadonlySet<string>): number => {
     if (!set) return 0;
     let deepest = 0;
@@ -26,7 +37,8 @@ export function operationDepth(operation: OperationDefinitionNode, fragments: Re
       } else {
         const name = selection.name.value;
         const fragment = fragments[name];
-        if (fragment && !seen.has(name)) deepest = Math.max(deepest, depthOf(fragment.selectionSet, new Set([...seen, name])));
+        if (fragment && !seen.has(name))
+          deepest = Math.max(deepest, depthOf(fragment.selectionSet, new Set([...seen, name])));
       }
     }
     return deepest;
@@ -52,15 +64,25 @@ export function checkQueryLimits(
   }
   const depth = operationDepth(operation, fragments);
   if (depth > limits.maxDepth) {
-    throw limitError(ErrorCode.QUERY_TOO_DEEP, `query depth ${depth} exceeds the limit of ${limits.maxDepth}`);
+    throw limitError(
+      ErrorCode.QUERY_TOO_DEEP,
+      `query depth ${depth} exceeds the limit of ${limits.maxDepth}`,
+    );
   }
-  const complexity = getComplexity({
-    schema,
-    query: document,
-    operationName: operation.name?.value,
-    variables,
-    estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
-  });
+  let complexity: number;
+  try {
+    complexity = getComplexity({
+      schema,
+      query: document,
+      operationName: operation.name?.value,
+      variables,
+      estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
+    });
+  } catch {
+    // Variables that do not coerce: execution will refuse the operation with a 400 naming the variable,
+    // so nothing runs and there is no cost to bound.
+    return;
+  }
   if (complexity > limits.maxComplexity) {
     throw limitError(
       ErrorCode.QUERY_TOO_COMPLEX,
@@ -70,7 +92,9 @@ export function checkQueryLimits(
 }
 
 /** The Apollo plugin applying checkQueryLimits once the operation is known. */
-export function queryLimitsPlugin(limits: QueryLimits = DEFAULT_QUERY_LIMITS): ApolloServerPlugin<BaseContext> {
+export function queryLimitsPlugin(
+  limits: QueryLimits = DEFAULT_QUERY_LIMITS,
+): ApolloServerPlugin<BaseContext> {
   return {
     async requestDidStart() {
       return {

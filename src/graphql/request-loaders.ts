@@ -8,10 +8,17 @@ import DataLoader from 'dataloader';
 export class RequestLoaders {
   private readonly loaders = new Map<string, DataLoader<unknown, unknown>>();
 
-  get<K, V>(name: string, batch: (keys: readonly K[]) => Promise<ArrayLike<V | Error>>, cacheKey?: (key: K) => string): DataLoader<K, V> {
+  get<K, V>(
+    name: string,
+    batch: (keys: readonly K[]) => Promise<ArrayLike<V | Error>>,
+    cacheKey?: (key: K) => string,
+  ): DataLoader<K, V> {
     let loader = this.loaders.get(name) as DataLoader<K, V> | undefined;
     if (!loader) {
-      loader = new DataLoader<K, V, string>(batch, { cacheKeyFn: cacheKey ?? ((key: K) => String(key)), maxBatchSize: 1000 });
+      loader = new DataLoader<K, V, string>(batch, {
+        cacheKeyFn: cacheKey ?? ((key: K) => String(key)),
+        maxBatchSize: 1000,
+      });
       this.loaders.set(name, loader as DataLoader<unknown, unknown>);
     }
     return loader;

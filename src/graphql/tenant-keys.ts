@@ -21,7 +21,11 @@ export function parseTenantKey(key: string): TenantKey {
  * `((a.account_id = ? AND a.<idColumn> IN (?, …)) OR …)` for the given keys, grouped by account, with
  * its parameters. `keys` must not be empty.
  */
-export function tenantKeysCondition(keys: readonly string[], alias: string, idColumn = 'id'): { sql: string; params: string[] } {
+export function tenantKeysCondition(
+  keys: readonly string[],
+  alias: string,
+  idColumn = 'id',
+): { sql: string; params: string[] } {
   const byAccount = new Map<string, Set<string>>();
   for (const key of keys) {
     const { accountId, id } = parseTenantKey(key);
@@ -32,14 +36,20 @@ export function tenantKeysCondition(keys: readonly string[], alias: string, idCo
   const parts: string[] = [];
   const params: string[] = [];
   for (const [accountId, ids] of byAccount) {
-    parts.push(`(${alias}.account_id = ? AND ${alias}.${idColumn} IN (${[...ids].map(() => '?').join(', ')}))`);
+    parts.push(
+      `(${alias}.account_id = ? AND ${alias}.${idColumn} IN (${[...ids].map(() => '?').join(', ')}))`,
+    );
     params.push(accountId, ...ids);
   }
   return { sql: `(${parts.join(' OR ')})`, params };
 }
 
 /** Groups rows by their tenant key, so a loader can answer each key in order (empty list when none). */
-export function groupByTenantKey<T>(keys: readonly string[], rows: readonly T[], keyOf: (row: T) => string): T[][] {
+export function groupByTenantKey<T>(
+  keys: readonly string[],
+  rows: readonly T[],
+  keyOf: (row: T) => string,
+): T[][] {
   const groups = new Map<string, T[]>();
   for (const row of rows) {
     const key = keyOf(row);

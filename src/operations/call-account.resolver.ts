@@ -13,10 +13,15 @@ import { RequestLoaders } from '../graphql/request-loaders';
 export class CallAccountResolver {
   constructor(private readonly accounts: AccountsService) {}
 
-  @ResolveField(() => AccountModel, { nullable: true, description: 'The connected account; null once it was purged' })
+  @ResolveField(() => AccountModel, {
+    nullable: true,
+    description: 'The connected account; null once it was purged',
+  })
   account(@Parent() call: CallModel, @Loaders() loaders: RequestLoaders): Promise<AccountModel | null> {
     const loader = loaders.get('operations.accounts', async (ids: readonly string[]) => {
-      const byId = new Map((await this.accounts.list()).map((account) => [account.id, AccountModel.from(account)]));
+      const byId = new Map(
+        (await this.accounts.list()).map((account) => [account.id, AccountModel.from(account)]),
+      );
       return ids.map((id) => byId.get(id) ?? null);
     });
     return loader.load(call.accountId) as Promise<AccountModel | null>;

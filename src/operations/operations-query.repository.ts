@@ -11,7 +11,10 @@ export interface ReplaySelection {
 
 const str = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));
 
-function accountCondition(accountIds: string[] | null, column = 'account_id'): { sql: string; params: string[] } {
+function accountCondition(
+  accountIds: string[] | null,
+  column = 'account_id',
+): { sql: string; params: string[] } {
   if (accountIds === null) return { sql: '1 = 1', params: [] };
   if (accountIds.length === 0) return { sql: '1 = 0', params: [] };
   return { sql: `${column} IN (${accountIds.map(() => '?').join(', ')})`, params: accountIds };
@@ -34,7 +37,11 @@ export class OperationsQueryRepository {
     return rows.map((row) => this.syncRun(row));
   }
 
-  async webhookEvents(accountIds: string[] | null, status: WebhookEventStatus | null, limit: number): Promise<WebhookEventModel[]> {
+  async webhookEvents(
+    accountIds: string[] | null,
+    status: WebhookEventStatus | null,
+    limit: number,
+  ): Promise<WebhookEventModel[]> {
     const scope = accountCondition(accountIds);
     const where = [scope.sql];
     const params: unknown[] = [...scope.params];

@@ -16,7 +16,8 @@ const MAX_LIST = 500;
 
 function listSize(value: number | null | undefined, fallback: number): number {
   const n = value ?? fallback;
-  if (!Number.isInteger(n) || n < 1 || n > MAX_LIST) throw badUserInput('first', `must be between 1 and ${MAX_LIST}`);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_LIST)
+    throw badUserInput('first', `must be between 1 and ${MAX_LIST}`);
   return n;
 }
 
@@ -28,7 +29,9 @@ export class OperationsResolver {
     private readonly accountsService: AccountsService,
   ) {}
 
-  @Query(() => [AccountModel], { description: 'Connected Aircall accounts (admin only); never their credentials' })
+  @Query(() => [AccountModel], {
+    description: 'Connected Aircall accounts (admin only); never their credentials',
+  })
   @RequireRole(Role.ADMIN)
   async accounts(): Promise<AccountModel[]> {
     return (await this.accountsService.list()).map(AccountModel.from);
@@ -38,7 +41,8 @@ export class OperationsResolver {
   syncRuns(
     @CurrentApiKey() key: AuthenticatedApiKey,
     @Args('accountId', { type: () => ID, nullable: true }) accountId?: string | null,
-    @Args('first', { type: () => Int, nullable: true, defaultValue: 50, description: `At most ${MAX_LIST}` }) first?: number | null,
+    @Args('first', { type: () => Int, nullable: true, defaultValue: 50, description: `At most ${MAX_LIST}` })
+    first?: number | null,
   ): Promise<SyncRunModel[]> {
     return this.operations.syncRuns(accountScope(key, accountId), listSize(first, 50));
   }
@@ -48,19 +52,22 @@ export class OperationsResolver {
     @CurrentApiKey() key: AuthenticatedApiKey,
     @Args('accountId', { type: () => ID, nullable: true }) accountId?: string | null,
     @Args('status', { type: () => WebhookEventStatus, nullable: true }) status?: WebhookEventStatus | null,
-    @Args('first', { type: () => Int, nullable: true, defaultValue: 50, description: `At most ${MAX_LIST}` }) first?: number | null,
+    @Args('first', { type: () => Int, nullable: true, defaultValue: 50, description: `At most ${MAX_LIST}` })
+    first?: number | null,
   ): Promise<WebhookEventModel[]> {
     return this.operations.webhookEvents(accountScope(key, accountId), status ?? null, listSize(first, 50));
   }
 
   @Mutation(() => Int, {
-    description: 'Puts inbox events back in the queue, due now: those with these ids and/or in this status. Returns how many.',
+    description:
+      'Puts inbox events back in the queue, due now: those with these ids and/or in this status. Returns how many.',
   })
   replayWebhookEvents(
     @Args('ids', { type: () => [ID], nullable: true }) ids?: string[] | null,
     @Args('status', { type: () => WebhookEventStatus, nullable: true }) status?: WebhookEventStatus | null,
   ): Promise<number> {
-    if ((!ids || ids.length === 0) && !status) throw badUserInput('ids', 'give ids and/or a status to select the events to replay');
+    if ((!ids || ids.length === 0) && !status)
+      throw badUserInput('ids', 'give ids and/or a status to select the events to replay');
     if (ids && ids.length > 1000) throw badUserInput('ids', 'at most 1000 ids per call');
     return this.operations.replay({ ids: ids && ids.length > 0 ? ids : null, status: status ?? null });
   }

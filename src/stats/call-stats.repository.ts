@@ -34,7 +34,8 @@ interface GroupingSql {
 }
 
 const num = (value: unknown): number => Number(value ?? 0);
-const numOrNull = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
+const numOrNull = (value: unknown): number | null =>
+  value === null || value === undefined ? null : Number(value);
 
 /**
  * Call statistics computed by the database (GROUP BY over the same filter as the calls connection),
@@ -52,7 +53,10 @@ export class CallStatsRepository {
   /** Earliest and latest start among the filtered calls (for DAY/WEEK without an explicit range). */
   async startRange(filter: CallFilter): Promise<{ first: Date; last: Date } | null> {
     const { where, params } = callFilterSql(this.db, filter);
-    const [row] = await this.db.query(`SELECT MIN(c.started_at) AS first, MAX(c.started_at) AS last FROM calls c WHERE ${where.join(' AND ')}`, params);
+    const [row] = await this.db.query(
+      `SELECT MIN(c.started_at) AS first, MAX(c.started_at) AS last FROM calls c WHERE ${where.join(' AND ')}`,
+      params,
+    );
     const first = this.db.parseDate(row?.first);
     const last = this.db.parseDate(row?.last);
     return first && last ? { first, last } : null;
@@ -90,7 +94,8 @@ export class CallStatsRepository {
     const id = (account: unknown, key: unknown) => `${account ?? ''}|${key ?? ''}`;
     const percentiles = new Map(p90.map((row) => [id(row.bucket_account, row.bucket_key), numOrNull(row.v)]));
     return aggregates.map((row) => ({
-      accountId: row.bucket_account === null || row.bucket_account === undefined ? null : String(row.bucket_account),
+      accountId:
+        row.bucket_account === null || row.bucket_account === undefined ? null : String(row.bucket_account),
       key: row.bucket_key === null || row.bucket_key === undefined ? null : String(row.bucket_key),
       total: num(row.total),
       inbound: num(row.inbound),
@@ -106,17 +111,33 @@ export class CallStatsRepository {
   private groupingSql({ groupBy, segments }: StatsGrouping): GroupingSql {
     switch (groupBy) {
       case StatsGroupBy.DAY:
-        return { account: null, key: this.sql.localDay('c.started_at', segments ?? [{ until: null, offsetSeconds: 0 }]), join: '' };
+        return {
+          account: null,
+          key: this.sql.localDay('c.started_at', segments ?? [{ until: null, offsetSeconds: 0 }]),
+          join: '',
+        };
       case StatsGroupBy.WEEK:
-        return { account: null, key: this.sql.localWeek('c.started_at', segments ?? [{ until: null, offsetSeconds: 0 }]), join: '' };
+        return {
+          account: null,
+          key: this.sql.localWeek('c.started_at', segments ?? [{ until: null, offsetSeconds: 0 }]),
+          join: '',
+        };
       case StatsGroupBy.USER:
         return { account: 'c.account_id', key: 'c.user_id', join: '' };
       case StatsGroupBy.NUMBER:
         return { account: 'c.account_id', key: 'c.number_id', join: '' };
       case StatsGroupBy.TEAM:
-        return { account: 'c.account_id', key: 'g.team_id', join: 'LEFT JOIN call_teams g ON g.account_id = c.account_id AND g.call_id = c.id' };
+        return {
+          account: 'c.account_id',
+          key: 'g.team_id',
+          join: 'LEFT JOIN call_teams g ON g.account_id = c.account_id AND g.call_id = c.id',
+        };
       case StatsGroupBy.TAG:
-        return { account: 'c.account_id', key: 'g.tag_id', join: 'LEFT JOIN call_tags g ON g.account_id = c.account_id AND g.call_id = c.id' };
+        return {
+          account: 'c.account_id',
+          key: 'g.tag_id',
+          join: 'LEFT JOIN call_tags g ON g.account_id = c.account_id AND g.call_id = c.id',
+        };
     }
   }
 }

@@ -14,15 +14,22 @@ export class CallStatsResolver {
   constructor(private readonly stats: CallStatsService) {}
 
   @Query(() => [CallStatsBucketModel], {
-    description: 'Counts and durations of the calls matching `filter`, per group (only groups with calls), computed by the database',
+    description:
+      'Counts and durations of the calls matching `filter`, per group (only groups with calls), computed by the database',
   })
   callStats(
     @CurrentApiKey() key: AuthenticatedApiKey,
     @Loaders() loaders: RequestLoaders,
     @Args('groupBy', { type: () => StatsGroupBy }) groupBy: StatsGroupBy,
     @Args('filter', { type: () => CallFilterInput, nullable: true }) filter?: CallFilterInput | null,
-    @Args('timeZone', { type: () => String, defaultValue: 'UTC', description: 'IANA time zone of DAY/WEEK buckets' }) timeZone = 'UTC',
+    @Args('timeZone', {
+      type: () => String,
+      nullable: true,
+      defaultValue: 'UTC',
+      description: 'IANA time zone of DAY/WEEK buckets',
+    })
+    timeZone?: string | null,
   ): Promise<CallStatsBucketModel[]> {
-    return this.stats.buckets(parseCallFilter(key, filter), groupBy, timeZone, loaders);
+    return this.stats.buckets(parseCallFilter(key, filter), groupBy, timeZone ?? 'UTC', loaders);
   }
 }

@@ -19,15 +19,27 @@ export class CallStatsService {
     private readonly directory: DirectoryLoaders,
   ) {}
 
-  async buckets(filter: CallFilter, groupBy: StatsGroupBy, timeZone: string, loaders: RequestLoaders): Promise<CallStatsBucketModel[]> {
-    if (!isValidTimeZone(timeZone)) throw badUserInput('timeZone', `"${timeZone}" is not an IANA time zone (e.g. Europe/Paris, UTC)`);
+  async buckets(
+    filter: CallFilter,
+    groupBy: StatsGroupBy,
+    timeZone: string,
+    loaders: RequestLoaders,
+  ): Promise<CallStatsBucketModel[]> {
+    if (!isValidTimeZone(timeZone))
+      throw badUserInput('timeZone', `"${timeZone}" is not an IANA time zone (e.g. Europe/Paris, UTC)`);
     if (groupBy === StatsGroupBy.DAY || groupBy === StatsGroupBy.WEEK) {
-      const range = filter.startedAfter && filter.startedBefore ? { first: filter.startedAfter, last: filter.startedBefore } : await this.stats.startRange(filter);
+      const range =
+        filter.startedAfter && filter.startedBefore
+          ? { first: filter.startedAfter, last: filter.startedBefore }
+          : await this.stats.startRange(filter);
       if (!range) return [];
       const from = filter.startedAfter ?? range.first;
       const to = filter.startedBefore ?? new Date(range.last.getTime() + 1000);
       if (from.getTime() >= to.getTime()) return [];
-      const rows = await this.stats.buckets(filter, { groupBy, segments: offsetSegments(timeZone, from, to) });
+      const rows = await this.stats.buckets(filter, {
+        groupBy,
+        segments: offsetSegments(timeZone, from, to),
+      });
       const days = groupBy === StatsGroupBy.DAY ? 1 : 7;
       return rows
         .filter((row) => row.key !== null)
@@ -49,7 +61,10 @@ export class CallStatsService {
       .map((row) =>
         toModel(row, {
           key: row.key ?? NONE,
-          label: row.key === null || row.accountId === null ? null : (labels.get(tenantKey(row.accountId, row.key)) ?? null),
+          label:
+            row.key === null || row.accountId === null
+              ? null
+              : (labels.get(tenantKey(row.accountId, row.key)) ?? null),
           accountId: row.accountId,
           start: null,
           end: null,
@@ -57,8 +72,14 @@ export class CallStatsService {
       );
   }
 
-  private async labels(groupBy: StatsGroupBy, rows: RawBucket[], loaders: RequestLoaders): Promise<Map<string, string | null>> {
-    const keys = rows.filter((r) => r.key !== null && r.accountId !== null).map((r) => tenantKey(r.accountId!, r.key!));
+  private async labels(
+    groupBy: StatsGroupBy,
+    rows: RawBucket[],
+    loaders: RequestLoaders,
+  ): Promise<Map<string, string | null>> {
+    const keys = rows
+      .filter((r) => r.key !== null && r.accountId !== null)
+      .map((r) => tenantKey(r.accountId!, r.key!));
     const loader =
       groupBy === StatsGroupBy.USER
         ? this.directory.users(loaders)
@@ -77,7 +98,10 @@ export class CallStatsService {
   }
 }
 
-function toModel(row: RawBucket, identity: Pick<CallStatsBucketModel, 'key' | 'label' | 'accountId' | 'start' | 'end'>): CallStatsBucketModel {
+function toModel(
+  row: RawBucket,
+  identity: Pick<CallStatsBucketModel, 'key' | 'label' | 'accountId' | 'start' | 'end'>,
+): CallStatsBucketModel {
   return Object.assign(new CallStatsBucketModel(), {
     ...identity,
     total: row.total,

@@ -22,7 +22,9 @@ export class StatsSql {
   /** The local date (YYYY-MM-DD) of `column`. */
   localDay(column: string, segments: readonly OffsetSegment[]): string {
     const offset = this.offsetExpression(column, segments);
-    return this.db.isMysql ? `DATE_FORMAT(${column} + INTERVAL ${offset} SECOND, '%Y-%m-%d')` : `date(${column}, ${offset} || ' seconds')`;
+    return this.db.isMysql
+      ? `DATE_FORMAT(${column} + INTERVAL ${offset} SECOND, '%Y-%m-%d')`
+      : `date(${column}, ${offset} || ' seconds')`;
   }
 
   /** The local date (YYYY-MM-DD) of the Monday starting `column`'s ISO week. */

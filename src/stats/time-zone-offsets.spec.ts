@@ -10,7 +10,11 @@ describe('time zone offsets', () => {
   });
 
   it('cuts a range at each DST transition, to the minute', () => {
-    const segments = offsetSegments('Europe/Paris', new Date('2024-03-01T00:00:00Z'), new Date('2024-11-30T00:00:00Z'));
+    const segments = offsetSegments(
+      'Europe/Paris',
+      new Date('2024-03-01T00:00:00Z'),
+      new Date('2024-11-30T00:00:00Z'),
+    );
     expect(segments).toEqual([
       { until: new Date('2024-03-31T01:00:00Z'), offsetSeconds: 3600 },
       { until: new Date('2024-10-27T01:00:00Z'), offsetSeconds: 7200 },
@@ -19,7 +23,9 @@ describe('time zone offsets', () => {
   });
 
   it('keeps one segment for a zone without DST', () => {
-    expect(offsetSegments('UTC', new Date('2024-01-01T00:00:00Z'), new Date('2025-01-01T00:00:00Z'))).toEqual([{ until: null, offsetSeconds: 0 }]);
+    expect(offsetSegments('UTC', new Date('2024-01-01T00:00:00Z'), new Date('2025-01-01T00:00:00Z'))).toEqual(
+      [{ until: null, offsetSeconds: 0 }],
+    );
   });
 
   it('finds local midnight, also on DST days', () => {
@@ -33,7 +39,11 @@ describe('time zone offsets', () => {
 
 describe('time zone offsets from unaligned instants', () => {
   it('finds the transition when the range starts between minutes', () => {
-    const segments = offsetSegments('Europe/Paris', new Date('2024-03-30T17:23:45.678Z'), new Date('2024-04-02T00:00:00Z'));
+    const segments = offsetSegments(
+      'Europe/Paris',
+      new Date('2024-03-30T17:23:45.678Z'),
+      new Date('2024-04-02T00:00:00Z'),
+    );
     expect(segments).toEqual([
       { until: new Date('2024-03-31T01:00:00Z'), offsetSeconds: 3600 },
       { until: null, offsetSeconds: 7200 },

@@ -18,7 +18,12 @@ export async function graphql<T = Record<string, unknown>>(
   if (key !== null) req = req.set('authorization', `Bearer ${key}`);
   const res = await req.send({ query, variables });
   const body = (res.body ?? {}) as { data?: T | null; errors?: GraphqlResponse['errors'] };
-  return { status: res.status, data: body.data, errors: body.errors, headers: res.headers as Record<string, string> };
+  return {
+    status: res.status,
+    data: body.data,
+    errors: body.errors,
+    headers: res.headers as Record<string, string>,
+  };
 }
 
 /** The data of a response that must have succeeded; fails the test with the errors otherwise. */

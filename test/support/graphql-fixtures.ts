@@ -4,12 +4,21 @@ import { graphqlData } from './graphql-client';
 import { TestApp, TEST_ADMIN_KEY } from './test-app';
 
 /** Stores calls the way the sync does (CallUpserter, source `api`), for the GraphQL suites to read. */
-export async function storeCalls(app: TestApp, accountId: string, calls: AircallCall[], at = new Date()): Promise<void> {
+export async function storeCalls(
+  app: TestApp,
+  accountId: string,
+  calls: AircallCall[],
+  at = new Date(),
+): Promise<void> {
   await app.get(CallUpserter).apply(calls.map((call) => ({ accountId, call, source: 'api', at })));
 }
 
 /** A new API key through the createApiKey mutation; returns the plaintext key. */
-export async function createKey(app: TestApp, role: 'READER' | 'ADMIN', accountIds?: string[]): Promise<string> {
+export async function createKey(
+  app: TestApp,
+  role: 'READER' | 'ADMIN',
+  accountIds?: string[],
+): Promise<string> {
   const data = await graphqlData<{ createApiKey: { key: string } }>(
     app.baseUrl,
     TEST_ADMIN_KEY,

@@ -4,7 +4,10 @@ import { CallDirection } from '../models/call-direction';
 /** Filters of `calls` and `callStats`; all given ones must hold (AND). */
 @InputType('CallFilter')
 export class CallFilterInput {
-  @Field(() => ID, { nullable: true, description: 'Only this account (default: every account the API key may read)' })
+  @Field(() => ID, {
+    nullable: true,
+    description: 'Only this account (default: every account the API key may read)',
+  })
   accountId?: string | null;
 
   @Field(() => Date, { nullable: true, description: 'Calls started at or after this instant' })
@@ -16,7 +19,10 @@ export class CallFilterInput {
   @Field(() => CallDirection, { nullable: true })
   direction?: CallDirection | null;
 
-  @Field(() => String, { nullable: true, description: "Aircall's status: initial, answered or done (any case)" })
+  @Field(() => String, {
+    nullable: true,
+    description: "Aircall's status: initial, answered or done (any case)",
+  })
   status?: string | null;
 
   @Field(() => Boolean, { nullable: true })
@@ -39,7 +45,8 @@ export class CallFilterInput {
 
   @Field(() => String, {
     nullable: true,
-    description: 'The other party\'s number in any international format: "+33 1 23 45 67 89", "0033123456789" and "+33123456789" match the same calls',
+    description:
+      'The other party\'s number in any international format: "+33 1 23 45 67 89", "0033123456789" and "+33123456789" match the same calls',
   })
   phone?: string | null;
 

@@ -9,5 +9,9 @@ export enum CallDirection {
 registerEnumType(CallDirection, { name: 'CallDirection' });
 
 export function toCallDirection(value: unknown): CallDirection | null {
-  return value === CallDirection.INBOUND ? CallDirection.INBOUND : value === CallDirection.OUTBOUND ? CallDirection.OUTBOUND : null;
+  return value === CallDirection.INBOUND
+    ? CallDirection.INBOUND
+    : value === CallDirection.OUTBOUND
+      ? CallDirection.OUTBOUND
+      : null;
 }

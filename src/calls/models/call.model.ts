@@ -44,16 +44,25 @@ export class CallModel {
   @Field(() => String, { nullable: true })
   missedCallReason!: string | null;
 
-  @Field(() => Int, { nullable: true, description: 'Seconds of conversation: ended − answered; null when never answered' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Seconds of conversation: ended − answered; null when never answered',
+  })
   inCallDuration!: number | null;
 
-  @Field(() => Int, { nullable: true, description: 'Seconds before an answer: answered − started; null when never answered' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Seconds before an answer: answered − started; null when never answered',
+  })
   waitingDuration!: number | null;
 
   @Field(() => String, { nullable: true, description: 'The other party as Aircall formats it' })
   rawDigits!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'rawDigits as international digits only (what the phone filter compares)' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'rawDigits as international digits only (what the phone filter compares)',
+  })
   digits!: string | null;
 
   @Field(() => Boolean)
@@ -65,13 +74,16 @@ export class CallModel {
   @Field(() => String, { nullable: true, description: "Aircall's country_code_a2" })
   countryCode!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Aircall\'s `recording` (a signed, expiring URL)' })
+  @Field(() => String, { nullable: true, description: "Aircall's `recording` (a signed, expiring URL)" })
   recordingUrl!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Aircall\'s `voicemail` (a signed, expiring URL)' })
+  @Field(() => String, { nullable: true, description: "Aircall's `voicemail` (a signed, expiring URL)" })
   voicemailUrl!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Aircall\'s `asset` (a stable URL to the recording or voicemail)' })
+  @Field(() => String, {
+    nullable: true,
+    description: "Aircall's `asset` (a stable URL to the recording or voicemail)",
+  })
   assetUrl!: string | null;
 
   @Field(() => String, { nullable: true })

@@ -15,7 +15,10 @@ export class SyncRunModel {
   @Field(() => String, { description: 'queued | running | succeeded | failed' })
   status!: string;
 
-  @Field(() => Date, { nullable: true, description: 'Start of the time window synced (calls started at or after)' })
+  @Field(() => Date, {
+    nullable: true,
+    description: 'Start of the time window synced (calls started at or after)',
+  })
   windowFrom!: Date | null;
 
   @Field(() => Date, { nullable: true, description: 'End of the time window synced' })

@@ -10,7 +10,8 @@ export enum WebhookEventStatus {
 
 registerEnumType(WebhookEventStatus, {
   name: 'WebhookEventStatus',
-  description: 'PENDING: waiting to be applied (or retried); APPLIED; SKIPPED: nothing to apply; FAILED: gave up, see lastError',
+  description:
+    'PENDING: waiting to be applied (or retried); APPLIED; SKIPPED: nothing to apply; FAILED: gave up, see lastError',
 });
 
 export function toWebhookEventStatus(value: unknown): WebhookEventStatus {

@@ -4,17 +4,24 @@ import { Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
 @ObjectType('CallStatsBucket')
 export class CallStatsBucketModel {
   @Field(() => String, {
-    description: 'DAY/WEEK: the local date (YYYY-MM-DD) the bucket starts on; otherwise the user/team/number/tag id, or "none"',
+    description:
+      'DAY/WEEK: the local date (YYYY-MM-DD) the bucket starts on; otherwise the user/team/number/tag id, or "none"',
   })
   key!: string;
 
-  @Field(() => String, { nullable: true, description: 'A readable name: the date, or the user/team/number/tag name' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'A readable name: the date, or the user/team/number/tag name',
+  })
   label!: string | null;
 
   @Field(() => ID, { nullable: true, description: 'For USER/TEAM/NUMBER/TAG: the account of the entity' })
   accountId!: string | null;
 
-  @Field(() => Date, { nullable: true, description: 'DAY/WEEK: the instant the bucket starts (local midnight)' })
+  @Field(() => Date, {
+    nullable: true,
+    description: 'DAY/WEEK: the instant the bucket starts (local midnight)',
+  })
   start!: Date | null;
 
   @Field(() => Date, { nullable: true, description: 'DAY/WEEK: the instant the next bucket starts' })

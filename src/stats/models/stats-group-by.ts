@@ -12,5 +12,6 @@ export enum StatsGroupBy {
 
 registerEnumType(StatsGroupBy, {
   name: 'StatsGroupBy',
-  description: 'DAY/WEEK use the timeZone argument (weeks start on Monday); a call in several teams or with several tags counts in each',
+  description:
+    'DAY/WEEK use the timeZone argument (weeks start on Monday); a call in several teams or with several tags counts in each',
 });

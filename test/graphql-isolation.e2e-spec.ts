@@ -1,0 +1,175 @@
+import { Database } from '../src/database/database';
+import { aCall, aNumber, aTag, aTeam, aUser } from './support/aircall-builders';
+import { describeEachEngine } from './support/databases';
+import { graphql, graphqlData } from './support/graphql-client';
+import { createKey, storeCalls, unix } from './support/graphql-fixtures';
+import { startTestApp, TEST_ADMIN_KEY, TestApp } from './support/test-app';
+
+const A = '5001';
+const B = '5002';
+
+// The same Aircall ids in both accounts (as ids are only unique per account here): a shared user id
+// with different names, and one call id present in both accounts.
+const sharedUserId = 990_001;
+const userInA = aUser({ id: sharedUserId, name: 'Public name' });
+const userInB = aUser({ id: sharedUserId, name: 'Secret name' });
+const teamB = aTeam({ name: 'Secret team' });
+const tagB = aTag({ name: 'secret-tag' });
+const numberB = aNumber({ name: 'Secret line' });
+const teamA = aTeam({ name: 'Team A' });
+
+const sharedCallId = 1_990_000_001;
+const callA = aCall({ id: sharedCallId, started_at: unix('2024-06-01T10:00:00Z') })
+  .inbound()
+  .ringingOn(teamA)
+  .answeredBy(userInA)
+  .endedAfter(60);
+const callB = aCall({ id: sharedCallId, started_at: unix('2024-06-01T11:00:00Z') })
+  .inbound()
+  .on(numberB)
+  .ringingOn(teamB)
+  .answeredBy(userInB)
+  .endedAfter(60)
+  .tagged(tagB, userInB)
+  .commented('secret', userInB);
+const onlyB = aCall({ started_at: unix('2024-06-02T10:00:00Z') })
+  .outbound()
+  .on(numberB)
+  .answeredBy(userInB)
+  .endedAfter(30);
+
+describeEachEngine('GraphQL account isolation', (db) => {
+  let app: TestApp;
+  let readerA: string;
+
+  beforeAll(async () => {
+    app = await startTestApp(db().url, { INBOX_PROCESSOR: 'false' });
+    await storeCalls(app, A, [callA.build()]);
+    await storeCalls(app, B, [callB.build(), onlyB.build()]);
+    const database = app.get(Database);
+    const now = database.date(new Date());
+    for (const account of [A, B]) {
+      await database.query(
+        `INSERT INTO sync_runs (account_id, id, kind, status, requests_made, calls_fetched, calls_written, created_at, updated_at) VALUES (?, ?, 'manual', 'succeeded', 1, 1, 1, ?, ?)`,
+        [account, account, now, now],
+      );
+      await database.query(
+        `INSERT INTO webhook_events (account_id, id, resource, event, event_timestamp, data, status, attempts, next_attempt_at, received_at) VALUES (?, ?, 'call', 'call.ended', 1717236000, '{}', 'failed', 3, ?, ?)`,
+        [account, `evt-${account}`, now, now],
+      );
+    }
+    readerA = await createKey(app, 'READER', [A]);
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it("shows a reader limited to account A only A's calls, with A's own related rows", async () => {
+    const data = await graphqlData<{
+      calls: { totalCount: number; edges: Array<{ node: Record<string, unknown> }> };
+    }>(
+      app.baseUrl,
+      readerA,
+      `{ calls { totalCount edges { node { id accountId user { name } teams { name } tags { name } comments { content } number { name } } } } }`,
+    );
+    expect(data.calls.totalCount).toBe(1);
+    expect(data.calls.edges).toEqual([
+      {
+        node: {
+          id: String(sharedCallId),
+          accountId: A,
+          user: { name: 'Public name' },
+          teams: [{ name: 'Team A' }],
+          tags: [],
+          comments: [],
+          number: expect.anything(),
+        },
+      },
+    ]);
+  });
+
+  it("answers call(id) with the call of the reader's account only", async () => {
+    const shared = await graphqlData<{ call: { accountId: string; user: { name: string } } }>(
+      app.baseUrl,
+      readerA,
+      `{ call(id: "${sharedCallId}") { accountId user { name } } }`,
+    );
+    expect(shared.call).toEqual({ accountId: A, user: { name: 'Public name' } });
+    expect(
+      (await graphqlData<{ call: unknown }>(app.baseUrl, readerA, `{ call(id: "${onlyB.id}") { id } }`)).call,
+    ).toBeNull();
+    const forbidden = await graphql(
+      app.baseUrl,
+      readerA,
+      `{ call(id: "${sharedCallId}", accountId: "${B}") { id } }`,
+    );
+    expect(forbidden.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('asks an admin to name the account of an id present in two accounts', async () => {
+    const ambiguous = await graphql(app.baseUrl, TEST_ADMIN_KEY, `{ call(id: "${sharedCallId}") { id } }`);
+    expect(ambiguous.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'accountId' });
+    const named = await graphqlData<{ call: { user: { name: string } } }>(
+      app.baseUrl,
+      TEST_ADMIN_KEY,
+      `{ call(id: "${sharedCallId}", accountId: "${B}") { user { name } } }`,
+    );
+    expect(named.call.user.name).toBe('Secret name');
+  });
+
+  it('refuses any filter or argument naming another account', async () => {
+    for (const query of [
+      `{ calls(filter: { accountId: "${B}" }) { totalCount } }`,
+      `{ users(accountId: "${B}") { id } }`,
+      `{ teams(accountId: "${B}") { id } }`,
+      `{ tags(accountId: "${B}") { id } }`,
+      `{ numbers(accountId: "${B}") { id } }`,
+      `{ syncRuns(accountId: "${B}") { id } }`,
+      `{ webhookEvents(accountId: "${B}") { id } }`,
+      `{ callStats(groupBy: DAY, filter: { accountId: "${B}" }) { key } }`,
+    ]) {
+      const res = await graphql(app.baseUrl, readerA, query);
+      expect([query, res.errors?.[0].extensions?.code]).toEqual([query, 'FORBIDDEN']);
+    }
+  });
+
+  it("lists only account A's directory, nested calls included", async () => {
+    const data = await graphqlData<Record<string, Array<Record<string, unknown>>>>(
+      app.baseUrl,
+      readerA,
+      `{ users { name calls { totalCount } } teams { name calls { totalCount } } tags { name } numbers { accountId } }`,
+    );
+    expect(data.users).toEqual([{ name: 'Public name', calls: { totalCount: 1 } }]);
+    expect(data.teams).toEqual([{ name: 'Team A', calls: { totalCount: 1 } }]);
+    expect(data.tags).toEqual([]);
+    expect(data.numbers.every((n) => n.accountId === A)).toBe(true);
+    const all = JSON.stringify(data);
+    expect(all).not.toContain('Secret');
+  });
+
+  it("shows only account A's sync runs and inbox events, and no admin-only data", async () => {
+    const data = await graphqlData<{
+      syncRuns: Array<{ accountId: string }>;
+      webhookEvents: Array<{ id: string; accountId: string }>;
+    }>(app.baseUrl, readerA, `{ syncRuns { accountId } webhookEvents { id accountId } }`);
+    expect(data.syncRuns).toEqual([{ accountId: A }]);
+    expect(data.webhookEvents).toEqual([{ id: `evt-${A}`, accountId: A }]);
+    expect((await graphql(app.baseUrl, readerA, '{ accounts { id } }')).errors?.[0].extensions?.code).toBe(
+      'FORBIDDEN',
+    );
+    expect(
+      (await graphql(app.baseUrl, readerA, 'mutation { replayWebhookEvents(status: FAILED) }')).errors?.[0]
+        .extensions?.code,
+    ).toBe('FORBIDDEN');
+  });
+
+  it('lets an unlimited reader see both accounts', async () => {
+    const reader = await createKey(app, 'READER');
+    const data = await graphqlData<{ calls: { totalCount: number } }>(
+      app.baseUrl,
+      reader,
+      '{ calls { totalCount } }',
+    );
+    expect(data.calls.totalCount).toBe(3);
+  });
+});

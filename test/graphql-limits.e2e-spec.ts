@@ -1,0 +1,128 @@
+import request from 'supertest';
+import { graphql } from './support/graphql-client';
+import { startTestApp, TEST_ADMIN_KEY, TestApp } from './support/test-app';
+
+describe('GraphQL query limits and IDE', () => {
+  let app: TestApp;
+
+  beforeAll(async () => {
+    app = await startTestApp('sqlite::memory:', { INBOX_PROCESSOR: 'false' });
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('rejects a query deeper than 10 levels before running it', async () => {
+    const deep = `{ teams { members { calls { edges { node { teams { members { calls { edges { node { user { name } } } } } } } } } } } }`;
+    const res = await graphql(app.baseUrl, TEST_ADMIN_KEY, deep);
+    expect(res.status).toBe(400);
+    expect(res.errors?.[0]).toMatchObject({
+      message: 'query depth 12 exceeds the limit of 10',
+      extensions: { code: 'QUERY_TOO_DEEP' },
+    });
+  });
+
+  it('rejects a query whose estimated cost is too high, saying by how much', async () => {
+    const costly = `{ users { calls(first: 100) { edges { node { user { calls(first: 100) { edges { node { id tags { name } } } } } } } } } }`;
+    const res = await graphql(app.baseUrl, TEST_ADMIN_KEY, costly);
+    expect(res.status).toBe(400);
+    expect(res.errors?.[0].extensions?.code).toBe('QUERY_TOO_COMPLEX');
+    expect(res.errors?.[0].message).toMatch(/^query complexity \d+ exceeds the limit of 20000/);
+  });
+
+  it('accepts an ordinary nested page and introspection', async () => {
+    const ok = await graphql(
+      app.baseUrl,
+      TEST_ADMIN_KEY,
+      `
+        {
+          calls(first: 100) {
+            edges {
+              node {
+                id
+                user {
+                  name
+                }
+                tags {
+                  name
+                  taggedBy {
+                    name
+                  }
+                }
+                comments {
+                  content
+                }
+              }
+            }
+          }
+        }
+      `,
+    );
+    expect(ok.errors).toBeUndefined();
+    const introspection = await graphql(
+      app.baseUrl,
+      TEST_ADMIN_KEY,
+      `
+        {
+          __schema {
+            types {
+              name
+              fields {
+                name
+                type {
+                  name
+                  ofType {
+                    name
+                    ofType {
+                      name
+                      ofType {
+                        name
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      `,
+    );
+    expect(introspection.errors).toBeUndefined();
+  });
+
+  it('reports a GraphQL type error in a variable by its name', async () => {
+    const res = await graphql(
+      app.baseUrl,
+      TEST_ADMIN_KEY,
+      'query ($first: Int) { calls(first: $first) { totalCount } }',
+      { first: 'many' },
+    );
+    expect(res.status).toBe(400);
+    expect(res.errors?.[0].message).toMatch(/\$first/);
+  });
+
+  it('serves the GraphQL IDE outside production, without a key', async () => {
+    const res = await request(app.baseUrl).get('/graphql').set('accept', 'text/html');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/text\/html/);
+  });
+
+  it('serves no IDE and no introspection in production', async () => {
+    const production = await startTestApp('sqlite::memory:', {
+      NODE_ENV: 'production',
+      INBOX_PROCESSOR: 'false',
+    });
+    try {
+      const page = await request(production.baseUrl).get('/graphql').set('accept', 'text/html');
+      expect(page.headers['content-type'] ?? '').not.toMatch(/text\/html/);
+      const introspection = await graphql(
+        production.baseUrl,
+        TEST_ADMIN_KEY,
+        '{ __schema { queryType { name } } }',
+      );
+      expect(introspection.errors?.[0].message).toMatch(/introspection/i);
+    } finally {
+      await production.close();
+    }
+  });
+});
