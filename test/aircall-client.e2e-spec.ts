@@ -186,6 +186,56 @@ describe('AircallClient against the Aircall simulator', () => {
     });
   });
 
+  it('generates the same calls from the same seed, and 200,000 of them without storing them', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const spec = { callCount: 200_000, seed: 7, callsFrom: now - 90 * 86_400, callsTo: now };
+    await startSimulator({ companies: [spec] });
+    const twin = await AircallSimulator.start({ companies: [spec] });
+    try {
+      const strip = (call: AircallCall, base: string) =>
+        JSON.parse(JSON.stringify(call).split(base).join('BASE')) as unknown;
+      const mine = sim.company().calls;
+      const theirs = twin.company().calls;
+      for (const index of [0, 1234, 199_999])
+        expect(strip(theirs.get(theirs.idOf(index))!, twin.baseUrl)).toEqual(
+          strip(mine.get(mine.idOf(index))!, sim.baseUrl),
+        );
+
+      const all = await client.listCalls(credentials, {});
+      expect(all.meta.total).toBe(200_000);
+      const from = mine.startedAtOf(150_000);
+      const deep = await client.listCalls(credentials, { from, to: from + 3600, page: 2 });
+      expect(deep.calls.length).toBeGreaterThan(0);
+      expect(deep.calls.every((call) => call.started_at! > from && call.started_at! <= from + 3600)).toBe(
+        true,
+      );
+    } finally {
+      await twin.close();
+    }
+  });
+
+  it('adds a live call and ends it, as a test drives a call through its events', async () => {
+    await startSimulator();
+    const company = sim.company();
+    const live = company.addCall({ status: 'initial', answered_at: null, ended_at: null, duration: 0 });
+    expect(live.id).toBeGreaterThan(company.calls.idOf(999));
+    expect((await client.getCall(credentials, live.id)).call).toMatchObject({
+      status: 'initial',
+      ended_at: null,
+    });
+    const ended = company.end(live.id, live.started_at! + 42);
+    expect(ended).toMatchObject({ status: 'done', duration: 42 });
+    expect((await client.getCall(credentials, live.id)).call).toMatchObject({
+      status: 'done',
+      ended_at: live.started_at! + 42,
+    });
+    expect(
+      (await client.listCalls(credentials, { from: live.started_at! - 1, to: live.started_at! })).calls.map(
+        (call) => call.id,
+      ),
+    ).toContain(live.id);
+  });
+
   it('serves only the configured history', async () => {
     const now = Math.floor(Date.now() / 1000);
     await startSimulator({

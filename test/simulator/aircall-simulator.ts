@@ -117,7 +117,8 @@ export class AircallSimulator {
       rateLimit: this.options.rateLimit ?? 60,
       rateWindowMs,
       requireHttpsWebhooks: this.options.requireHttpsWebhooks ?? false,
-      createdAt: nowSeconds,
+      // Directory and contact dates derive from the call range, so the same spec yields the same data.
+      createdAt: spec.callsTo ?? nowSeconds,
     });
     if (this.companies.some((existing) => existing.id === id))
       throw new Error(`simulator: company ${id} exists already`);

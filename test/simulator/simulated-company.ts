@@ -1,5 +1,7 @@
 import { AircallCall, AircallComment, AircallTag } from '../../src/aircall/aircall-types';
 import { AircallCredentials } from '../../src/aircall/aircall-credentials';
+import { generateCall } from './call-generator';
+import { hash32 } from './seeded-random';
 import { CallStore } from './call-store';
 import { generateDirectory, SimulatedDirectory } from './directory-generator';
 import { RateWindow } from './rate-window';
@@ -41,6 +43,7 @@ export class SimulatedCompany {
   rateLimited = 0;
   inFlight = 0;
   maxConcurrent = 0;
+  private added = 0;
 
   constructor(setup: CompanySetup) {
     this.id = setup.id;
@@ -107,6 +110,33 @@ export class SimulatedCompany {
     return this.calls.update(callId, (call) => {
       call.archived = archived;
     });
+  }
+
+  /**
+   * Adds a new call, realistic like the generated ones, changed by `overrides` — e.g. a live call:
+   * `addCall({ started_at: now, status: 'initial', answered_at: null, ended_at: null, duration: 0 })`.
+   * Its id comes after every generated id.
+   */
+  addCall(overrides: Partial<AircallCall> = {}): AircallCall {
+    const space = { ...this.calls.space, count: Math.max(1, this.calls.space.count) };
+    const template = generateCall(space, hash32(space.seed, 0xadd, this.added++) % space.count);
+    const startedAt = overrides.started_at ?? Math.floor(Date.now() / 1000);
+    const shift = (at: number | null | undefined) =>
+      typeof at === 'number' ? at - (template.started_at ?? 0) + startedAt : at;
+    return this.calls.add((id) => ({
+      ...template,
+      direct_link: template.direct_link?.replace(/\/\d+$/, `/${id}`),
+      started_at: startedAt,
+      answered_at: shift(template.answered_at),
+      ended_at: shift(template.ended_at),
+      comments: (template.comments ?? []).map((comment) => ({
+        ...comment,
+        id: id * 10 + 1,
+        posted_at: shift(comment.posted_at as number),
+      })),
+      ...overrides,
+      id,
+    }));
   }
 
   /** Ends an in-progress call at `endedAt` (unix s). */
