@@ -1,0 +1,280 @@
+import { DataSource } from 'typeorm';
+import { Database } from '../src/database/database';
+import { createDataSource } from '../src/database/database-options';
+import { deliveryFingerprint } from '../src/webhooks/webhook-inbox';
+import { sha256Hex } from '../src/webhooks/webhook-token-cache';
+import { answeredCallHistory, envelope, missedCallHistory, TimedEvent } from './support/aircall-builders';
+import { createTestDatabase, TestDatabase, testEngines } from './support/databases';
+import { buildService, ServiceBuild, ServiceInstance, spawnInstance } from './support/spawn-instance';
+import { accountSnapshot } from './support/table-snapshot';
+
+/** Load accounts receive the deliveries concurrently, shuffled, across instances; each has a twin fed in order. */
+const LOAD_ACCOUNTS = ['8101', '8102', '8103', '8104', '8105', '8106'];
+const twinOf = (accountId: string) => String(Number(accountId) + 1000);
+const tokenOf = (accountId: string) => `multi-instance-token-${accountId}`;
+const ANSWERED_CALLS_PER_ACCOUNT = 40;
+const MISSED_CALLS_PER_ACCOUNT = 20;
+const CONCURRENCY = 48;
+
+interface Delivery {
+  accountId: string;
+  event: TimedEvent;
+  body: string;
+  fingerprint: string;
+}
+
+/** Every account's call histories (several thousand events in all), as Aircall would send them. */
+function histories(): Map<string, TimedEvent[]> {
+  const out = new Map<string, TimedEvent[]>();
+  LOAD_ACCOUNTS.forEach((accountId, a) => {
+    const events: TimedEvent[] = [];
+    for (let i = 0; i < ANSWERED_CALLS_PER_ACCOUNT; i++) events.push(...answeredCallHistory({ start: 1_717_200_000 + a * 86_400 + i * 420 }));
+    for (let i = 0; i < MISSED_CALLS_PER_ACCOUNT; i++) events.push(...missedCallHistory({ start: 1_717_210_000 + a * 86_400 + i * 380 }));
+    out.set(accountId, events);
+  });
+  return out;
+}
+
+function delivery(accountId: string, event: TimedEvent): Delivery {
+  const body = envelope(event.event, event.data, event.timestamp, tokenOf(accountId));
+  return { accountId, event, body: JSON.stringify(body), fingerprint: deliveryFingerprint(body) };
+}
+
+function shuffle<T>(items: T[]): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Aircall's side of the load: posts every delivery to the running instances (round robin), with
+ * CONCURRENCY requests in flight, and retries whatever was not acknowledged (connection reset by a
+ * killed instance, 503) on the next instance — as Aircall retries a failed delivery. Returns once
+ * every delivery got its 200.
+ */
+async function deliverAll(
+  deliveries: Delivery[],
+  running: () => ServiceInstance[],
+  onAcknowledged: (count: number) => void,
+): Promise<{ acknowledged: number; refused: number }> {
+  let next = 0;
+  let acknowledged = 0;
+  let refused = 0;
+  let turn = 0;
+  const worker = async () => {
+    for (;;) {
+      const index = next++;
+      if (index >= deliveries.length) return;
+      const d = deliveries[index];
+      for (let attempt = 0; ; attempt++) {
+        const targets = running();
+        if (targets.length === 0) {
+          await sleep(100);
+          continue;
+        }
+        const target = targets[turn++ % targets.length];
+        let status = 0;
+        try {
+          const res = await fetch(`${target.baseUrl}/aircall/webhook`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: d.body,
+            signal: AbortSignal.timeout(10_000),
+          });
+          status = res.status;
+          await res.arrayBuffer();
+        } catch {
+          status = 0;
+        }
+        if (status === 200) break;
+        if (status !== 0 && status !== 503) throw new Error(`delivery answered ${status} (expected 200, or 503/reset while an instance dies)`);
+        refused++;
+        if (attempt > 200) throw new Error('a delivery was never acknowledged');
+        await sleep(20 + Math.random() * 80);
+      }
+      onAcknowledged(++acknowledged);
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  return { acknowledged, refused };
+}
+
+async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(200);
+  }
+}
+
+/** Checks the exactly-once contract on the database after the load, against the twins fed in order. */
+async function expectExactlyOnce(db: Database, deliveries: Delivery[], feedTwinsInOrder: () => Promise<void>): Promise<void> {
+  const pending = async () => {
+    const [row] = await db.query<{ n: unknown }>(`SELECT COUNT(*) AS n FROM webhook_events WHERE status = 'pending'`);
+    return Number(row.n);
+  };
+  await waitFor('the inbox to drain', async () => (await pending()) === 0);
+
+  // Every acknowledged delivery is in the inbox exactly once (the primary key makes "more than once"
+  // impossible, so: exactly the expected fingerprints, no more, no fewer) and was applied.
+  for (const accountId of LOAD_ACCOUNTS) {
+    const expected = deliveries.filter((d) => d.accountId === accountId).map((d) => d.fingerprint);
+    const rows = await db.query<{ id: string; status: string; attempts: unknown }>(
+      `SELECT id, status, attempts FROM webhook_events WHERE account_id = ? ORDER BY id`,
+      [accountId],
+    );
+    expect(rows.map((r) => r.id)).toEqual([...new Set(expected)].sort());
+    expect(rows.filter((r) => r.status !== 'applied')).toEqual([]);
+    // The attempt count is raised in the transaction that applies the event: 1 means its application
+    // committed once — a batch claimed by the killed instance was rolled back, not applied twice.
+    expect(rows.filter((r) => Number(r.attempts) !== 1)).toEqual([]);
+  }
+
+  await feedTwinsInOrder();
+  await waitFor('the twins to be applied', async () => (await pending()) === 0);
+  for (const accountId of LOAD_ACCOUNTS) {
+    const [load, twin] = await Promise.all([accountSnapshot(db, accountId), accountSnapshot(db, twinOf(accountId))]);
+    expect(load.calls).toHaveLength(ANSWERED_CALLS_PER_ACCOUNT + MISSED_CALLS_PER_ACCOUNT);
+    expect(load).toEqual(twin);
+  }
+}
+
+/** The twins get the same events, in timestamp order, one at a time, each acknowledged before the next. */
+async function feedInOrder(instance: ServiceInstance, all: Map<string, TimedEvent[]>): Promise<void> {
+  await Promise.all(
+    LOAD_ACCOUNTS.map(async (accountId) => {
+      const ordered = [...all.get(accountId)!].sort((a, b) => a.timestamp - b.timestamp);
+      for (const e of ordered) {
+        const res = await fetch(`${instance.baseUrl}/aircall/webhook`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(envelope(e.event, e.data, e.timestamp, tokenOf(twinOf(accountId)))),
+        });
+        expect(res.status).toBe(200);
+      }
+    }),
+  );
+}
+
+async function insertAccounts(db: Database): Promise<void> {
+  const now = db.date(new Date());
+  for (const accountId of [...LOAD_ACCOUNTS, ...LOAD_ACCOUNTS.map(twinOf)]) {
+    await db.query(
+      `INSERT INTO accounts (id, name, auth_type, status, webhook_token_hash, created_at, updated_at) VALUES (?, ?, 'basic', 'active', ?, ?, ?)`,
+      [accountId, `Company ${accountId}`, sha256Hex(tokenOf(accountId)), now, now],
+    );
+  }
+}
+
+async function openDatabase(url: string): Promise<{ db: Database; dataSource: DataSource }> {
+  const dataSource = createDataSource(url, { poolSize: 4 });
+  await dataSource.initialize();
+  return { db: new Database(dataSource), dataSource };
+}
+
+/** Both variants share the build: one compile of the service per run of this file. */
+let build: ServiceBuild;
+beforeAll(async () => {
+  build = await buildService();
+}, 180_000);
+afterAll(() => build?.remove());
+
+describe('several instances on one MySQL/MariaDB database', () => {
+  if (!testEngines().includes('mysql')) {
+    it('needs DATABASE_URL=mysql://…: SQLite has one writer, so its variant below runs a single instance', () => {
+      expect(testEngines()).toEqual(['sqlite']);
+    });
+    return;
+  }
+
+  let database: TestDatabase;
+  let dataSource: DataSource;
+  let db: Database;
+  const instances: ServiceInstance[] = [];
+  const env = { INBOX_BATCH_SIZE: '50', LOG_LEVEL: 'warn' };
+
+  beforeAll(async () => {
+    database = await createTestDatabase('mysql');
+    // The first instance applies the migrations; the others then start together.
+    instances.push(await spawnInstance(build, { name: 'a', databaseUrl: database.url, env }));
+    instances.push(...(await Promise.all(['b', 'c'].map((name) => spawnInstance(build, { name, databaseUrl: database.url, env })))));
+    ({ db, dataSource } = await openDatabase(database.url));
+    await insertAccounts(db);
+  }, 180_000);
+  afterAll(async () => {
+    await Promise.all(instances.map((i) => i.stop(5000)));
+    await dataSource?.destroy();
+    await database?.drop();
+  });
+
+  it('stores and applies every acknowledged delivery exactly once across three instances while one is SIGKILLed mid-load', async () => {
+    const all = histories();
+    const deliveries = shuffle([...all].flatMap(([accountId, events]) => events.map((e) => delivery(accountId, e))));
+    expect(deliveries.length).toBeGreaterThan(3000);
+    const victim = instances[1];
+    let killedAt = -1;
+    const result = await deliverAll(
+      deliveries,
+      () => instances.filter((i) => i.isRunning()),
+      (acknowledged) => {
+        if (killedAt < 0 && acknowledged >= deliveries.length * 0.4) {
+          killedAt = acknowledged;
+          victim.signal('SIGKILL');
+        }
+      },
+    );
+    expect(result.acknowledged).toBe(deliveries.length);
+    expect(killedAt).toBeGreaterThan(0);
+    expect((await victim.exited).signal).toBe('SIGKILL');
+
+    const survivor = instances.find((i) => i.isRunning())!;
+    await expectExactlyOnce(db, deliveries, () => feedInOrder(survivor, all));
+  }, 600_000);
+});
+
+describe('one instance on SQLite (one writer): the same exactly-once check across a SIGKILL and a restart', () => {
+  let database: TestDatabase;
+  let dataSource: DataSource;
+  let db: Database;
+  let instance: ServiceInstance | null = null;
+  const env = { INBOX_BATCH_SIZE: '50', LOG_LEVEL: 'warn' };
+
+  beforeAll(async () => {
+    database = await createTestDatabase('sqlite');
+    instance = await spawnInstance(build, { name: 'solo', databaseUrl: database.url, env });
+    ({ db, dataSource } = await openDatabase(database.url));
+    await insertAccounts(db);
+  }, 180_000);
+  afterAll(async () => {
+    await instance?.stop(5000);
+    await dataSource?.destroy();
+    await database?.drop();
+  });
+
+  it('loses and duplicates nothing when the only instance is SIGKILLed mid-load and started again', async () => {
+    const all = histories();
+    const deliveries = shuffle([...all].flatMap(([accountId, events]) => events.map((e) => delivery(accountId, e))));
+    let restarted: Promise<void> | null = null;
+    const result = await deliverAll(
+      deliveries,
+      () => (instance?.isRunning() ? [instance] : []),
+      (acknowledged) => {
+        if (restarted || acknowledged < deliveries.length * 0.4) return;
+        const victim = instance!;
+        victim.signal('SIGKILL');
+        restarted = victim.exited.then(async () => {
+          instance = await spawnInstance(build, { name: 'solo-restarted', databaseUrl: database.url, env });
+        });
+      },
+    );
+    await restarted;
+    expect(restarted).not.toBeNull();
+    expect(result.acknowledged).toBe(deliveries.length);
+    await expectExactlyOnce(db, deliveries, () => feedInOrder(instance!, all));
+  }, 600_000);
+});
