@@ -1,0 +1,99 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { MysqlServer } from '../support/mysql-server';
+
+export interface BackfillOptions {
+  /** Calls for the throughput figure (ratio to the rate-limit bound). */
+  calls: number;
+  /** Calls for the memory figure (peak RSS). */
+  rssCalls: number;
+  /** The simulator's scaled window: `rateLimit` requests per `windowMs`. */
+  rateLimit: number;
+  windowMs: number;
+}
+
+/** The fields of `runBackfillBench`'s result this report relies on (bench/backfill-bench.ts owns the rest). */
+export interface BackfillRun {
+  ratioToRateLimitBound: number;
+  http429: number;
+  peakRssMb: number;
+  [figure: string]: unknown;
+}
+
+type RunBackfillBench = (options: {
+  databaseUrl: string;
+  calls: number;
+  rateLimit: number;
+  windowMs: number;
+}) => Promise<BackfillRun>;
+
+export interface BackfillReport {
+  available: boolean;
+  /** Why the figures are missing, when they are. */
+  missing?: string;
+  ratioToRateLimitBound: number | null;
+  http429: number | null;
+  peakRssMb: number | null;
+  throughputRun?: BackfillRun;
+  memoryRun?: BackfillRun;
+  settings: BackfillOptions;
+}
+
+/**
+ * The backfill figures come from `runBackfillBench` (bench/backfill-bench.ts, written with the sync
+ * engine): one run at `calls` for the ratio to the rate-limit bound and 429s, one at `rssCalls` for
+ * peak memory, each on its own throwaway database. When that module is not there yet, the report
+ * says so instead of failing the other benchmarks.
+ */
+export async function runBackfill(
+  server: MysqlServer,
+  options: BackfillOptions,
+  log: (line: string) => void,
+): Promise<BackfillReport> {
+  const modulePath = join(__dirname, '..', 'backfill-bench.js');
+  if (!existsSync(modulePath)) {
+    const missing = 'bench/backfill-bench.ts (runBackfillBench) is not in this tree yet';
+    log(`backfill: skipped — ${missing}`);
+    return {
+      available: false,
+      missing,
+      ratioToRateLimitBound: null,
+      http429: null,
+      peakRssMb: null,
+      settings: options,
+    };
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { runBackfillBench } = require(modulePath) as { runBackfillBench: RunBackfillBench };
+  const once = async (purpose: string, calls: number): Promise<BackfillRun> => {
+    const name = `aircall_bench_backfill_${purpose}_${process.pid}`;
+    const databaseUrl = await server.createDatabase(name);
+    try {
+      await server.migrate(name);
+      log(`backfill: ${calls} calls at ${options.rateLimit} requests / ${options.windowMs} ms (${purpose})`);
+      const run = await runBackfillBench({
+        databaseUrl,
+        calls,
+        rateLimit: options.rateLimit,
+        windowMs: options.windowMs,
+      });
+      log(
+        `backfill: ratio to the rate-limit bound ${run.ratioToRateLimitBound}, 429s ${run.http429}, peak RSS ${run.peakRssMb} MB`,
+      );
+      return run;
+    } finally {
+      await server.dropDatabase(name);
+    }
+  };
+  const throughputRun = await once('throughput', options.calls);
+  const memoryRun = options.rssCalls > 0 ? await once('memory', options.rssCalls) : throughputRun;
+  return {
+    available: true,
+    ratioToRateLimitBound: throughputRun.ratioToRateLimitBound,
+    http429: throughputRun.http429 + (memoryRun === throughputRun ? 0 : memoryRun.http429),
+    peakRssMb: Math.max(throughputRun.peakRssMb, memoryRun.peakRssMb),
+    throughputRun,
+    memoryRun,
+    settings: options,
+  };
+}

@@ -1,0 +1,151 @@
+import type { BackfillReport } from './backfill/run-backfill';
+import type { GraphqlReport } from './graphql/graphql-bench';
+import type { IngestReport } from './ingest/ingest-bench';
+import type { CommitInfo, MachineInfo } from './support/machine';
+
+export interface BenchResults {
+  startedAt: string;
+  finishedAt: string;
+  durationSeconds: number;
+  mode: 'quick' | 'full';
+  machine: MachineInfo & { loadAverage: { atStart: number[]; atEnd: number[] } };
+  commit: CommitInfo;
+  ingest?: IngestReport | { error: string };
+  backfill?: BackfillReport | { error: string };
+  graphql?: GraphqlReport | { error: string };
+  targets: TargetResult[];
+}
+
+export interface TargetResult {
+  figure: string;
+  target: string;
+  value: number | null;
+  /** null when the figure could not be measured. */
+  pass: boolean | null;
+}
+
+interface Target {
+  figure: string;
+  target: string;
+  value: (r: BenchResults) => number | null | undefined;
+  pass: (v: number) => boolean;
+}
+
+const ok = <T extends object>(section: T | { error: string } | undefined): T | undefined =>
+  section && !('error' in section) ? section : undefined;
+
+/** The targets of the "Proven at scale" and GraphQL issues, each read from the results. */
+const TARGETS: Target[] = [
+  {
+    figure: 'ingest.ratioToRawInsert',
+    target: '≥ 0.5',
+    value: (r) => ok(r.ingest)?.ratioToRawInsert,
+    pass: (v) => v >= 0.5,
+  },
+  {
+    figure: 'ingest.ratioToNaive',
+    target: '≥ 3',
+    value: (r) => ok(r.ingest)?.ratioToNaive,
+    pass: (v) => v >= 3,
+  },
+  {
+    figure: 'ingest.p99AckMs (at 80% load)',
+    target: '≤ 50 ms',
+    value: (r) => ok(r.ingest)?.p99AckMs,
+    pass: (v) => v <= 50,
+  },
+  {
+    figure: 'ingest.p99ApplyLagMs (at 80% load)',
+    target: '≤ 1000 ms',
+    value: (r) => ok(r.ingest)?.p99ApplyLagMs,
+    pass: (v) => v <= 1000,
+  },
+  {
+    figure: 'backfill.ratioToRateLimitBound',
+    target: '≥ 0.95',
+    value: (r) => ok(r.backfill)?.ratioToRateLimitBound,
+    pass: (v) => v >= 0.95,
+  },
+  { figure: 'backfill.http429', target: '= 0', value: (r) => ok(r.backfill)?.http429, pass: (v) => v === 0 },
+  {
+    figure: 'backfill.peakRssMb',
+    target: '≤ 300 MB',
+    value: (r) => ok(r.backfill)?.peakRssMb,
+    pass: (v) => v <= 300,
+  },
+  {
+    figure: 'graphql.p95RatioToRawSql',
+    target: '≤ 3',
+    value: (r) => ok(r.graphql)?.p95RatioToRawSql,
+    pass: (v) => v <= 3,
+  },
+  {
+    figure: 'graphql.statsByDay90dMs (p95)',
+    target: '≤ 500 ms',
+    value: (r) => ok(r.graphql)?.statsByDay90dMs,
+    pass: (v) => v <= 500,
+  },
+];
+
+export function evaluateTargets(results: BenchResults): TargetResult[] {
+  return TARGETS.map((t) => {
+    const value = t.value(results);
+    return value === null || value === undefined
+      ? { figure: t.figure, target: t.target, value: null, pass: null }
+      : { figure: t.figure, target: t.target, value, pass: t.pass(value) };
+  });
+}
+
+/** The short Markdown summary written to latest.md and printed. */
+export function markdownSummary(results: BenchResults): string {
+  const ingest = ok(results.ingest);
+  const graphql = ok(results.graphql);
+  const backfill = ok(results.backfill);
+  const m = results.machine;
+  const lines = [
+    `# Benchmark results (${results.mode})`,
+    '',
+    `${results.startedAt} · commit ${results.commit.commit.slice(0, 12)}${results.commit.dirty ? ' (dirty tree)' : ''} · ${m.cores} cores (${m.cpuModel}), ${m.memoryGb} GB · Node ${m.node} · ${m.databaseServer} · load average ${m.loadAverage.atStart[0]} → ${m.loadAverage.atEnd[0]} · ${results.durationSeconds} s`,
+    '',
+    '| figure | target | measured | result |',
+    '| --- | --- | --- | --- |',
+    ...results.targets.map(
+      (t) =>
+        `| ${t.figure} | ${t.target} | ${t.value ?? 'n/a'} | ${t.pass === null ? 'not measured' : t.pass ? 'pass' : 'FAIL'} |`,
+    ),
+  ];
+  if (ingest) {
+    lines.push(
+      '',
+      '| ingestion | events/s (2xx) | p50 ack ms | p99 ack ms |',
+      '| --- | --- | --- | --- |',
+      `| service, saturation | ${ingest.eventsPerSecond} | ${ingest.service.latencyMs.p50} | ${ingest.service.latencyMs.p99} |`,
+      `| service, 80% (${ingest.loadAt80Percent.targetRate}/s) | ${ingest.loadAt80Percent.achievedRate} | ${ingest.loadAt80Percent.p50AckMs} | ${ingest.loadAt80Percent.p99AckMs} |`,
+      ...(ingest.serviceWithoutProcessor
+        ? [
+            `| service, inbox processor off | ${ingest.serviceWithoutProcessor.okPerSecond} | ${ingest.serviceWithoutProcessor.latencyMs.p50} | ${ingest.serviceWithoutProcessor.latencyMs.p99} |`,
+          ]
+        : []),
+      `| raw node:http + same inbox | ${ingest.baselines.rawHttp.okPerSecond} | ${ingest.baselines.rawHttp.latencyMs.p50} | ${ingest.baselines.rawHttp.latencyMs.p99} |`,
+      `| naive Express, 1 upsert/request | ${ingest.baselines.naive.okPerSecond} | ${ingest.baselines.naive.latencyMs.p50} | ${ingest.baselines.naive.latencyMs.p99} |`,
+      `| raw multi-row INSERT (database limit) | ${ingest.baselines.rawInsert.rowsPerSecond} rows/s | | |`,
+      '',
+      `Processor: ${ingest.processor.appliedPerSecond} events/s applied; apply lag at 80% p50 ${ingest.applyLagMs.p50} ms, p99 ${ingest.applyLagMs.p99} ms (${ingest.applyLagMs.notAppliedWithinTimeout} not applied in time).`,
+    );
+  }
+  if (graphql) {
+    lines.push(
+      '',
+      `GraphQL on ${graphql.dataset.rows.calls} calls: calls(first: ${graphql.settings.pageSize}) p50 ${graphql.callsPageMs.p50} ms / p95 ${graphql.callsPageMs.p95} ms; raw SQL p50 ${graphql.rawSqlPageMs.p50} ms / p95 ${graphql.rawSqlPageMs.p95} ms; callStats DAY 90 d p50 ${graphql.statsByDay90d.p50} ms / p95 ${graphql.statsByDay90d.p95} ms.`,
+    );
+  }
+  if (backfill && !backfill.available) lines.push('', `Backfill: ${backfill.missing}.`);
+  for (const [name, section] of Object.entries({
+    ingest: results.ingest,
+    backfill: results.backfill,
+    graphql: results.graphql,
+  })) {
+    if (section && 'error' in section) lines.push('', `${name}: failed — ${section.error}`);
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,128 @@
+import 'reflect-metadata';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
+import { runBackfill } from './backfill/run-backfill';
+import { GraphqlBench } from './graphql/graphql-bench';
+import { IngestBench } from './ingest/ingest-bench';
+import { BenchResults, evaluateTargets, markdownSummary } from './report';
+import { commitInfo, machineInfo } from './support/machine';
+import { MysqlServer } from './support/mysql-server';
+
+/**
+ * `npm run bench`: webhook ingestion, backfill and GraphQL figures with their baselines, measured in
+ * one invocation on this machine and one database server; writes bench/results/<timestamp>.json,
+ * latest.json and latest.md, and prints the Markdown summary. Sizes come from the environment
+ * (see README "Benchmarks"); BENCH_QUICK=1 runs small sizes in about a minute.
+ */
+const env = process.env;
+const quick = env.BENCH_QUICK === '1' || env.BENCH_QUICK === 'true';
+const num = (name: string, full: number, quickValue: number): number => {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return quick ? quickValue : full;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0)
+    throw new Error(`${name} must be a non-negative number, got "${raw}"`);
+  return value;
+};
+
+const log = (line: string) =>
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+
+async function section<T>(
+  name: string,
+  enabled: boolean,
+  work: () => Promise<T>,
+): Promise<T | { error: string } | undefined> {
+  if (!enabled) return undefined;
+  try {
+    return await work();
+  } catch (error) {
+    log(`${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    return { error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+async function main(): Promise<void> {
+  const only = (env.BENCH_ONLY ?? 'ingest,backfill,graphql').split(',').map((s) => s.trim());
+  const server = new MysqlServer(env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/');
+  const started = new Date();
+  const atStart = loadavg().map((l) => Math.round(l * 100) / 100);
+  const machine = machineInfo(await server.version());
+  log(
+    `${quick ? 'quick' : 'full'} run on ${machine.cores} cores, ${machine.databaseServer}, load average ${atStart.join(' ')}`,
+  );
+
+  const ingest = await section('ingest', only.includes('ingest'), () =>
+    new IngestBench(
+      server,
+      {
+        accounts: num('BENCH_ACCOUNTS', 20, 5),
+        connections: num('BENCH_CONNECTIONS', 100, 64),
+        warmupSeconds: num('BENCH_WARMUP_SECONDS', 5, 2),
+        runSeconds: num('BENCH_INGEST_SECONDS', 20, 5),
+        rawInsertRows: num('BENCH_RAW_INSERT_ROWS', 100_000, 20_000),
+        drainTimeoutSeconds: num('BENCH_DRAIN_TIMEOUT_SECONDS', 120, 60),
+        withoutProcessorRun: num('BENCH_WITHOUT_PROCESSOR_RUN', 1, 0) > 0,
+      },
+      log,
+    ).run(),
+  );
+  const backfill = await section('backfill', only.includes('backfill'), () =>
+    runBackfill(
+      server,
+      {
+        calls: num('BENCH_BACKFILL_CALLS', 25_000, 5_000),
+        rssCalls: num('BENCH_BACKFILL_RSS_CALLS', 100_000, 0),
+        rateLimit: num('BENCH_BACKFILL_RATE_LIMIT', 60, 60),
+        windowMs: num('BENCH_BACKFILL_WINDOW_MS', 1_000, 1_000),
+      },
+      log,
+    ),
+  );
+  const graphql = await section('graphql', only.includes('graphql'), () =>
+    new GraphqlBench(
+      server,
+      {
+        calls: num('BENCH_GRAPHQL_CALLS', 1_000_000, 100_000),
+        iterations: num('BENCH_GRAPHQL_ITERATIONS', 300, 60),
+        statsIterations: num('BENCH_STATS_ITERATIONS', 30, 10),
+        pageSize: num('BENCH_GRAPHQL_PAGE_SIZE', 50, 50),
+      },
+      log,
+    ).run(),
+  );
+
+  const finished = new Date();
+  const results: BenchResults = {
+    startedAt: started.toISOString(),
+    finishedAt: finished.toISOString(),
+    durationSeconds: Math.round((finished.getTime() - started.getTime()) / 1000),
+    mode: quick ? 'quick' : 'full',
+    machine: { ...machine, loadAverage: { atStart, atEnd: loadavg().map((l) => Math.round(l * 100) / 100) } },
+    commit: commitInfo(),
+    ingest,
+    backfill,
+    graphql,
+    targets: [],
+  };
+  results.targets = evaluateTargets(results);
+
+  const dir = resolve(env.BENCH_RESULTS_DIR ?? join(__dirname, '..', '..', 'bench', 'results'));
+  mkdirSync(dir, { recursive: true });
+  const json = `${JSON.stringify(results, null, 2)}\n`;
+  const file = join(dir, `${results.startedAt.replace(/[:.]/g, '-')}.json`);
+  writeFileSync(file, json);
+  writeFileSync(join(dir, 'latest.json'), json);
+  const summary = markdownSummary(results);
+  writeFileSync(join(dir, 'latest.md'), summary);
+  process.stdout.write(summary);
+  log(`results written to ${file}`);
+  const failed = [ingest, backfill, graphql].some((s) => s !== undefined && 'error' in s);
+  process.exitCode = failed ? 1 : 0;
+}
+
+main().catch((error: unknown) => {
+  log(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  process.exit(1);
+});
