@@ -82,7 +82,7 @@ describe('Aircall simulator', () => {
   it('answers 401 with Aircall error body for missing or wrong credentials, without spending the budget', async () => {
     sim = await AircallSimulator.start({ rateLimit: 1 });
     for (const headers of [
-      {},
+      {} as Record<string, string>,
       { authorization: 'Bearer nope' },
       { authorization: `Basic ${Buffer.from('x:y').toString('base64')}` },
     ]) {
