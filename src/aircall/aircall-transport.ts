@@ -78,6 +78,19 @@ export class AircallTransport {
   private readonly fetch: FetchLike;
   private readonly baseUrl: string;
 
+  /** Last API snapshot time handed out (see monotonic). */
+  private lastServerTime = 0;
+
+  /**
+   * Aircall's `Date` header has one-second resolution, and an API read's time is the version of the
+   * snapshot it returns (src/calls/state-version.ts): two reads of one call within the same second
+   * must still order, so the times handed out by this process strictly increase.
+   */
+  private monotonic(time: Date): Date {
+    this.lastServerTime = Math.max(time.getTime(), this.lastServerTime + 1);
+    return new Date(this.lastServerTime);
+  }
+
   constructor(private readonly options: AircallTransportOptions) {
     this.clock = options.clock ?? systemClock;
     this.random = options.random ?? Math.random;
@@ -149,7 +162,7 @@ export class AircallTransport {
     if (key !== undefined) this.options.limiter.observe(key, rateInfo);
     const status = response.status;
     if (status >= 200 && status < 300)
-      return this.parse(request, text, status, serverTime(response.headers, now), label);
+      return this.parse(request, text, status, this.monotonic(serverTime(response.headers, now)), label);
     if (status === 429) {
       this.stats.rateLimited += 1;
       const resetAt = retryAfter(response.headers, now) ?? now + this.options.windowMs;
