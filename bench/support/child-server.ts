@@ -45,7 +45,10 @@ export class ChildServer {
     readyPath: string,
   ): Promise<ChildServer> {
     const distRoot = resolve(__dirname, '..', '..');
-    const child = spawn(process.execPath, [resolve(distRoot, script)], {
+    // BENCH_CPU_PROFILE_DIR: every server under test writes a V8 CPU profile there when it stops.
+    const profileDir = process.env.BENCH_CPU_PROFILE_DIR;
+    const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(profileDir)}`] : [];
+    const child = spawn(process.execPath, [...nodeArgs, resolve(distRoot, script)], {
       env: { ...process.env, ...env, PORT: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
