@@ -15,6 +15,7 @@ import { AccountsModule } from './accounts/accounts.module';
 import { OAuthModule } from './oauth/oauth.module';
 import { HealthModule } from './health/health.module';
 import { HttpModule } from './http/http.module';
+import { SyncModule } from './sync/sync.module';
 
 /** The table of contents of the service: one module per domain noun (see DESIGN.md "architecture"). */
 @Module({})
@@ -22,7 +23,7 @@ export class AppModule {
   static forRoot(config: AppConfig = loadConfig()): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, ScheduleModule.forRoot(), AuthModule, GraphqlModule, StatsModule, OperationsModule, AircallModule, CallsModule, MetricsModule, WebhooksModule, AccountsModule, OAuthModule, HttpModule, HealthModule],
+      imports: [ConfigModule.forRoot(config), DatabaseModule, ScheduleModule.forRoot(), AuthModule, GraphqlModule, StatsModule, OperationsModule, AircallModule, CallsModule, MetricsModule, WebhooksModule, AccountsModule, OAuthModule, HttpModule, HealthModule, SyncModule],
     };
   }
 }

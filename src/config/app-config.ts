@@ -119,6 +119,22 @@ export class AppConfig {
   @Max(3650)
   BACKFILL_DAYS = 30;
 
+  /**
+   * How long an instance's hold on an account's sync lasts without renewal, in ms. The holder renews it
+   * every third of this while it runs; a dead instance blocks the account's sync at most this long.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(500)
+  SYNC_LEASE_TTL_MS = 60_000;
+
+  /** Calls re-read one by one (GET /v1/calls/:id) per sync run because their stored state looks unfinished. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  SYNC_REREAD_LIMIT = 200;
+
   /** Largest webhook body accepted, in bytes (Aircall's payloads are a few KiB). */
   @Transform(toInt)
   @IsInt()

@@ -1,0 +1,101 @@
+import { Injectable } from '@nestjs/common';
+import { AircallClient } from '../aircall/aircall-client';
+import { AircallCredentials } from '../aircall/aircall-credentials';
+import { AircallPageMeta, AircallTeam } from '../aircall/aircall-types';
+import { API_SNAPSHOT_SOURCE } from '../calls/state-version';
+import { Database } from '../database/database';
+import { DirectoryRecord, numberRecord, tagRecord, teamRecord, userRecord } from '../directory/directory-records';
+import { DirectoryUpserter } from '../directory/directory-upserter';
+
+type PageReader<T> = (page: number) => Promise<{ items: T[]; meta: AircallPageMeta }>;
+
+/**
+ * Users (`/v2/users`), teams with their members, numbers and tags from their list endpoints, written
+ * through the DirectoryUpserter before any call of the run, so the teams and tags a call mentions exist
+ * with their full details. Team members replace the stored members team by team (team_users).
+ */
+@Injectable()
+export class ReferenceSync {
+  constructor(
+    private readonly aircall: AircallClient,
+    private readonly directory: DirectoryUpserter,
+    private readonly db: Database,
+  ) {}
+
+  /** Syncs every list; `onRequest` is told of each request made (for the run's counters). */
+  async run(accountId: string, credentials: AircallCredentials, onRequest: () => void): Promise<void> {
+    const read = <T>(reader: PageReader<T>, write: (items: T[], at: Date) => Promise<void>) =>
+      this.everyPage(reader, write, onRequest);
+    await read(
+      async (page) => {
+        const { users, meta } = await this.aircall.listUsers(credentials, page);
+        return { items: users, meta };
+      },
+      (users, at) => this.write(accountId, users.map((user) => userRecord(user)), at),
+    );
+    await read(
+      async (page) => {
+        const { teams, meta } = await this.aircall.listTeams(credentials, page);
+        return { items: teams, meta };
+      },
+      (teams, at) => this.writeTeams(accountId, teams, at),
+    );
+    await read(
+      async (page) => {
+        const { numbers, meta } = await this.aircall.listNumbers(credentials, page);
+        return { items: numbers, meta };
+      },
+      (numbers, at) => this.write(accountId, numbers.map((number) => numberRecord(number)), at),
+    );
+    await read(
+      async (page) => {
+        const { tags, meta } = await this.aircall.listTags(credentials, page);
+        return { items: tags, meta };
+      },
+      (tags, at) => this.write(accountId, tags.map(tagRecord), at),
+    );
+  }
+
+  private async everyPage<T>(reader: PageReader<T>, write: (items: T[], at: Date) => Promise<void>, onRequest: () => void): Promise<void> {
+    for (let page = 1; ; page += 1) {
+      // The list endpoints' answers do not expose the response's Date through the client; the moment the
+      // request was sent is a lower bound of when Aircall read the state, so a webhook event newer than
+      // that read still wins the version guard.
+      const at = new Date();
+      onRequest();
+      const { items, meta } = await reader(page);
+      if (items.length > 0) await write(items, at);
+      if (!meta.next_page_link || items.length === 0) return;
+    }
+  }
+
+  private async write(accountId: string, records: DirectoryRecord[], at: Date): Promise<void> {
+    await this.db.transaction((m) =>
+      this.directory.apply(
+        records.map((record) => ({ accountId, record, at, source: API_SNAPSHOT_SOURCE })),
+        m,
+      ),
+    );
+  }
+
+  /** Teams through the upserter, then each listed team's members replaced by the `users[]` Aircall returned. */
+  private async writeTeams(accountId: string, teams: AircallTeam[], at: Date): Promise<void> {
+    await this.db.transaction(async (m) => {
+      await this.directory.apply(
+        teams.map((team) => ({ accountId, record: teamRecord(team), at, source: API_SNAPSHOT_SOURCE })),
+        m,
+      );
+      const teamIds = teams.map((team) => String(team.id));
+      await this.db.execute(
+        `DELETE FROM team_users WHERE account_id = ? AND team_id IN (${teamIds.map(() => '?').join(', ')})`,
+        [accountId, ...teamIds],
+        m,
+      );
+      const members = new Map<string, unknown[]>();
+      for (const team of teams)
+        for (const user of team.users ?? [])
+          members.set(`${team.id}:${user.id}`, [accountId, String(team.id), String(user.id)]);
+      await this.db.upsert('team_users', ['account_id', 'team_id', 'user_id'], [...members.values()], ['account_id', 'team_id', 'user_id'], [], m);
+    });
+  }
+}

@@ -1,0 +1,148 @@
+import { Injectable } from '@nestjs/common';
+import { Database, Queryable, Row } from '../database/database';
+import { SyncCheckpoint } from './sync-checkpoint';
+import { SyncKind, SyncRun, SyncStatus } from './sync-run';
+
+// sync_runs ids come from Database.newId() (above 2^53): read as text so SQLite does not round them.
+const COLUMNS =
+  'account_id, CAST(id AS CHAR) AS id, kind, status, window_from, window_to, requests_made, calls_fetched, calls_written, checkpoint, error, started_at, finished_at, heartbeat_at, created_at';
+
+/** Every query of sync_runs, and the account's sync cursor the runs advance. */
+@Injectable()
+export class SyncRunsRepository {
+  constructor(private readonly db: Database) {}
+
+  async create(values: { accountId: string; kind: SyncKind; windowFrom: Date; windowTo: Date; checkpoint: SyncCheckpoint }, now = new Date()): Promise<SyncRun> {
+    const id = this.db.newId();
+    const at = this.db.date(now);
+    await this.db.execute(
+      `INSERT INTO sync_runs (account_id, id, kind, window_from, window_to, status, requests_made, calls_fetched, calls_written, checkpoint, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, 'queued', 0, 0, 0, ?, ?, ?)`,
+      [values.accountId, id, values.kind, this.db.date(values.windowFrom), this.db.date(values.windowTo), JSON.stringify(values.checkpoint), at, at],
+    );
+    return (await this.get(values.accountId, id))!;
+  }
+
+  async get(accountId: string, id: string, runner?: Queryable): Promise<SyncRun | null> {
+    const rows = await this.db.query(`SELECT ${COLUMNS} FROM sync_runs WHERE account_id = ? AND id = ?`, [accountId, id], runner);
+    return rows[0] ? this.map(rows[0]) : null;
+  }
+
+  /**
+   * The next run to execute for an account whose sync lease this process holds: a run left `running`
+   * (its instance died or stopped: holding the lease proves nobody else runs it), else the oldest queued.
+   */
+  async nextRunnable(accountId: string): Promise<SyncRun | null> {
+    const rows = await this.db.query(
+      `SELECT ${COLUMNS} FROM sync_runs WHERE account_id = ? AND status IN ('running', 'queued')
+       ORDER BY CASE WHEN status = 'running' THEN 0 ELSE 1 END, created_at, id LIMIT 1`,
+      [accountId],
+    );
+    return rows[0] ? this.map(rows[0]) : null;
+  }
+
+  /** Accounts with runs waiting or left running (to resume after a restart or a lost lease). */
+  async accountsWithUnfinishedRuns(): Promise<string[]> {
+    const rows = await this.db.query<{ account_id: unknown }>(
+      "SELECT DISTINCT account_id FROM sync_runs WHERE status IN ('queued', 'running')",
+    );
+    return rows.map((row) => String(row.account_id));
+  }
+
+  async hasUnfinishedRun(accountId: string): Promise<boolean> {
+    const rows = await this.db.query(
+      "SELECT id FROM sync_runs WHERE account_id = ? AND status IN ('queued', 'running') LIMIT 1",
+      [accountId],
+    );
+    return rows.length > 0;
+  }
+
+  /** Failed runs of the account that stopped with windows left and were not taken over yet, oldest first. */
+  async failedWithCheckpoint(accountId: string): Promise<SyncRun[]> {
+    const rows = await this.db.query(
+      `SELECT ${COLUMNS} FROM sync_runs WHERE account_id = ? AND status = 'failed' AND checkpoint IS NOT NULL ORDER BY created_at, id`,
+      [accountId],
+    );
+    return rows.map((row) => this.map(row));
+  }
+
+  async markRunning(run: SyncRun, now = new Date(), runner?: Queryable): Promise<void> {
+    await this.db.execute(
+      `UPDATE sync_runs SET status = 'running', started_at = COALESCE(started_at, ?), heartbeat_at = ?, checkpoint = ?, error = NULL, updated_at = ?
+       WHERE account_id = ? AND id = ?`,
+      [this.db.date(now), this.db.date(now), JSON.stringify(run.checkpoint), this.db.date(now), run.accountId, run.id],
+      runner,
+    );
+  }
+
+  /** Counters and checkpoint; in the page's transaction so the checkpoint never runs ahead of the data. */
+  async saveProgress(run: SyncRun, runner?: Queryable, now = new Date()): Promise<void> {
+    await this.db.execute(
+      `UPDATE sync_runs SET requests_made = ?, calls_fetched = ?, calls_written = ?, checkpoint = ?, heartbeat_at = ?, updated_at = ?
+       WHERE account_id = ? AND id = ?`,
+      [run.requestsMade, run.callsFetched, run.callsWritten, JSON.stringify(run.checkpoint), this.db.date(now), this.db.date(now), run.accountId, run.id],
+      runner,
+    );
+  }
+
+  async heartbeat(run: SyncRun, now = new Date()): Promise<void> {
+    await this.db.execute('UPDATE sync_runs SET heartbeat_at = ? WHERE account_id = ? AND id = ?', [this.db.date(now), run.accountId, run.id]);
+  }
+
+  async finish(run: SyncRun, status: Extract<SyncStatus, 'succeeded' | 'failed'>, error: string | null, now = new Date()): Promise<void> {
+    await this.db.execute(
+      `UPDATE sync_runs SET status = ?, error = ?, finished_at = ?, heartbeat_at = ?, requests_made = ?, calls_fetched = ?, calls_written = ?, checkpoint = ?, updated_at = ?
+       WHERE account_id = ? AND id = ?`,
+      [status, error === null ? null : error.slice(0, 4000), this.db.date(now), this.db.date(now), run.requestsMade, run.callsFetched, run.callsWritten, JSON.stringify(run.checkpoint), this.db.date(now), run.accountId, run.id],
+    );
+  }
+
+  /** Fails every queued run of the account (its credentials were refused: they could only fail the same way). */
+  async failQueued(accountId: string, error: string, now = new Date()): Promise<void> {
+    await this.db.execute(
+      "UPDATE sync_runs SET status = 'failed', error = ?, finished_at = ?, updated_at = ? WHERE account_id = ? AND status = 'queued'",
+      [error.slice(0, 4000), this.db.date(now), this.db.date(now), accountId],
+    );
+  }
+
+  /** Records that `takenBy` took over the remaining windows of the failed run `run`. */
+  async markTakenOver(run: SyncRun, takenBy: string, runner?: Queryable): Promise<void> {
+    await this.db.execute('UPDATE sync_runs SET checkpoint = ? WHERE account_id = ? AND id = ?', [JSON.stringify({ ...run.checkpoint, resumedBy: takenBy }), run.accountId, run.id], runner);
+  }
+
+  /**
+   * accounts.sync_cursor ("calls started up to here are synced") moves forward only, and only when the run
+   * started at or before it (a run further ahead would leave a gap behind the cursor); last_synced_at
+   * records every success. The accounts module owns the row; these two columns belong to the sync.
+   */
+  async advanceCursor(accountId: string, windowFrom: Date, windowTo: Date, now = new Date()): Promise<void> {
+    const to = this.db.date(windowTo);
+    await this.db.execute(
+      `UPDATE accounts SET
+         sync_cursor = CASE WHEN sync_cursor IS NULL OR (sync_cursor >= ? AND sync_cursor < ?) THEN ? ELSE sync_cursor END,
+         last_synced_at = ?
+       WHERE id = ?`,
+      [this.db.date(windowFrom), to, to, this.db.date(now), accountId],
+    );
+  }
+
+  private map(row: Row): SyncRun {
+    return {
+      id: String(row.id),
+      accountId: String(row.account_id),
+      kind: row.kind as SyncKind,
+      status: row.status as SyncStatus,
+      windowFrom: this.db.parseDate(row.window_from),
+      windowTo: this.db.parseDate(row.window_to),
+      requestsMade: Number(row.requests_made ?? 0),
+      callsFetched: Number(row.calls_fetched ?? 0),
+      callsWritten: Number(row.calls_written ?? 0),
+      checkpoint: this.db.parseJson<SyncCheckpoint>(row.checkpoint),
+      error: (row.error as string | null) ?? null,
+      startedAt: this.db.parseDate(row.started_at),
+      finishedAt: this.db.parseDate(row.finished_at),
+      heartbeatAt: this.db.parseDate(row.heartbeat_at),
+      createdAt: this.db.parseDate(row.created_at) ?? new Date(0),
+    };
+  }
+}

@@ -1,0 +1,192 @@
+import { Database } from '../src/database/database';
+import { SyncService } from '../src/sync/sync.service';
+import { AircallSimulator } from './simulator/aircall-simulator';
+import { SimulatedCompany } from './simulator/simulated-company';
+import { describeEachEngine } from './support/databases';
+import { graphql, graphqlData } from './support/graphql-client';
+import { startTestApp, TEST_ADMIN_KEY, TestApp } from './support/test-app';
+
+const DAY = 86_400;
+const CONNECT = 'mutation ($a: String!, $t: String!) { connectAccount(apiId: $a, apiToken: $t) { id } }';
+const TRIGGER = `mutation ($id: ID!, $from: DateTime, $to: DateTime) {
+  triggerSync(accountId: $id, from: $from, to: $to) { id accountId kind status windowFrom windowTo } }`;
+const RUNS = 'query ($id: ID) { syncRuns(accountId: $id) { id kind status requestsMade callsFetched callsWritten error } }';
+
+interface RunView {
+  id: string;
+  kind: string;
+  status: string;
+  requestsMade: number;
+  callsFetched: number;
+  callsWritten: number;
+  error: string | null;
+}
+
+describeEachEngine('Batch sync', (database) => {
+  const now = Math.floor(Date.now() / 1000);
+  let simulator: AircallSimulator;
+  let app: TestApp;
+  let db: Database;
+  let sync: SyncService;
+  let big: SimulatedCompany;
+  let small: SimulatedCompany;
+  let other: SimulatedCompany;
+
+  beforeAll(async () => {
+    simulator = await AircallSimulator.start({
+      rateLimit: 60,
+      rateWindowMs: 300,
+      companies: [
+        { id: 8_100_001, name: 'Big', callCount: 25_000, callsFrom: now - 20 * DAY, callsTo: now - 3_600 },
+        { id: 8_100_002, name: 'Small', callCount: 400, callsFrom: now - 10 * DAY, callsTo: now - 7_200 },
+        { id: 8_100_003, name: 'Other', callCount: 300, callsFrom: now - 10 * DAY, callsTo: now - 7_200 },
+      ],
+    });
+    [big, small, other] = simulator.companies;
+    app = await startTestApp(database().url, {
+      AIRCALL_API_URL: simulator.baseUrl,
+      AIRCALL_RATE_LIMIT: '60',
+      AIRCALL_RATE_WINDOW_MS: '300',
+      AIRCALL_RETRY_BASE_MS: '20',
+      AIRCALL_MAX_ATTEMPTS: '2',
+      BACKFILL_DAYS: '30',
+      SYNC_RECONCILE_DAYS: '3',
+      WEBHOOK_CHECK_CRON: 'off',
+    });
+    db = app.get(Database);
+    sync = app.get(SyncService);
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await simulator?.close();
+  });
+
+  const connect = async (company: SimulatedCompany) => {
+    await graphqlData(app.baseUrl, TEST_ADMIN_KEY, CONNECT, { a: company.apiId, t: company.apiToken });
+    await sync.whenIdle();
+  };
+  const callCount = async (company: SimulatedCompany) => {
+    const [row] = await db.query<{ n: unknown; d: unknown }>(
+      'SELECT COUNT(*) AS n, COUNT(DISTINCT id) AS d FROM calls WHERE account_id = ?',
+      [company.id],
+    );
+    return { rows: Number(row.n), distinct: Number(row.d) };
+  };
+  const runs = async (company: SimulatedCompany) =>
+    (await graphqlData<{ syncRuns: RunView[] }>(app.baseUrl, TEST_ADMIN_KEY, RUNS, { id: String(company.id) })).syncRuns;
+  const listRequests = (company: SimulatedCompany) =>
+    simulator.requestLog.filter((r) => r.companyId === company.id && r.path === '/v1/calls').length;
+  const trigger = async (company: SimulatedCompany, from?: Date, to?: Date) => {
+    const { triggerSync } = await graphqlData<{ triggerSync: { id: string; status: string } }>(app.baseUrl, TEST_ADMIN_KEY, TRIGGER, {
+      id: String(company.id),
+      from: from?.toISOString(),
+      to: to?.toISOString(),
+    });
+    await sync.whenIdle();
+    return triggerSync;
+  };
+
+  it('backfills 25,000 calls on connect: every call exactly once, windows under the 10,000 cap, no 429', async () => {
+    simulator.resetStats();
+    await connect(big);
+    expect(await callCount(big)).toEqual({ rows: 25_000, distinct: 25_000 });
+    const [bounds] = await db.query<{ lo: unknown; hi: unknown }>(
+      'SELECT CAST(MIN(id) AS CHAR) AS lo, CAST(MAX(id) AS CHAR) AS hi FROM calls WHERE account_id = ?',
+      [big.id],
+    );
+    expect([String(bounds.lo), String(bounds.hi)]).toEqual([String(big.calls.idOf(0)), String(big.calls.idOf(24_999))]);
+    expect(simulator.stats.rateLimited).toBe(0);
+    // No request reached past the 10,000th record (the simulator answers those with 400).
+    expect(simulator.requestLog.filter((r) => r.status === 400)).toEqual([]);
+    const [run] = await runs(big);
+    expect(run).toMatchObject({ kind: 'backfill', status: 'succeeded', callsFetched: expect.any(Number), error: null });
+    expect(run.callsWritten).toBeGreaterThanOrEqual(25_000);
+    // 500 pages of 50, plus a probe per split window and the four reference lists: close to the minimum.
+    expect(listRequests(big)).toBeGreaterThanOrEqual(500);
+    expect(listRequests(big)).toBeLessThanOrEqual(510);
+    const [account] = await db.query<{ sync_cursor: unknown; last_synced_at: unknown }>(
+      'SELECT sync_cursor, last_synced_at FROM accounts WHERE id = ?',
+      [big.id],
+    );
+    expect(db.parseDate(account.sync_cursor)!.getTime()).toBeGreaterThan((now - 60) * 1000);
+    expect(account.last_synced_at).not.toBeNull();
+  }, 120_000);
+
+  it('syncs users, teams with their members, numbers and tags before the calls', async () => {
+    await connect(small);
+    const count = async (table: string) =>
+      Number((await db.query<{ n: unknown }>(`SELECT COUNT(*) AS n FROM ${table} WHERE account_id = ?`, [small.id]))[0].n);
+    expect(await count('users')).toBe(small.directory.users.length);
+    expect(await count('teams')).toBe(small.directory.teams.length);
+    expect(await count('numbers')).toBe(small.directory.numbers.length);
+    expect(await count('tags')).toBe(small.directory.tags.length);
+    const members = small.directory.teams.reduce((sum, team) => sum + (team.users?.length ?? 0), 0);
+    expect(await count('team_users')).toBe(members);
+    expect(await callCount(small)).toEqual({ rows: 400, distinct: 400 });
+  });
+
+  it('incremental sync picks up a tag added to an old call within the reconcile window, and advances the cursor', async () => {
+    const index = small.calls.list({ from: now - 2 * DAY, order: 'asc', offset: 0, limit: 1 }).calls[0].id - small.calls.idOf(0);
+    const callId = small.calls.idOf(index);
+    const tag = small.directory.tags[0];
+    small.tag(callId, tag.id);
+    const [before] = await db.query<{ sync_cursor: unknown }>('SELECT sync_cursor FROM accounts WHERE id = ?', [small.id]);
+    await sync.trigger(String(small.id), 'incremental');
+    await sync.whenIdle();
+    const tags = await db.query<{ tag_id: unknown }>('SELECT tag_id FROM call_tags WHERE account_id = ? AND call_id = ?', [small.id, callId]);
+    expect(tags.map((row) => String(row.tag_id))).toContain(String(tag.id));
+    const [latest] = await runs(small);
+    expect(latest).toMatchObject({ kind: 'incremental', status: 'succeeded' });
+    const [after] = await db.query<{ sync_cursor: unknown }>('SELECT sync_cursor FROM accounts WHERE id = ?', [small.id]);
+    expect(db.parseDate(after.sync_cursor)!.getTime()).toBeGreaterThanOrEqual(db.parseDate(before.sync_cursor)!.getTime());
+  });
+
+  it('re-reads a call still not done an hour after it started, with GET /v1/calls/:id', async () => {
+    const callId = small.calls.idOf(399);
+    small.calls.update(callId, (call) => {
+      call.status = 'answered';
+      call.ended_at = null;
+    });
+    // API reads are versioned by Aircall's Date header (whole seconds): let the previous test's read age.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    // A window holding the call stores it unfinished…
+    const startedAt = small.calls.get(callId)!.started_at!;
+    await trigger(small, new Date((startedAt - 60) * 1000), new Date((startedAt + 60) * 1000));
+    const status = async () =>
+      (await db.query<{ status: string }>('SELECT status FROM calls WHERE account_id = ? AND id = ?', [small.id, callId]))[0].status;
+    expect(await status()).toBe('answered');
+    // …then Aircall finishes it; a sync whose window does not hold it still reads it again by id.
+    small.end(callId, startedAt + 300);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    simulator.resetStats();
+    await trigger(small, new Date((now - 30 * DAY) * 1000), new Date((now - 25 * DAY) * 1000));
+    expect(simulator.requestLog.filter((r) => r.path === `/v1/calls/${callId}`)).toHaveLength(1);
+    expect(await status()).toBe('done');
+  });
+
+  it('a 401 stops only that account: it needs re-authorisation, the other account still syncs', async () => {
+    await connect(other);
+    simulator.revokeCredentials(small.id);
+    const [refused, accepted] = await Promise.all([trigger(small), trigger(other)]);
+    await sync.whenIdle();
+    const [smallRun] = await runs(small);
+    expect(smallRun.id).toBe(refused.id);
+    expect(smallRun.status).toBe('failed');
+    expect(smallRun.error).toMatch(/refused the credentials \(HTTP 401\)/);
+    const [account] = await db.query<{ status: string }>('SELECT status FROM accounts WHERE id = ?', [small.id]);
+    expect(account.status).toBe('needs_reauth');
+    const [otherRun] = await runs(other);
+    expect(otherRun).toMatchObject({ id: accepted.id, status: 'succeeded' });
+    expect(await callCount(other)).toEqual({ rows: 300, distinct: 300 });
+  });
+
+  it('refuses a window that ends before it starts, and non-admin keys', async () => {
+    const res = await graphql(app.baseUrl, TEST_ADMIN_KEY, TRIGGER, {
+      id: String(other.id),
+      from: new Date(now * 1000).toISOString(),
+      to: new Date((now - DAY) * 1000).toISOString(),
+    });
+    expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+});
