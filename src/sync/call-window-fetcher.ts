@@ -95,20 +95,21 @@ export class CallWindowFetcher {
     };
     launch();
     let batch: FetchedPage[] = [first];
-    while (inFlight.length > 0) {
-      if (batch.length >= PAGES_PER_BATCH) {
-        await this.write(run, batch, lastPage, control);
-        batch = [];
+    try {
+      while (inFlight.length > 0) {
+        if (batch.length >= PAGES_PER_BATCH) {
+          await this.write(run, batch, lastPage, control);
+          batch = [];
+        }
+        const settled = await inFlight.shift()!;
+        control.check();
+        if (!settled.ok) throw settled.error;
+        batch.push(settled.value);
+        launch();
       }
-      const settled = await inFlight.shift()!;
-      control.check();
-      if (!settled.ok) {
-        // Let the other requests finish before failing, so none outlives the run.
-        await Promise.all(inFlight);
-        throw settled.error;
-      }
-      batch.push(settled.value);
-      launch();
+    } finally {
+      // Whatever stops the window (failure, shutdown, lost lease), no request of it outlives it.
+      await Promise.all(inFlight.splice(0));
     }
     await this.write(run, batch, lastPage, control);
   }
