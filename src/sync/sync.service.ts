@@ -131,6 +131,11 @@ export class SyncService implements BeforeApplicationShutdown {
     for (const accountId of await this.runs.accountsWithUnfinishedRuns()) this.kick(accountId);
   }
 
+  /** The run's current state (status, counters, error). */
+  runStatus(accountId: string, runId: string): Promise<SyncRun | null> {
+    return this.runs.get(accountId, runId);
+  }
+
   /** Resolves once this instance has no sync running (for tests and orderly shutdown). */
   async whenIdle(): Promise<void> {
     while (this.drives.size > 0 || this.starting.size > 0)
