@@ -7,6 +7,7 @@ import { tenantKey } from '../graphql/tenant-keys';
 import { CallStatsRepository, RawBucket } from './call-stats.repository';
 import { CallStatsBucketModel } from './models/call-stats-bucket.model';
 import { StatsGroupBy } from './models/stats-group-by';
+import { epochDayToDate } from './stats-sql';
 import { addDays, isValidTimeZone, localMidnight, offsetSegments } from './time-zone-offsets';
 
 const NONE = 'none';
@@ -43,14 +44,15 @@ export class CallStatsService {
       const days = groupBy === StatsGroupBy.DAY ? 1 : 7;
       return rows
         .filter((row) => row.key !== null)
-        .sort((a, b) => (a.key! < b.key! ? -1 : a.key! > b.key! ? 1 : 0))
-        .map((row) =>
+        .map((row) => ({ row, date: epochDayToDate(Number(row.key)) }))
+        .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0))
+        .map(({ row, date }) =>
           toModel(row, {
-            key: row.key!,
-            label: groupBy === StatsGroupBy.DAY ? row.key! : `Week of ${row.key}`,
+            key: date,
+            label: groupBy === StatsGroupBy.DAY ? date : `Week of ${date}`,
             accountId: null,
-            start: localMidnight(timeZone, row.key!),
-            end: localMidnight(timeZone, addDays(row.key!, days)),
+            start: localMidnight(timeZone, date),
+            end: localMidnight(timeZone, addDays(date, days)),
           }),
         );
     }

@@ -1,9 +1,15 @@
 import { Database } from '../database/database';
 import { OffsetSegment } from './time-zone-offsets';
 
+/** TO_DAYS('1970-01-01') on MySQL/MariaDB; julianday('1970-01-01') on SQLite. */
+const MYSQL_EPOCH_DAYS = 719_528;
+const SQLITE_EPOCH_JULIAN = 2_440_587.5;
+
 /**
- * The dialect-specific date arithmetic of the stats, in one place. Boundaries and offsets are inlined
- * as literals: they are computed here from Dates and integers, never taken from the client.
+ * The dialect-specific SQL of the stats, in one place. Time buckets are integers — local days since
+ * 1970-01-01 — because integer day numbers are several times cheaper per row than formatting dates
+ * (measured on MariaDB 10.11 over 250k calls); the service turns them back into dates. Boundaries and
+ * offsets are inlined as literals: computed here from Dates and integers, never taken from the client.
  */
 export class StatsSql {
   constructor(private readonly db: Database) {}
@@ -19,22 +25,31 @@ export class StatsSql {
     return `(CASE ${branches} ELSE ${literal(segments[segments.length - 1].offsetSeconds)} END)`;
   }
 
-  /** The local date (YYYY-MM-DD) of `column`. */
-  localDay(column: string, segments: readonly OffsetSegment[]): string {
+  /** The local day of `column`, as days since 1970-01-01. */
+  localEpochDay(column: string, segments: readonly OffsetSegment[]): string {
     const offset = this.offsetExpression(column, segments);
     return this.db.isMysql
-      ? `DATE_FORMAT(${column} + INTERVAL ${offset} SECOND, '%Y-%m-%d')`
-      : `date(${column}, ${offset} || ' seconds')`;
+      ? `(TO_DAYS(${column} + INTERVAL ${offset} SECOND) - ${MYSQL_EPOCH_DAYS})`
+      : `CAST(julianday(${column}, ${offset} || ' seconds') - ${SQLITE_EPOCH_JULIAN} AS INTEGER)`;
   }
 
-  /** The local date (YYYY-MM-DD) of the Monday starting `column`'s ISO week. */
-  localWeek(column: string, segments: readonly OffsetSegment[]): string {
-    const offset = this.offsetExpression(column, segments);
-    if (this.db.isMysql) {
-      const local = `(${column} + INTERVAL ${offset} SECOND)`;
-      return `DATE_FORMAT(DATE_SUB(DATE(${local}), INTERVAL WEEKDAY(${local}) DAY), '%Y-%m-%d')`;
-    }
-    // 'weekday 0' moves forward to the next Sunday (or stays on one); six days back is that week's Monday.
-    return `date(${column}, ${offset} || ' seconds', 'weekday 0', '-6 days')`;
+  /** The Monday starting `column`'s local ISO week, as days since 1970-01-01 (a Thursday, hence the 3). */
+  localEpochWeek(column: string, segments: readonly OffsetSegment[]): string {
+    const day = this.localEpochDay(column, segments);
+    return `(${day} - ((${day} + 3) % 7))`;
   }
+
+  /**
+   * `FROM calls c` for the stats. MariaDB caps its row estimate of a long started_at range at half the
+   * table and then prefers the primary key (reading every call of the account); the covering stats index
+   * answers the aggregates from the index alone, so it is named explicitly there.
+   */
+  callsTable(): string {
+    return this.db.isMysql ? 'calls c FORCE INDEX (IDX_calls_stats)' : 'calls c';
+  }
+}
+
+/** YYYY-MM-DD of a day number since 1970-01-01. */
+export function epochDayToDate(day: number): string {
+  return new Date(day * 86_400_000).toISOString().slice(0, 10);
 }
