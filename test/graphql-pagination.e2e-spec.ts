@@ -139,6 +139,12 @@ describeEachEngine('GraphQL calls pagination', (db) => {
     expect(nodes).toEqual([...nodes].sort((x, y) => compareKeys(y, x)));
   });
 
+  it('answers first: 0 with no edges but says whether calls exist', async () => {
+    const empty = await graphqlData<Page>(app.baseUrl, TEST_ADMIN_KEY, PAGE, { first: 0 });
+    expect(empty.calls.edges).toEqual([]);
+    expect(empty.calls.pageInfo).toMatchObject({ hasNextPage: true, startCursor: null, endCursor: null });
+  });
+
   it('refuses more than 100 per page, a negative size and a foreign cursor, naming the argument', async () => {
     const tooMany = await graphql(app.baseUrl, TEST_ADMIN_KEY, PAGE, { first: 101 });
     expect(tooMany.errors?.[0]).toMatchObject({

@@ -29,7 +29,7 @@ export class CallQueryService {
     }
     const after = request.after ? decodeCallCursor(request.after) : null;
     const order = request.orderBy ?? CallOrder.STARTED_AT_DESC;
-    const rows = first === 0 ? [] : await this.calls.page(request.filter, order, first + 1, after);
+    const rows = await this.calls.page(request.filter, order, first + 1, after);
     const page = rows.slice(0, first);
     const edges = page.map((node) => Object.assign(new CallEdgeModel(), { node, cursor: cursorOf(node) }));
     return Object.assign(new CallConnectionModel(), {
