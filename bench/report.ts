@@ -139,6 +139,16 @@ export function markdownSummary(results: BenchResults): string {
       `GraphQL on ${graphql.dataset.rows.calls} calls: calls(first: ${graphql.settings.pageSize}) p50 ${graphql.callsPageMs.p50} ms / p95 ${graphql.callsPageMs.p95} ms; raw SQL p50 ${graphql.rawSqlPageMs.p50} ms / p95 ${graphql.rawSqlPageMs.p95} ms; callStats DAY 90 d p50 ${graphql.statsByDay90d.p50} ms / p95 ${graphql.statsByDay90d.p95} ms.`,
     );
   }
+  if (graphql?.byVariant) {
+    lines.push(
+      '',
+      '| calls page filter | GraphQL p50 / p95 ms | raw SQL p50 / p95 ms |',
+      '| --- | --- | --- |',
+    );
+    for (const [name, v] of Object.entries(graphql.byVariant)) {
+      lines.push(`| ${name} | ${v.graphqlP50} / ${v.graphqlP95} | ${v.rawP50} / ${v.rawP95} |`);
+    }
+  }
   if (backfill && !backfill.available) lines.push('', `Backfill: ${backfill.missing}.`);
   for (const [name, section] of Object.entries({
     ingest: results.ingest,

@@ -87,7 +87,7 @@ async function main(): Promise<void> {
       {
         calls: num('BENCH_GRAPHQL_CALLS', 1_000_000, 100_000),
         iterations: num('BENCH_GRAPHQL_ITERATIONS', 300, 60),
-        statsIterations: num('BENCH_STATS_ITERATIONS', 30, 10),
+        statsIterations: num('BENCH_STATS_ITERATIONS', 12, 5),
         pageSize: num('BENCH_GRAPHQL_PAGE_SIZE', 50, 50),
       },
       log,

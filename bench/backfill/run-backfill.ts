@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { MysqlServer } from '../support/mysql-server';
@@ -20,13 +21,6 @@ export interface BackfillRun {
   [figure: string]: unknown;
 }
 
-type RunBackfillBench = (options: {
-  databaseUrl: string;
-  calls: number;
-  rateLimit: number;
-  windowMs: number;
-}) => Promise<BackfillRun>;
-
 export interface BackfillReport {
   available: boolean;
   /** Why the figures are missing, when they are. */
@@ -42,7 +36,8 @@ export interface BackfillReport {
 /**
  * The backfill figures come from `runBackfillBench` (bench/backfill-bench.ts, written with the sync
  * engine): one run at `calls` for the ratio to the rate-limit bound and 429s, one at `rssCalls` for
- * peak memory, each on its own throwaway database. When that module is not there yet, the report
+ * peak memory, each on its own throwaway database and in its own process (backfill-child.ts), so the
+ * RSS is the sync engine's and not this driver's. When that module is not there yet, the report
  * says so instead of failing the other benchmarks.
  */
 export async function runBackfill(
@@ -63,15 +58,13 @@ export async function runBackfill(
       settings: options,
     };
   }
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { runBackfillBench } = require(modulePath) as { runBackfillBench: RunBackfillBench };
   const once = async (purpose: string, calls: number): Promise<BackfillRun> => {
     const name = `aircall_bench_backfill_${purpose}_${process.pid}`;
     const databaseUrl = await server.createDatabase(name);
     try {
       await server.migrate(name);
       log(`backfill: ${calls} calls at ${options.rateLimit} requests / ${options.windowMs} ms (${purpose})`);
-      const run = await runBackfillBench({
+      const run = await inChildProcess({
         databaseUrl,
         calls,
         rateLimit: options.rateLimit,
@@ -96,4 +89,28 @@ export async function runBackfill(
     memoryRun,
     settings: options,
   };
+}
+
+/** Runs backfill-child.js and returns the JSON result it prints. */
+function inChildProcess(options: {
+  databaseUrl: string;
+  calls: number;
+  rateLimit: number;
+  windowMs: number;
+}): Promise<BackfillRun> {
+  return new Promise((resolveRun, reject) => {
+    const child = spawn(process.execPath, [join(__dirname, 'backfill-child.js'), JSON.stringify(options)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      const last = stdout.trim().split('\n').pop() ?? '';
+      if (code === 0 && last.startsWith('{')) resolveRun(JSON.parse(last) as BackfillRun);
+      else reject(new Error(`backfill run exited with ${code}: ${stderr.trim() || stdout.slice(-1000)}`));
+    });
+  });
 }

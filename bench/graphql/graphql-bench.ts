@@ -26,6 +26,8 @@ export interface GraphqlReport {
   rawSqlPageMs: Distribution;
   /** Pages whose call ids differed between GraphQL and the raw SQL (must be 0: same rows compared). */
   mismatchedPages: number;
+  /** p50/p95 per filter, GraphQL and raw SQL: which kind of page is slow on both sides. */
+  byVariant: Record<string, { graphqlP50: number; graphqlP95: number; rawP50: number; rawP95: number }>;
   statsByDay90dMs: number;
   statsByDay90d: Distribution & { buckets: number };
   dataset: Omit<Dataset, 'shape'> & { shape: Dataset['shape'] };
@@ -89,6 +91,9 @@ export class GraphqlBench {
       }
       const gql: number[] = [];
       const raw: number[] = [];
+      const perVariant = new Map<string, { gql: number[]; raw: number[] }>(
+        variants.map((v) => [v.name, { gql: [], raw: [] }]),
+      );
       let mismatchedPages = 0;
       for (let i = 0; i < this.options.iterations;) {
         const variant = variants[i % variants.length];
@@ -101,6 +106,8 @@ export class GraphqlBench {
           );
           gql.push(g.ms);
           raw.push(r.ms);
+          perVariant.get(variant.name)!.gql.push(g.ms);
+          perVariant.get(variant.name)!.raw.push(r.ms);
           const gqlIds = g.value.calls.edges.map((e) => e.node.id).join(',');
           const rawIds = r.value.map((row) => String(row.id)).join(',');
           if (gqlIds !== rawIds) mismatchedPages++;
@@ -128,6 +135,12 @@ export class GraphqlBench {
         callsPageMs,
         rawSqlPageMs,
         mismatchedPages,
+        byVariant: Object.fromEntries(
+          [...perVariant].map(([name, t]) => {
+            const [g, r] = [distribution(t.gql), distribution(t.raw)];
+            return [name, { graphqlP50: g.p50, graphqlP95: g.p95, rawP50: r.p50, rawP95: r.p95 }];
+          }),
+        ),
         statsByDay90dMs: stats.p95,
         statsByDay90d: stats,
         dataset,
