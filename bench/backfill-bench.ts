@@ -43,22 +43,43 @@ const DAY_MS = 86_400_000;
 
 /** The compiled simulator: dist/test/simulator/main.js, wherever this module runs from. */
 function simulatorScript(): string {
-  const candidates = [resolve(__dirname, '..', 'test', 'simulator', 'main.js'), resolve(__dirname, '..', 'dist', 'test', 'simulator', 'main.js')];
+  const candidates = [
+    resolve(__dirname, '..', 'test', 'simulator', 'main.js'),
+    resolve(__dirname, '..', 'dist', 'test', 'simulator', 'main.js'),
+  ];
   const found = candidates.find((candidate) => existsSync(candidate));
-  if (!found) throw new Error(`the compiled simulator is missing (run npm run build): looked for ${candidates.join(', ')}`);
+  if (!found)
+    throw new Error(
+      `the compiled simulator is missing (run npm run build): looked for ${candidates.join(', ')}`,
+    );
   return found;
 }
 
 /** The Aircall simulator in its own process, so its CPU time never competes with the sync's event loop. */
-async function startSimulator(calls: number, rateLimit: number, windowMs: number): Promise<{ child: ChildProcess; ready: SimulatorReady }> {
+async function startSimulator(
+  calls: number,
+  rateLimit: number,
+  windowMs: number,
+): Promise<{ child: ChildProcess; ready: SimulatorReady }> {
   const child = spawn(
     process.execPath,
-    [simulatorScript(), '--companies', '1', '--calls-per-company', String(calls), '--rate-limit', String(rateLimit), '--rate-window-ms', String(windowMs)],
+    [
+      simulatorScript(),
+      '--companies',
+      '1',
+      '--calls-per-company',
+      String(calls),
+      '--rate-limit',
+      String(rateLimit),
+      '--rate-window-ms',
+      String(windowMs),
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const lines = createInterface({ input: child.stdout! });
   const ready = await new Promise<SimulatorReady>((resolveReady, reject) => {
-    const failed = (code: number | null) => reject(new Error(`the simulator exited (${code}) before it was ready`));
+    const failed = (code: number | null) =>
+      reject(new Error(`the simulator exited (${code}) before it was ready`));
     child.once('exit', failed);
     lines.once('line', (line) => {
       child.off('exit', failed);
@@ -128,7 +149,8 @@ export async function runBackfillBench(opts: BackfillBenchOptions): Promise<Back
       const run = await sync.trigger(accountId, 'backfill', { from: new Date(Date.now() - 31 * DAY_MS) });
       await sync.whenIdle();
       const finished = await sync.runStatus(accountId, run.id);
-      if (finished?.status !== 'succeeded') failure = `the backfill ended ${finished?.status ?? 'missing'}: ${finished?.error ?? ''}`;
+      if (finished?.status !== 'succeeded')
+        failure = `the backfill ended ${finished?.status ?? 'missing'}: ${finished?.error ?? ''}`;
     } finally {
       clearInterval(sampler);
     }

@@ -58,7 +58,12 @@ describeEachEngine('Batch sync: resuming and exclusivity', (database) => {
   });
 
   const newCompany = () =>
-    simulator.addCompany({ id: 8_200_001 + companyIndex++, callCount: CALLS, callsFrom: now - 20 * DAY, callsTo: now - 7_200 });
+    simulator.addCompany({
+      id: 8_200_001 + companyIndex++,
+      callCount: CALLS,
+      callsFrom: now - 20 * DAY,
+      callsTo: now - 7_200,
+    });
   const listRequests = (company: SimulatedCompany) =>
     simulator.requestLog.filter((r) => r.companyId === company.id && r.path === '/v1/calls').length;
   const storedRuns = async (db: Database, company: SimulatedCompany) =>
@@ -67,9 +72,16 @@ describeEachEngine('Batch sync: resuming and exclusivity', (database) => {
         'SELECT CAST(id AS CHAR) AS id, status, error, checkpoint, started_at, finished_at FROM sync_runs WHERE account_id = ? ORDER BY created_at, id',
         [company.id],
       )
-    ).map((row) => ({ ...row, id: String(row.id), checkpoint: db.parseJson<StoredRun['checkpoint']>(row.checkpoint) }));
+    ).map((row) => ({
+      ...row,
+      id: String(row.id),
+      checkpoint: db.parseJson<StoredRun['checkpoint']>(row.checkpoint),
+    }));
   const callCount = async (db: Database, company: SimulatedCompany) => {
-    const [row] = await db.query<{ n: unknown; d: unknown }>('SELECT COUNT(*) AS n, COUNT(DISTINCT id) AS d FROM calls WHERE account_id = ?', [company.id]);
+    const [row] = await db.query<{ n: unknown; d: unknown }>(
+      'SELECT COUNT(*) AS n, COUNT(DISTINCT id) AS d FROM calls WHERE account_id = ?',
+      [company.id],
+    );
     return { rows: Number(row.n), distinct: Number(row.d) };
   };
   const waitFor = async (what: string, condition: () => Promise<boolean>, timeoutMs = 30_000) => {
@@ -89,7 +101,14 @@ describeEachEngine('Batch sync: resuming and exclusivity', (database) => {
     sync.hooks.afterBatchWritten = () => {
       batches += 1;
       // Aircall goes down for this company after two batches: every call list answers 503.
-      if (batches === 2) simulator.faults.add({ kind: 'status', status: 503, count: 1_000, pathPrefix: '/v1/calls', companyId: company.id });
+      if (batches === 2)
+        simulator.faults.add({
+          kind: 'status',
+          status: 503,
+          count: 1_000,
+          pathPrefix: '/v1/calls',
+          companyId: company.id,
+        });
     };
     await graphqlData(app.baseUrl, TEST_ADMIN_KEY, CONNECT, { a: company.apiId, t: company.apiToken });
     await sync.whenIdle();
@@ -106,7 +125,10 @@ describeEachEngine('Batch sync: resuming and exclusivity', (database) => {
     sync.hooks.afterBatchWritten = undefined;
     const before = listRequests(company);
     // The next run (here a manual one over a quiet last hour) takes the failed run's remaining pages over.
-    await sync.trigger(String(company.id), 'manual', { from: new Date((now - 3_600) * 1000), to: new Date(now * 1000) });
+    await sync.trigger(String(company.id), 'manual', {
+      from: new Date((now - 3_600) * 1000),
+      to: new Date(now * 1000),
+    });
     await sync.whenIdle();
     const [first, resumed] = await storedRuns(db, company);
     expect(resumed.status).toBe('succeeded');
@@ -135,11 +157,10 @@ describeEachEngine('Batch sync: resuming and exclusivity', (database) => {
     expect(left.checkpoint!.current!.pagesDone).toBe(12);
     // A dead process leaves its lease behind, still valid for a while.
     await db.execute('DELETE FROM leases WHERE account_id = ?', [company.id]);
-    await db.execute("INSERT INTO leases (account_id, name, holder, expires_at, acquired_at) VALUES (?, 'sync', 'dead-instance', ?, ?)", [
-      company.id,
-      db.date(Date.now() + 1_500),
-      db.date(new Date()),
-    ]);
+    await db.execute(
+      "INSERT INTO leases (account_id, name, holder, expires_at, acquired_at) VALUES (?, 'sync', 'dead-instance', ?, ?)",
+      [company.id, db.date(Date.now() + 1_500), db.date(new Date())],
+    );
     await stop(first);
 
     const before = listRequests(company);
@@ -149,7 +170,10 @@ describeEachEngine('Batch sync: resuming and exclusivity', (database) => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(listRequests(company)).toBe(before);
     // …then resumed to the end, at page 13 of the same window.
-    await waitFor('the run to finish', async () => (await storedRuns(db2, company))[0].status === 'succeeded');
+    await waitFor(
+      'the run to finish',
+      async () => (await storedRuns(db2, company))[0].status === 'succeeded',
+    );
     const runs = await storedRuns(db2, company);
     expect(runs).toHaveLength(1);
     expect(runs[0].id).toBe(left.id);
@@ -164,11 +188,16 @@ describeEachEngine('Batch sync: resuming and exclusivity', (database) => {
     const db = a.get(Database);
     const [syncA, syncB] = [a.get(SyncService), b.get(SyncService)];
     const batches: Array<{ instance: string; run: string; at: number }> = [];
-    syncA.hooks.afterBatchWritten = (run) => void batches.push({ instance: 'a', run: run.id, at: Date.now() });
-    syncB.hooks.afterBatchWritten = (run) => void batches.push({ instance: 'b', run: run.id, at: Date.now() });
+    syncA.hooks.afterBatchWritten = (run) =>
+      void batches.push({ instance: 'a', run: run.id, at: Date.now() });
+    syncB.hooks.afterBatchWritten = (run) =>
+      void batches.push({ instance: 'b', run: run.id, at: Date.now() });
     await graphqlData(a.baseUrl, TEST_ADMIN_KEY, CONNECT, { a: company.apiId, t: company.apiToken });
     // Both instances are asked to sync the account while the connect backfill runs.
-    await Promise.all([syncA.trigger(String(company.id), 'manual'), syncB.trigger(String(company.id), 'manual')]);
+    await Promise.all([
+      syncA.trigger(String(company.id), 'manual'),
+      syncB.trigger(String(company.id), 'manual'),
+    ]);
     await waitFor('every run to finish', async () =>
       (await storedRuns(db, company)).every((run) => run.status === 'succeeded' || run.status === 'failed'),
     );
@@ -180,7 +209,10 @@ describeEachEngine('Batch sync: resuming and exclusivity', (database) => {
     const order = batches.map((batch) => batch.run).filter((run, i, all) => i === 0 || all[i - 1] !== run);
     expect(new Set(order).size).toBe(order.length);
     const spans = runs
-      .map((run) => ({ from: db.parseDate(run.started_at)!.getTime(), to: db.parseDate(run.finished_at)!.getTime() }))
+      .map((run) => ({
+        from: db.parseDate(run.started_at)!.getTime(),
+        to: db.parseDate(run.finished_at)!.getTime(),
+      }))
       .sort((x, y) => x.from - y.from);
     for (let i = 1; i < spans.length; i += 1) expect(spans[i].from).toBeGreaterThanOrEqual(spans[i - 1].to);
     expect(await callCount(db, company)).toEqual({ rows: CALLS, distinct: CALLS });

@@ -1,3 +1,5 @@
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { AccountLifecycle } from '../src/accounts/account-events';
 import { Database } from '../src/database/database';
 import { SyncService } from '../src/sync/sync.service';
 import { AircallSimulator } from './simulator/aircall-simulator';
@@ -10,7 +12,8 @@ const DAY = 86_400;
 const CONNECT = 'mutation ($a: String!, $t: String!) { connectAccount(apiId: $a, apiToken: $t) { id } }';
 const TRIGGER = `mutation ($id: ID!, $from: DateTime, $to: DateTime) {
   triggerSync(accountId: $id, from: $from, to: $to) { id accountId kind status windowFrom windowTo } }`;
-const RUNS = 'query ($id: ID) { syncRuns(accountId: $id) { id kind status requestsMade callsFetched callsWritten error } }';
+const RUNS =
+  'query ($id: ID) { syncRuns(accountId: $id) { id kind status requestsMade callsFetched callsWritten error } }';
 
 interface RunView {
   id: string;
@@ -74,15 +77,24 @@ describeEachEngine('Batch sync', (database) => {
     return { rows: Number(row.n), distinct: Number(row.d) };
   };
   const runs = async (company: SimulatedCompany) =>
-    (await graphqlData<{ syncRuns: RunView[] }>(app.baseUrl, TEST_ADMIN_KEY, RUNS, { id: String(company.id) })).syncRuns;
+    (
+      await graphqlData<{ syncRuns: RunView[] }>(app.baseUrl, TEST_ADMIN_KEY, RUNS, {
+        id: String(company.id),
+      })
+    ).syncRuns;
   const listRequests = (company: SimulatedCompany) =>
     simulator.requestLog.filter((r) => r.companyId === company.id && r.path === '/v1/calls').length;
   const trigger = async (company: SimulatedCompany, from?: Date, to?: Date) => {
-    const { triggerSync } = await graphqlData<{ triggerSync: { id: string; status: string } }>(app.baseUrl, TEST_ADMIN_KEY, TRIGGER, {
-      id: String(company.id),
-      from: from?.toISOString(),
-      to: to?.toISOString(),
-    });
+    const { triggerSync } = await graphqlData<{ triggerSync: { id: string; status: string } }>(
+      app.baseUrl,
+      TEST_ADMIN_KEY,
+      TRIGGER,
+      {
+        id: String(company.id),
+        from: from?.toISOString(),
+        to: to?.toISOString(),
+      },
+    );
     await sync.whenIdle();
     return triggerSync;
   };
@@ -95,12 +107,20 @@ describeEachEngine('Batch sync', (database) => {
       'SELECT CAST(MIN(id) AS CHAR) AS lo, CAST(MAX(id) AS CHAR) AS hi FROM calls WHERE account_id = ?',
       [big.id],
     );
-    expect([String(bounds.lo), String(bounds.hi)]).toEqual([String(big.calls.idOf(0)), String(big.calls.idOf(24_999))]);
+    expect([String(bounds.lo), String(bounds.hi)]).toEqual([
+      String(big.calls.idOf(0)),
+      String(big.calls.idOf(24_999)),
+    ]);
     expect(simulator.stats.rateLimited).toBe(0);
     // No request reached past the 10,000th record (the simulator answers those with 400).
     expect(simulator.requestLog.filter((r) => r.status === 400)).toEqual([]);
     const [run] = await runs(big);
-    expect(run).toMatchObject({ kind: 'backfill', status: 'succeeded', callsFetched: expect.any(Number), error: null });
+    expect(run).toMatchObject({
+      kind: 'backfill',
+      status: 'succeeded',
+      callsFetched: expect.any(Number),
+      error: null,
+    });
     expect(run.callsWritten).toBeGreaterThanOrEqual(25_000);
     // 500 pages of 50, plus a probe per split window and the four reference lists: close to the minimum.
     expect(listRequests(big)).toBeGreaterThanOrEqual(500);
@@ -111,12 +131,19 @@ describeEachEngine('Batch sync', (database) => {
     );
     expect(db.parseDate(account.sync_cursor)!.getTime()).toBeGreaterThan((now - 60) * 1000);
     expect(account.last_synced_at).not.toBeNull();
-  }, 120_000);
+    // The upserter writes ~300 calls/s on a shared MariaDB (≈1,000/s on SQLite): the bound here is the database.
+  }, 300_000);
 
   it('syncs users, teams with their members, numbers and tags before the calls', async () => {
     await connect(small);
     const count = async (table: string) =>
-      Number((await db.query<{ n: unknown }>(`SELECT COUNT(*) AS n FROM ${table} WHERE account_id = ?`, [small.id]))[0].n);
+      Number(
+        (
+          await db.query<{ n: unknown }>(`SELECT COUNT(*) AS n FROM ${table} WHERE account_id = ?`, [
+            small.id,
+          ])
+        )[0].n,
+      );
     expect(await count('users')).toBe(small.directory.users.length);
     expect(await count('teams')).toBe(small.directory.teams.length);
     expect(await count('numbers')).toBe(small.directory.numbers.length);
@@ -127,19 +154,32 @@ describeEachEngine('Batch sync', (database) => {
   });
 
   it('incremental sync picks up a tag added to an old call within the reconcile window, and advances the cursor', async () => {
-    const index = small.calls.list({ from: now - 2 * DAY, order: 'asc', offset: 0, limit: 1 }).calls[0].id - small.calls.idOf(0);
+    const index =
+      small.calls.list({ from: now - 2 * DAY, order: 'asc', offset: 0, limit: 1 }).calls[0].id -
+      small.calls.idOf(0);
     const callId = small.calls.idOf(index);
     const tag = small.directory.tags[0];
     small.tag(callId, tag.id);
-    const [before] = await db.query<{ sync_cursor: unknown }>('SELECT sync_cursor FROM accounts WHERE id = ?', [small.id]);
+    const [before] = await db.query<{ sync_cursor: unknown }>(
+      'SELECT sync_cursor FROM accounts WHERE id = ?',
+      [small.id],
+    );
     await sync.trigger(String(small.id), 'incremental');
     await sync.whenIdle();
-    const tags = await db.query<{ tag_id: unknown }>('SELECT tag_id FROM call_tags WHERE account_id = ? AND call_id = ?', [small.id, callId]);
+    const tags = await db.query<{ tag_id: unknown }>(
+      'SELECT tag_id FROM call_tags WHERE account_id = ? AND call_id = ?',
+      [small.id, callId],
+    );
     expect(tags.map((row) => String(row.tag_id))).toContain(String(tag.id));
     const [latest] = await runs(small);
     expect(latest).toMatchObject({ kind: 'incremental', status: 'succeeded' });
-    const [after] = await db.query<{ sync_cursor: unknown }>('SELECT sync_cursor FROM accounts WHERE id = ?', [small.id]);
-    expect(db.parseDate(after.sync_cursor)!.getTime()).toBeGreaterThanOrEqual(db.parseDate(before.sync_cursor)!.getTime());
+    const [after] = await db.query<{ sync_cursor: unknown }>(
+      'SELECT sync_cursor FROM accounts WHERE id = ?',
+      [small.id],
+    );
+    expect(db.parseDate(after.sync_cursor)!.getTime()).toBeGreaterThanOrEqual(
+      db.parseDate(before.sync_cursor)!.getTime(),
+    );
   });
 
   it('re-reads a call still not done an hour after it started, with GET /v1/calls/:id', async () => {
@@ -154,7 +194,12 @@ describeEachEngine('Batch sync', (database) => {
     const startedAt = small.calls.get(callId)!.started_at!;
     await trigger(small, new Date((startedAt - 60) * 1000), new Date((startedAt + 60) * 1000));
     const status = async () =>
-      (await db.query<{ status: string }>('SELECT status FROM calls WHERE account_id = ? AND id = ?', [small.id, callId]))[0].status;
+      (
+        await db.query<{ status: string }>('SELECT status FROM calls WHERE account_id = ? AND id = ?', [
+          small.id,
+          callId,
+        ])
+      )[0].status;
     expect(await status()).toBe('answered');
     // …then Aircall finishes it; a sync whose window does not hold it still reads it again by id.
     small.end(callId, startedAt + 300);
@@ -174,14 +219,41 @@ describeEachEngine('Batch sync', (database) => {
     expect(smallRun.id).toBe(refused.id);
     expect(smallRun.status).toBe('failed');
     expect(smallRun.error).toMatch(/refused the credentials \(HTTP 401\)/);
-    const [account] = await db.query<{ status: string }>('SELECT status FROM accounts WHERE id = ?', [small.id]);
+    const [account] = await db.query<{ status: string }>('SELECT status FROM accounts WHERE id = ?', [
+      small.id,
+    ]);
     expect(account.status).toBe('needs_reauth');
     const [otherRun] = await runs(other);
     expect(otherRun).toMatchObject({ id: accepted.id, status: 'succeeded' });
     expect(await callCount(other)).toEqual({ rows: 300, distinct: 300 });
   });
 
-  it('refuses a window that ends before it starts, and non-admin keys', async () => {
+  it('the scheduled tick queues an incremental sync of every active account, not of one needing re-authorisation', async () => {
+    const before = (await runs(small)).length;
+    await sync.syncActiveAccounts();
+    await sync.whenIdle();
+    expect(await runs(small)).toHaveLength(before);
+    for (const company of [big, other]) {
+      const [latest] = await runs(company);
+      expect(latest).toMatchObject({ kind: 'incremental', status: 'succeeded' });
+    }
+    // SYNC_CRON=off: no cron job registered.
+    expect(app.get(SchedulerRegistry).doesExist('cron', 'sync')).toBe(false);
+  }, 300_000);
+
+  it('a repaired webhook starts a repair sync from five minutes before the gap', async () => {
+    const gapFrom = new Date((now - 2 * DAY) * 1000);
+    app.get(AccountLifecycle).emit('webhookRepaired', String(other.id), gapFrom);
+    await sync.whenIdle();
+    const [row] = await db.query<{ kind: string; status: string; window_from: unknown }>(
+      'SELECT kind, status, window_from FROM sync_runs WHERE account_id = ? ORDER BY created_at DESC, id DESC LIMIT 1',
+      [other.id],
+    );
+    expect(row).toMatchObject({ kind: 'repair', status: 'succeeded' });
+    expect(db.parseDate(row.window_from)!.getTime()).toBe(gapFrom.getTime() - 5 * 60_000);
+  });
+
+  it('refuses a window that ends before it starts', async () => {
     const res = await graphql(app.baseUrl, TEST_ADMIN_KEY, TRIGGER, {
       id: String(other.id),
       from: new Date(now * 1000).toISOString(),

@@ -32,7 +32,12 @@ export class LeaseService {
   constructor(private readonly db: Database) {}
 
   /** Takes the lease, or extends it when this process holds it already; false when another live holder has it. */
-  async acquire(name: string, ttlMs: number, accountId: string = SERVICE_WIDE, now: Date = new Date()): Promise<boolean> {
+  async acquire(
+    name: string,
+    ttlMs: number,
+    accountId: string = SERVICE_WIDE,
+    now: Date = new Date(),
+  ): Promise<boolean> {
     const expires = this.db.date(now.getTime() + ttlMs);
     const at = this.db.date(now);
     try {
@@ -55,7 +60,13 @@ export class LeaseService {
    * Extends a lease this process holds; false when it lost it (expired and taken by another holder).
    * Pass a transaction's runner to make a write conditional on still holding the lease (fencing).
    */
-  async renew(name: string, ttlMs: number, accountId: string = SERVICE_WIDE, runner?: Queryable, now: Date = new Date()): Promise<boolean> {
+  async renew(
+    name: string,
+    ttlMs: number,
+    accountId: string = SERVICE_WIDE,
+    runner?: Queryable,
+    now: Date = new Date(),
+  ): Promise<boolean> {
     const renewed = await this.db.execute(
       'UPDATE leases SET expires_at = ? WHERE account_id = ? AND name = ? AND holder = ?',
       [this.db.date(now.getTime() + ttlMs), accountId, name, this.holder],

@@ -56,13 +56,21 @@ export class CallWindowFetcher {
       if (!checkpoint.current) {
         const next = checkpoint.pending[0];
         if (!next) return;
-        run.checkpoint = { ...checkpoint, pending: checkpoint.pending.slice(1), current: { ...next, pagesDone: 0 } };
+        run.checkpoint = {
+          ...checkpoint,
+          pending: checkpoint.pending.slice(1),
+          current: { ...next, pagesDone: 0 },
+        };
       }
       await this.fetchWindow(run, credentials, control);
     }
   }
 
-  private async fetchWindow(run: SyncRun, credentials: AircallCredentials, control: RunControl): Promise<void> {
+  private async fetchWindow(
+    run: SyncRun,
+    credentials: AircallCredentials,
+    control: RunControl,
+  ): Promise<void> {
     const current = run.checkpoint!.current!;
     const window: CallWindow = { from: current.from, to: current.to };
     const first = await this.page(run, credentials, window, current.pagesDone + 1);
@@ -73,10 +81,18 @@ export class CallWindowFetcher {
         // Nothing of a window over the cap is kept: its pages would be refetched by the first sub-window.
         // A window whose total grew past the cap while being paged restarts as sub-windows too (rare: asc
         // order only shifts when calls are added inside a past window).
-        await this.save(run, { ...run.checkpoint!, current: null, pending: [...parts, ...run.checkpoint!.pending] });
+        await this.save(run, {
+          ...run.checkpoint!,
+          current: null,
+          pending: [...parts, ...run.checkpoint!.pending],
+        });
         return;
       }
-      this.logger.warn({ msg: 'more than 10,000 calls started in one second: only the first 10,000 are reachable', accountId: run.accountId, window });
+      this.logger.warn({
+        msg: 'more than 10,000 calls started in one second: only the first 10,000 are reachable',
+        accountId: run.accountId,
+        window,
+      });
       run.checkpoint = { ...run.checkpoint!, truncated: [...(run.checkpoint!.truncated ?? []), window] };
     }
     const lastPage = this.planner.pageCount(total);
@@ -114,7 +130,12 @@ export class CallWindowFetcher {
     await this.write(run, batch, lastPage, control);
   }
 
-  private async page(run: SyncRun, credentials: AircallCredentials, window: CallWindow, page: number): Promise<FetchedPage> {
+  private async page(
+    run: SyncRun,
+    credentials: AircallCredentials,
+    window: CallWindow,
+    page: number,
+  ): Promise<FetchedPage> {
     run.requestsMade += 1;
     const { calls, meta, serverTime } = await this.aircall.listCalls(credentials, {
       from: window.from,
@@ -129,7 +150,12 @@ export class CallWindowFetcher {
   }
 
   /** One transaction: the calls of the batch, the lease fence and the checkpoint moved past the batch. */
-  private async write(run: SyncRun, batch: FetchedPage[], lastPage: number, control: RunControl): Promise<void> {
+  private async write(
+    run: SyncRun,
+    batch: FetchedPage[],
+    lastPage: number,
+    control: RunControl,
+  ): Promise<void> {
     control.check();
     const current = run.checkpoint!.current!;
     const pagesDone = batch[batch.length - 1].page;
@@ -138,7 +164,12 @@ export class CallWindowFetcher {
       current: pagesDone >= lastPage ? null : { ...current, pagesDone },
     };
     const snapshots = batch.flatMap((page) =>
-      page.calls.map((call) => ({ accountId: run.accountId, call, source: API_SNAPSHOT_SOURCE, at: page.serverTime })),
+      page.calls.map((call) => ({
+        accountId: run.accountId,
+        call,
+        source: API_SNAPSHOT_SOURCE,
+        at: page.serverTime,
+      })),
     );
     const before = { checkpoint: run.checkpoint, written: run.callsWritten };
     try {

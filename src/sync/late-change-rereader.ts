@@ -32,7 +32,12 @@ export class LateChangeRereader {
   ) {}
 
   /** Ids of the calls to re-read for the account (bounded by `limit`). */
-  async candidates(accountId: string, listed: { from: Date; to: Date }, limit: number, now = new Date()): Promise<string[]> {
+  async candidates(
+    accountId: string,
+    listed: { from: Date; to: Date },
+    limit: number,
+    now = new Date(),
+  ): Promise<string[]> {
     if (limit <= 0) return [];
     const rows = await this.db.query<{ id: unknown }>(
       `SELECT CAST(id AS CHAR) AS id FROM calls
@@ -58,7 +63,11 @@ export class LateChangeRereader {
   }
 
   async run(run: SyncRun, credentials: AircallCredentials, control: RunControl): Promise<void> {
-    const ids = await this.candidates(run.accountId, { from: run.windowFrom!, to: run.windowTo! }, this.config.SYNC_REREAD_LIMIT);
+    const ids = await this.candidates(
+      run.accountId,
+      { from: run.windowFrom!, to: run.windowTo! },
+      this.config.SYNC_REREAD_LIMIT,
+    );
     let batch: CallSnapshot[] = [];
     for (const id of ids) {
       control.check();

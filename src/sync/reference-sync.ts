@@ -4,7 +4,13 @@ import { AircallCredentials } from '../aircall/aircall-credentials';
 import { AircallPageMeta, AircallTeam } from '../aircall/aircall-types';
 import { API_SNAPSHOT_SOURCE } from '../calls/state-version';
 import { Database } from '../database/database';
-import { DirectoryRecord, numberRecord, tagRecord, teamRecord, userRecord } from '../directory/directory-records';
+import {
+  DirectoryRecord,
+  numberRecord,
+  tagRecord,
+  teamRecord,
+  userRecord,
+} from '../directory/directory-records';
 import { DirectoryUpserter } from '../directory/directory-upserter';
 
 type PageReader<T> = (page: number) => Promise<{ items: T[]; meta: AircallPageMeta }>;
@@ -31,7 +37,12 @@ export class ReferenceSync {
         const { users, meta } = await this.aircall.listUsers(credentials, page);
         return { items: users, meta };
       },
-      (users, at) => this.write(accountId, users.map((user) => userRecord(user)), at),
+      (users, at) =>
+        this.write(
+          accountId,
+          users.map((user) => userRecord(user)),
+          at,
+        ),
     );
     await read(
       async (page) => {
@@ -45,7 +56,12 @@ export class ReferenceSync {
         const { numbers, meta } = await this.aircall.listNumbers(credentials, page);
         return { items: numbers, meta };
       },
-      (numbers, at) => this.write(accountId, numbers.map((number) => numberRecord(number)), at),
+      (numbers, at) =>
+        this.write(
+          accountId,
+          numbers.map((number) => numberRecord(number)),
+          at,
+        ),
     );
     await read(
       async (page) => {
@@ -56,7 +72,11 @@ export class ReferenceSync {
     );
   }
 
-  private async everyPage<T>(reader: PageReader<T>, write: (items: T[], at: Date) => Promise<void>, onRequest: () => void): Promise<void> {
+  private async everyPage<T>(
+    reader: PageReader<T>,
+    write: (items: T[], at: Date) => Promise<void>,
+    onRequest: () => void,
+  ): Promise<void> {
     for (let page = 1; ; page += 1) {
       // The list endpoints' answers do not expose the response's Date through the client; the moment the
       // request was sent is a lower bound of when Aircall read the state, so a webhook event newer than
@@ -95,7 +115,14 @@ export class ReferenceSync {
       for (const team of teams)
         for (const user of team.users ?? [])
           members.set(`${team.id}:${user.id}`, [accountId, String(team.id), String(user.id)]);
-      await this.db.upsert('team_users', ['account_id', 'team_id', 'user_id'], [...members.values()], ['account_id', 'team_id', 'user_id'], [], m);
+      await this.db.upsert(
+        'team_users',
+        ['account_id', 'team_id', 'user_id'],
+        [...members.values()],
+        ['account_id', 'team_id', 'user_id'],
+        [],
+        m,
+      );
     });
   }
 }

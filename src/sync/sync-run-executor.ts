@@ -84,7 +84,9 @@ export class SyncRunExecutor {
     run.checkpoint = {
       ...own,
       current: own.current ?? current,
-      pending: own.current ? [...(current ? [{ from: current.from, to: current.to }] : []), ...pending, ...own.pending] : [...pending, ...own.pending],
+      pending: own.current
+        ? [...(current ? [{ from: current.from, to: current.to }] : []), ...pending, ...own.pending]
+        : [...pending, ...own.pending],
       resumed: failed.map((candidate) => candidate.id),
     };
     return failed;

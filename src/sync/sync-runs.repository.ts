@@ -12,19 +12,41 @@ const COLUMNS =
 export class SyncRunsRepository {
   constructor(private readonly db: Database) {}
 
-  async create(values: { accountId: string; kind: SyncKind; windowFrom: Date; windowTo: Date; checkpoint: SyncCheckpoint }, now = new Date()): Promise<SyncRun> {
+  async create(
+    values: {
+      accountId: string;
+      kind: SyncKind;
+      windowFrom: Date;
+      windowTo: Date;
+      checkpoint: SyncCheckpoint;
+    },
+    now = new Date(),
+  ): Promise<SyncRun> {
     const id = this.db.newId();
     const at = this.db.date(now);
     await this.db.execute(
       `INSERT INTO sync_runs (account_id, id, kind, window_from, window_to, status, requests_made, calls_fetched, calls_written, checkpoint, created_at, updated_at)
        VALUES (?, ?, ?, ?, ?, 'queued', 0, 0, 0, ?, ?, ?)`,
-      [values.accountId, id, values.kind, this.db.date(values.windowFrom), this.db.date(values.windowTo), JSON.stringify(values.checkpoint), at, at],
+      [
+        values.accountId,
+        id,
+        values.kind,
+        this.db.date(values.windowFrom),
+        this.db.date(values.windowTo),
+        JSON.stringify(values.checkpoint),
+        at,
+        at,
+      ],
     );
     return (await this.get(values.accountId, id))!;
   }
 
   async get(accountId: string, id: string, runner?: Queryable): Promise<SyncRun | null> {
-    const rows = await this.db.query(`SELECT ${COLUMNS} FROM sync_runs WHERE account_id = ? AND id = ?`, [accountId, id], runner);
+    const rows = await this.db.query(
+      `SELECT ${COLUMNS} FROM sync_runs WHERE account_id = ? AND id = ?`,
+      [accountId, id],
+      runner,
+    );
     return rows[0] ? this.map(rows[0]) : null;
   }
 
@@ -70,7 +92,14 @@ export class SyncRunsRepository {
     await this.db.execute(
       `UPDATE sync_runs SET status = 'running', started_at = COALESCE(started_at, ?), heartbeat_at = ?, checkpoint = ?, error = NULL, updated_at = ?
        WHERE account_id = ? AND id = ?`,
-      [this.db.date(now), this.db.date(now), JSON.stringify(run.checkpoint), this.db.date(now), run.accountId, run.id],
+      [
+        this.db.date(now),
+        this.db.date(now),
+        JSON.stringify(run.checkpoint),
+        this.db.date(now),
+        run.accountId,
+        run.id,
+      ],
       runner,
     );
   }
@@ -80,20 +109,50 @@ export class SyncRunsRepository {
     await this.db.execute(
       `UPDATE sync_runs SET requests_made = ?, calls_fetched = ?, calls_written = ?, checkpoint = ?, heartbeat_at = ?, updated_at = ?
        WHERE account_id = ? AND id = ?`,
-      [run.requestsMade, run.callsFetched, run.callsWritten, JSON.stringify(run.checkpoint), this.db.date(now), this.db.date(now), run.accountId, run.id],
+      [
+        run.requestsMade,
+        run.callsFetched,
+        run.callsWritten,
+        JSON.stringify(run.checkpoint),
+        this.db.date(now),
+        this.db.date(now),
+        run.accountId,
+        run.id,
+      ],
       runner,
     );
   }
 
   async heartbeat(run: SyncRun, now = new Date()): Promise<void> {
-    await this.db.execute('UPDATE sync_runs SET heartbeat_at = ? WHERE account_id = ? AND id = ?', [this.db.date(now), run.accountId, run.id]);
+    await this.db.execute('UPDATE sync_runs SET heartbeat_at = ? WHERE account_id = ? AND id = ?', [
+      this.db.date(now),
+      run.accountId,
+      run.id,
+    ]);
   }
 
-  async finish(run: SyncRun, status: Extract<SyncStatus, 'succeeded' | 'failed'>, error: string | null, now = new Date()): Promise<void> {
+  async finish(
+    run: SyncRun,
+    status: Extract<SyncStatus, 'succeeded' | 'failed'>,
+    error: string | null,
+    now = new Date(),
+  ): Promise<void> {
     await this.db.execute(
       `UPDATE sync_runs SET status = ?, error = ?, finished_at = ?, heartbeat_at = ?, requests_made = ?, calls_fetched = ?, calls_written = ?, checkpoint = ?, updated_at = ?
        WHERE account_id = ? AND id = ?`,
-      [status, error === null ? null : error.slice(0, 4000), this.db.date(now), this.db.date(now), run.requestsMade, run.callsFetched, run.callsWritten, JSON.stringify(run.checkpoint), this.db.date(now), run.accountId, run.id],
+      [
+        status,
+        error === null ? null : error.slice(0, 4000),
+        this.db.date(now),
+        this.db.date(now),
+        run.requestsMade,
+        run.callsFetched,
+        run.callsWritten,
+        JSON.stringify(run.checkpoint),
+        this.db.date(now),
+        run.accountId,
+        run.id,
+      ],
     );
   }
 
@@ -107,7 +166,11 @@ export class SyncRunsRepository {
 
   /** Records that `takenBy` took over the remaining windows of the failed run `run`. */
   async markTakenOver(run: SyncRun, takenBy: string, runner?: Queryable): Promise<void> {
-    await this.db.execute('UPDATE sync_runs SET checkpoint = ? WHERE account_id = ? AND id = ?', [JSON.stringify({ ...run.checkpoint, resumedBy: takenBy }), run.accountId, run.id], runner);
+    await this.db.execute(
+      'UPDATE sync_runs SET checkpoint = ? WHERE account_id = ? AND id = ?',
+      [JSON.stringify({ ...run.checkpoint, resumedBy: takenBy }), run.accountId, run.id],
+      runner,
+    );
   }
 
   /**

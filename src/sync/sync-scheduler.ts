@@ -34,11 +34,16 @@ export class SyncScheduler implements OnApplicationBootstrap, OnApplicationShutd
         this.sync.trigger(accountId, 'repair', { from: new Date(gapFrom.getTime() - REPAIR_MARGIN_MS) }),
       ),
     );
-    void this.sync.resumeUnfinished().catch((error: unknown) => this.report('resuming unfinished syncs failed', error));
+    void this.sync
+      .resumeUnfinished()
+      .catch((error: unknown) => this.report('resuming unfinished syncs failed', error));
     if (this.config.SYNC_CRON === 'off') return;
     const job = CronJob.from({
       cronTime: this.config.SYNC_CRON,
-      onTick: () => void this.sync.syncActiveAccounts().catch((error: unknown) => this.report('scheduled sync failed', error)),
+      onTick: () =>
+        void this.sync
+          .syncActiveAccounts()
+          .catch((error: unknown) => this.report('scheduled sync failed', error)),
       start: false,
       timeZone: 'UTC',
     });

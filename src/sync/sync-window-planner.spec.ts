@@ -22,7 +22,8 @@ describe('SyncWindowPlanner', () => {
     covers(parts, window);
     expect(parts).toHaveLength(3);
     // Evenly spread calls: each slice holds about total / parts, under the cap.
-    for (const part of parts) expect(((part.to - part.from) / (window.to - window.from)) * 25_000).toBeLessThanOrEqual(10_000);
+    for (const part of parts)
+      expect(((part.to - part.from) / (window.to - window.from)) * 25_000).toBeLessThanOrEqual(10_000);
   });
 
   it('splits into at least two even when the total is only just over the cap', () => {
@@ -71,9 +72,12 @@ describe('SyncWindowPlanner', () => {
     expect(planner.pageCount(12_345)).toBe(200);
   });
 
-  it('covers [from, to] with both instants included, given Aircall\'s exclusive from', () => {
+  it("covers [from, to] with both instants included, given Aircall's exclusive from", () => {
     const from = new Date('2026-01-01T00:00:00.900Z');
     const to = new Date('2026-01-02T00:00:00.100Z');
-    expect(windowCovering(from, to)).toEqual({ from: Math.floor(from.getTime() / 1000) - 1, to: Math.floor(to.getTime() / 1000) });
+    expect(windowCovering(from, to)).toEqual({
+      from: Math.floor(from.getTime() / 1000) - 1,
+      to: Math.floor(to.getTime() / 1000),
+    });
   });
 });

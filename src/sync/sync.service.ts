@@ -75,7 +75,11 @@ export class SyncService implements BeforeApplicationShutdown {
    * Defaults: backfill/manual from the cursor (or BACKFILL_DAYS ago), incremental from the cursor minus
    * SYNC_RECONCILE_DAYS (late tags, comments, archives and edits of older calls), up to now.
    */
-  async trigger(accountId: string, kind: SyncKind, window: { from?: Date | null; to?: Date | null } = {}): Promise<SyncRun> {
+  async trigger(
+    accountId: string,
+    kind: SyncKind,
+    window: { from?: Date | null; to?: Date | null } = {},
+  ): Promise<SyncRun> {
     const starting = this.queue(accountId, kind, window);
     this.starting.add(starting);
     try {
@@ -85,7 +89,11 @@ export class SyncService implements BeforeApplicationShutdown {
     }
   }
 
-  private async queue(accountId: string, kind: SyncKind, window: { from?: Date | null; to?: Date | null }): Promise<SyncRun> {
+  private async queue(
+    accountId: string,
+    kind: SyncKind,
+    window: { from?: Date | null; to?: Date | null },
+  ): Promise<SyncRun> {
     const account = await this.accounts.get(accountId);
     if (account.status === 'disconnected') throw new AccountNotConnectedError(accountId);
     const now = new Date();
@@ -95,7 +103,9 @@ export class SyncService implements BeforeApplicationShutdown {
     if (!from) {
       if (kind === 'backfill') from = backfillFrom;
       else if (kind === 'incremental')
-        from = account.syncCursor ? new Date(account.syncCursor.getTime() - this.config.SYNC_RECONCILE_DAYS * DAY_MS) : backfillFrom;
+        from = account.syncCursor
+          ? new Date(account.syncCursor.getTime() - this.config.SYNC_RECONCILE_DAYS * DAY_MS)
+          : backfillFrom;
       else from = account.syncCursor ?? backfillFrom;
     }
     if (from.getTime() >= to.getTime()) throw new InvalidSyncWindowError('from must be before to');
@@ -183,12 +193,18 @@ export class SyncService implements BeforeApplicationShutdown {
     this.controls.add(control);
     let current: SyncRun | null = null;
     // Renewed on a timer too: a page can wait a long time for Aircall's rate budget.
-    const heartbeat = setInterval(() => {
-      void (async () => {
-        if (!(await this.lease.renew(SYNC_LEASE, ttl, accountId))) control.stopReason ??= 'lost the sync lease to another instance';
-        else if (current) await this.runs.heartbeat(current);
-      })().catch((error: unknown) => this.logger.warn({ msg: 'sync heartbeat failed', accountId, error: describe(error) }));
-    }, Math.max(100, Math.floor(ttl / 3)));
+    const heartbeat = setInterval(
+      () => {
+        void (async () => {
+          if (!(await this.lease.renew(SYNC_LEASE, ttl, accountId)))
+            control.stopReason ??= 'lost the sync lease to another instance';
+          else if (current) await this.runs.heartbeat(current);
+        })().catch((error: unknown) =>
+          this.logger.warn({ msg: 'sync heartbeat failed', accountId, error: describe(error) }),
+        );
+      },
+      Math.max(100, Math.floor(ttl / 3)),
+    );
     try {
       for (;;) {
         if (this.stopping || control.stopReason) return;
@@ -207,11 +223,23 @@ export class SyncService implements BeforeApplicationShutdown {
   private async execute(run: SyncRun, control: InstanceRunControl): Promise<boolean> {
     try {
       await this.executor.execute(run, control);
-      this.logger.log({ msg: 'sync succeeded', accountId: run.accountId, runId: run.id, kind: run.kind, requests: run.requestsMade, calls: run.callsWritten });
+      this.logger.log({
+        msg: 'sync succeeded',
+        accountId: run.accountId,
+        runId: run.id,
+        kind: run.kind,
+        requests: run.requestsMade,
+        calls: run.callsWritten,
+      });
       return true;
     } catch (error) {
       if (error instanceof SyncStopped) {
-        this.logger.warn({ msg: 'sync stopped; it resumes from its checkpoint', accountId: run.accountId, runId: run.id, reason: error.message });
+        this.logger.warn({
+          msg: 'sync stopped; it resumes from its checkpoint',
+          accountId: run.accountId,
+          runId: run.id,
+          reason: error.message,
+        });
         return false;
       }
       if (error instanceof AircallAuthError) {
@@ -219,12 +247,21 @@ export class SyncService implements BeforeApplicationShutdown {
         await this.accounts.markNeedsReauth(run.accountId, reason);
         await this.runs.finish(run, 'failed', reason);
         await this.runs.failQueued(run.accountId, reason);
-        this.logger.warn({ msg: 'sync failed: credentials refused, account needs re-authorisation', accountId: run.accountId, runId: run.id });
+        this.logger.warn({
+          msg: 'sync failed: credentials refused, account needs re-authorisation',
+          accountId: run.accountId,
+          runId: run.id,
+        });
         return false;
       }
       const reason = describe(error);
       await this.runs.finish(run, 'failed', reason);
-      this.logger.error({ msg: 'sync failed; the next run resumes from its checkpoint', accountId: run.accountId, runId: run.id, error: reason });
+      this.logger.error({
+        msg: 'sync failed; the next run resumes from its checkpoint',
+        accountId: run.accountId,
+        runId: run.id,
+        error: reason,
+      });
       return false;
     }
   }
@@ -238,7 +275,9 @@ export class SyncService implements BeforeApplicationShutdown {
       void this.runs
         .hasUnfinishedRun(accountId)
         .then((waiting) => waiting && this.kick(accountId))
-        .catch((error: unknown) => this.logger.warn({ msg: 'sync retry failed', accountId, error: describe(error) }));
+        .catch((error: unknown) =>
+          this.logger.warn({ msg: 'sync retry failed', accountId, error: describe(error) }),
+        );
     }, delay);
     timer.unref();
     this.retries.set(accountId, timer);
