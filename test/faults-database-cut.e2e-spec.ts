@@ -41,7 +41,9 @@ async function outageFor(engine: string, url: string): Promise<Outage> {
       locker?.close();
       locker = null;
     },
-    close: async () => locker?.close(),
+    close: async () => {
+      locker?.close();
+    },
   };
 }
 

@@ -19,6 +19,11 @@ describe('parseEnvelope', () => {
     [{ data: null }, /data must be a JSON object/],
     [{ data: { id: -1 } }, /data.id must be a positive integer/],
     [{ data: { id: 1, duration: 'long' } }, /duration/],
+    [{ event: { constructor: null } }, /event must be a string/],
+    [{ data: { id: 1, status: 'done\ud800' } }, /lone surrogate/],
+    [{ data: JSON.parse('{"id": 1, "__proto__": null}') }, /"__proto__" is not allowed/],
+    [{ data: { id: 1, user: { constructor: 5 } } }, /"constructor" is not allowed/],
+    [{ data: { id: 1, extra: JSON.parse(`${'['.repeat(40)}${']'.repeat(40)}`) } }, /nested deeper than 32 levels/],
   ])('rejects %j naming the field', (patch, message) => {
     expect(() => parseEnvelope({ ...valid, ...patch } as Record<string, unknown>)).toThrow(EnvelopeError);
     expect(() => parseEnvelope({ ...valid, ...patch } as Record<string, unknown>)).toThrow(message);

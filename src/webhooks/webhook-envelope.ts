@@ -34,8 +34,44 @@ export class EnvelopeError extends Error {}
 /** Unix seconds far in the future mean a milliseconds timestamp or garbage: refuse rather than misorder. */
 const MAX_TIMESTAMP = 32503680000; // year 3000
 
+/** Deeper than any Aircall object (a Call nests about four levels); bounds the recursion of the validators. */
+const MAX_DEPTH = 32;
+/** A UTF-16 surrogate without its pair: not Unicode text, and refused by MySQL's JSON columns. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * Checks the body's structure before class-transformer and class-validator see it: both recurse into
+ * whatever they are given and crash (stack overflow, objects keyed `constructor`) on hostile input,
+ * which would answer 503 and make the sender retry forever. Iterative, so it cannot overflow itself.
+ */
+function structuralProblem(body: Record<string, unknown>): string | null {
+  for (const field of ['resource', 'event', 'token'] as const) {
+    if (body[field] !== undefined && typeof body[field] !== 'string') return `${field} must be a string`;
+  }
+  if (body.timestamp !== undefined && typeof body.timestamp !== 'number') return 'timestamp must be an integer (unix seconds)';
+  const stack: Array<[unknown, number]> = [[body, 0]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (typeof value === 'string') {
+      if (LONE_SURROGATE.test(value)) return 'strings must be valid Unicode (lone surrogate)';
+    } else if (typeof value === 'object' && value !== null) {
+      if (depth >= MAX_DEPTH) return `the body is nested deeper than ${MAX_DEPTH} levels`;
+      for (const [key, child] of Object.entries(value)) {
+        if (LONE_SURROGATE.test(key)) return 'keys must be valid Unicode (lone surrogate)';
+        // No Aircall object has them; class-transformer crashes on them (it reads value.constructor),
+        // and they are the prototype-pollution vectors.
+        if (key === '__proto__' || key === 'constructor') return `the key "${key}" is not allowed`;
+        stack.push([child, depth + 1]);
+      }
+    }
+  }
+  return null;
+}
+
 /** Validates a parsed body (already known to carry a token) and returns the typed envelope, or throws naming the field. */
 export function parseEnvelope(body: Record<string, unknown>): WebhookEnvelope {
+  const structural = structuralProblem(body);
+  if (structural) throw new EnvelopeError(`invalid webhook envelope: ${structural}`);
   const envelope = plainToInstance(WebhookEnvelope, body);
   const errors = validateSync(envelope, { forbidUnknownValues: false });
   if (errors.length > 0) {
