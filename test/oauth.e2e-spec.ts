@@ -10,6 +10,9 @@ import { DEFAULT_OAUTH_CLIENT } from './simulator/simulator-options';
 import { describeEachEngine } from './support/databases';
 import { startTestApp, TEST_ENCRYPTION_KEY, TestApp } from './support/test-app';
 
+/** Aircall's 60 requests/minute, scaled to a second so the backfills every connection starts never make a test wait. */
+const RATE_WINDOW_MS = 1000;
+
 interface Step {
   status: number;
   location: string | null;
@@ -28,10 +31,12 @@ describeEachEngine('OAuth install (Technology Partner)', (database) => {
 
   beforeAll(async () => {
     simulator = await AircallSimulator.start({
+      rateWindowMs: RATE_WINDOW_MS,
       companies: [{ id: 5_550_001, name: 'Acme <Support> & Co', callCount: 20 }],
     });
     app = await startTestApp(database().url, {
       AIRCALL_API_URL: simulator.baseUrl,
+      AIRCALL_RATE_WINDOW_MS: String(RATE_WINDOW_MS),
       AIRCALL_DASHBOARD_URL: simulator.dashboardUrl,
       AIRCALL_CLIENT_ID: DEFAULT_OAUTH_CLIENT.clientId,
       AIRCALL_CLIENT_SECRET: DEFAULT_OAUTH_CLIENT.clientSecret,

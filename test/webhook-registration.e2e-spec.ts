@@ -10,6 +10,9 @@ import { describeEachEngine } from './support/databases';
 import { graphqlData } from './support/graphql-client';
 import { startTestApp, TEST_ADMIN_KEY, TestApp } from './support/test-app';
 
+/** Aircall's 60 requests/minute, scaled to a second so the backfills every connection starts never make a test wait. */
+const RATE_WINDOW_MS = 1000;
+
 const ACCOUNT_ID = '8000001';
 const REGISTER = 'mutation ($id: ID!) { registerWebhook(accountId: $id) { id webhookId webhookActive } }';
 const UNREGISTER = 'mutation ($id: ID!) { unregisterWebhook(accountId: $id) { id webhookId webhookActive } }';
@@ -23,11 +26,13 @@ describeEachEngine('Webhook registration and health check', (database) => {
 
   beforeAll(async () => {
     simulator = await AircallSimulator.start({
+      rateWindowMs: RATE_WINDOW_MS,
       companies: [{ id: 8_000_001, name: 'Initech', callCount: 5 }],
     });
     company = simulator.company(0);
     app = await startTestApp(database().url, {
       AIRCALL_API_URL: simulator.baseUrl,
+      AIRCALL_RATE_WINDOW_MS: String(RATE_WINDOW_MS),
       WEBHOOK_CHECK_CRON: 'off',
     });
     app.config.PUBLIC_URL = app.baseUrl;
@@ -210,9 +215,13 @@ describeEachEngine('Webhook registration and health check', (database) => {
 
 describeEachEngine('Webhook health check on its schedule', (database) => {
   it('repairs a deactivated webhook by itself at WEBHOOK_CHECK_CRON', async () => {
-    const simulator = await AircallSimulator.start({ companies: [{ id: 8_000_002, callCount: 1 }] });
+    const simulator = await AircallSimulator.start({
+      rateWindowMs: RATE_WINDOW_MS,
+      companies: [{ id: 8_000_002, callCount: 1 }],
+    });
     const app = await startTestApp(database().url, {
       AIRCALL_API_URL: simulator.baseUrl,
+      AIRCALL_RATE_WINDOW_MS: String(RATE_WINDOW_MS),
       WEBHOOK_CHECK_CRON: '* * * * * *',
     });
     try {
