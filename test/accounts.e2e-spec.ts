@@ -345,3 +345,62 @@ describeEachEngine('Accounts: Basic connect, disconnect, purge', (database) => {
     expect((await service.activeAccounts()).map((a) => a.id)).toEqual(['7000001']);
   });
 });
+
+describeEachEngine('Accounts: connect when Aircall refuses the webhook', (database) => {
+  let simulator: AircallSimulator;
+  let app: TestApp;
+
+  beforeAll(async () => {
+    // Aircall only accepts https webhook URLs; the test app serves plain http.
+    simulator = await AircallSimulator.start({
+      rateWindowMs: RATE_WINDOW_MS,
+      requireHttpsWebhooks: true,
+      companies: [{ id: 7_100_001, name: 'Umbrella', callCount: 2 }],
+    });
+    app = await startTestApp(database().url, {
+      AIRCALL_API_URL: simulator.baseUrl,
+      AIRCALL_RATE_WINDOW_MS: String(RATE_WINDOW_MS),
+      WEBHOOK_CHECK_CRON: 'off',
+    });
+    app.config.PUBLIC_URL = app.baseUrl;
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await simulator?.close();
+  });
+
+  it('keeps the account connected and says why its webhook is missing', async () => {
+    const company = simulator.company(0);
+    const { connectAccount } = await graphqlData<{ connectAccount: AccountView }>(
+      app.baseUrl,
+      TEST_ADMIN_KEY,
+      CONNECT,
+      {
+        apiId: company.apiId,
+        apiToken: company.apiToken,
+      },
+    );
+    expect(connectAccount).toMatchObject({ id: '7100001', status: 'ACTIVE', webhookId: null });
+    expect(connectAccount.statusReason).toMatch(/^webhook not registered: .*400/);
+    expect(company.webhooks.all()).toHaveLength(0);
+
+    const REGISTER =
+      'mutation { registerWebhook(accountId: "7100001") { id status statusReason webhookId } }';
+    const res = await graphql(app.baseUrl, TEST_ADMIN_KEY, REGISTER);
+    expect(res.errors?.[0].extensions?.code).toBe('AIRCALL_ERROR');
+
+    // Once Aircall accepts the URL (here: the simulator relaxes its https rule), registering clears the note.
+    (company.webhooks as unknown as { requireHttps: boolean }).requireHttps = false;
+    const { registerWebhook } = await graphqlData<{ registerWebhook: AccountView }>(
+      app.baseUrl,
+      TEST_ADMIN_KEY,
+      REGISTER,
+    );
+    expect(registerWebhook).toMatchObject({
+      status: 'ACTIVE',
+      statusReason: null,
+      webhookId: company.webhooks.all()[0].webhook_id,
+    });
+  });
+});

@@ -10,7 +10,7 @@ import {
   UnidentifiedCompanyError,
 } from './account-errors';
 import { AccountLifecycle } from './account-events';
-import { AccountsService } from './accounts.service';
+import { AccountsService, WEBHOOK_MISSING_NOTE } from './accounts.service';
 
 export interface ConnectOutcome {
   account: Account;
@@ -101,10 +101,9 @@ export class AccountConnector {
     let webhookError: string | null = null;
     try {
       await this.registrar.register(id);
-      await this.accounts.noteStatusReason(id, null);
     } catch (error) {
       webhookError = error instanceof Error ? error.message : String(error);
-      await this.accounts.noteStatusReason(id, `webhook not registered: ${webhookError}`);
+      await this.accounts.noteStatusReason(id, `${WEBHOOK_MISSING_NOTE}${webhookError}`);
       this.logger.error({ msg: 'webhook registration failed', accountId: id, error: webhookError });
     }
     this.logger.log({ msg: 'account connected', accountId: id, authType: credentials.kind });

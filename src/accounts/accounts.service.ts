@@ -6,6 +6,9 @@ import { AccountNotConnectedError, AccountNotFoundError } from './account-errors
 import { AccountLifecycle } from './account-events';
 import { AccountsRepository, StoredAccount, WebhookRegistration } from './accounts.repository';
 
+/** Prefix of the status reason of an active account whose webhook could not be registered; cleared once it is. */
+export const WEBHOOK_MISSING_NOTE = 'webhook not registered: ';
+
 /** Drops the columns that must never leave the accounts module. */
 function publicView(stored: StoredAccount): Account {
   const { sealedCredentials: _sealed, webhookTokenHash: _hash, ...account } = stored;
@@ -106,6 +109,10 @@ export class AccountsService {
   async recordWebhook(accountId: string, registration: WebhookRegistration): Promise<void> {
     await this.repository.saveWebhook(accountId, registration);
     this.lifecycle.emit('webhookTokenChanged', accountId);
+    const account = await this.get(accountId);
+    if (account.status === 'active' && account.statusReason?.startsWith(WEBHOOK_MISSING_NOTE)) {
+      await this.repository.saveStatus(accountId, 'active', null);
+    }
   }
 
   async clearWebhook(accountId: string): Promise<void> {
