@@ -15,6 +15,8 @@ const tokenOf = (accountId: string) => `multi-instance-token-${accountId}`;
 const ANSWERED_CALLS_PER_ACCOUNT = 40;
 const MISSED_CALLS_PER_ACCOUNT = 20;
 const CONCURRENCY = 48;
+/** Receives the deliveries of the graceful-shutdown checks. */
+const DRAIN_ACCOUNT = '8201';
 
 interface Delivery {
   accountId: string;
@@ -161,9 +163,36 @@ async function feedInOrder(instance: ServiceInstance, all: Map<string, TimedEven
   );
 }
 
+/** Shuffled deliveries of a few hundred events for the drain account. */
+function drainDeliveries(): Delivery[] {
+  const events: TimedEvent[] = [];
+  for (let i = 0; i < 25; i++) events.push(...answeredCallHistory({ start: 1_718_000_000 + i * 400 }));
+  for (let i = 0; i < 10; i++) events.push(...missedCallHistory({ start: 1_718_050_000 + i * 400 }));
+  return shuffle(events.map((e) => delivery(DRAIN_ACCOUNT, e)));
+}
+
+/**
+ * SIGTERM: the process drains — it exits 0 within its budget, holds no lease afterwards, and every
+ * delivery it (or anyone) acknowledged is stored once and applied once.
+ */
+async function expectGracefulStop(db: Database, deliveries: Delivery[], stopped: ServiceInstance, signalledAt: number): Promise<void> {
+  const exit = await stopped.exited;
+  expect(exit).toEqual({ code: 0, signal: null });
+  expect(Date.now() - signalledAt).toBeLessThan(25_000);
+  const held = await db.query(`SELECT name FROM leases WHERE holder LIKE ?`, [`%:${stopped.pid}:%`]);
+  expect(held).toEqual([]);
+  await waitFor('the drain account to be applied', async () => {
+    const [row] = await db.query<{ n: unknown }>(`SELECT COUNT(*) AS n FROM webhook_events WHERE account_id = ? AND status = 'pending'`, [DRAIN_ACCOUNT]);
+    return Number(row.n) === 0;
+  });
+  const rows = await db.query<{ id: string; status: string; attempts: unknown }>(`SELECT id, status, attempts FROM webhook_events WHERE account_id = ? ORDER BY id`, [DRAIN_ACCOUNT]);
+  expect(rows.map((r) => r.id)).toEqual([...new Set(deliveries.map((d) => d.fingerprint))].sort());
+  expect(rows.filter((r) => r.status !== 'applied' || Number(r.attempts) !== 1)).toEqual([]);
+}
+
 async function insertAccounts(db: Database): Promise<void> {
   const now = db.date(new Date());
-  for (const accountId of [...LOAD_ACCOUNTS, ...LOAD_ACCOUNTS.map(twinOf)]) {
+  for (const accountId of [...LOAD_ACCOUNTS, ...LOAD_ACCOUNTS.map(twinOf), DRAIN_ACCOUNT]) {
     await db.query(
       `INSERT INTO accounts (id, name, auth_type, status, webhook_token_hash, created_at, updated_at) VALUES (?, ?, 'basic', 'active', ?, ?, ?)`,
       [accountId, `Company ${accountId}`, sha256Hex(tokenOf(accountId)), now, now],
@@ -235,6 +264,25 @@ describe('several instances on one MySQL/MariaDB database', () => {
     const survivor = instances.find((i) => i.isRunning())!;
     await expectExactlyOnce(db, deliveries, () => feedInOrder(survivor, all));
   }, 600_000);
+
+  it('SIGTERM mid-load drains an instance: in-flight deliveries answered, exit 0, no lease left, nothing acknowledged lost', async () => {
+    const deliveries = drainDeliveries();
+    const stopping = instances[2];
+    expect(stopping.isRunning()).toBe(true);
+    let signalledAt = 0;
+    const result = await deliverAll(
+      deliveries,
+      () => instances.filter((i) => i.isRunning()),
+      (acknowledged) => {
+        if (signalledAt === 0 && acknowledged >= deliveries.length * 0.3) {
+          signalledAt = Date.now();
+          stopping.signal('SIGTERM');
+        }
+      },
+    );
+    expect(result.acknowledged).toBe(deliveries.length);
+    await expectGracefulStop(db, deliveries, stopping, signalledAt);
+  }, 300_000);
 });
 
 describe('one instance on SQLite (one writer): the same exactly-once check across a SIGKILL and a restart', () => {
@@ -277,4 +325,27 @@ describe('one instance on SQLite (one writer): the same exactly-once check acros
     expect(result.acknowledged).toBe(deliveries.length);
     await expectExactlyOnce(db, deliveries, () => feedInOrder(instance!, all));
   }, 600_000);
+
+  it('SIGTERM mid-load drains the instance: exit 0, nothing acknowledged lost after the restart', async () => {
+    const deliveries = drainDeliveries();
+    let signalled: { at: number; instance: ServiceInstance } | null = null;
+    let restarted: Promise<void> | null = null;
+    const result = await deliverAll(
+      deliveries,
+      () => (instance?.isRunning() ? [instance] : []),
+      (acknowledged) => {
+        if (signalled || acknowledged < deliveries.length * 0.3) return;
+        const stopping = instance!;
+        signalled = { at: Date.now(), instance: stopping };
+        stopping.signal('SIGTERM');
+        restarted = stopping.exited.then(async () => {
+          instance = await spawnInstance(build, { name: 'solo-after-sigterm', databaseUrl: database.url, env });
+        });
+      },
+    );
+    await restarted;
+    expect(result.acknowledged).toBe(deliveries.length);
+    const { at, instance: stopped } = signalled!;
+    await expectGracefulStop(db, deliveries, stopped, at);
+  }, 300_000);
 });
