@@ -182,6 +182,38 @@ describeEachEngine('Batch sync: resuming and exclusivity', (database) => {
     await stop(second);
   });
 
+  it('an instance stopped mid-backfill leaves the run to the next instance, which resumes it at once from its checkpoint', async () => {
+    const company = newCompany();
+    const first = await start();
+    const sync = first.get(SyncService);
+    let closing: Promise<void> | undefined;
+    const written: Array<{ runId: string; pagesDone: number }> = [];
+    sync.hooks.afterBatchWritten = (run) => {
+      written.push({ runId: run.id, pagesDone: run.checkpoint?.current?.pagesDone ?? PAGES });
+      // The service is stopped (SIGTERM) in the middle of the backfill.
+      if (written.length === 2) closing = stop(first);
+    };
+    await graphqlData(first.baseUrl, TEST_ADMIN_KEY, CONNECT, { a: company.apiId, t: company.apiToken });
+    await waitFor('the instance to stop', async () => closing !== undefined);
+    await closing;
+    const { runId, pagesDone } = written[written.length - 1];
+    expect(pagesDone).toBeGreaterThanOrEqual(8);
+    expect(pagesDone).toBeLessThan(PAGES);
+
+    const before = listRequests(company);
+    const second = await start();
+    const db = second.get(Database);
+    await waitFor(
+      'the run to finish',
+      async () => (await storedRuns(db, company))[0]?.status === 'succeeded',
+    );
+    // The same run, finished by the next instance with only the pages the first had not written.
+    expect((await storedRuns(db, company)).map((run) => run.id)).toEqual([runId]);
+    expect(listRequests(company) - before).toBe(PAGES - pagesDone);
+    expect(await callCount(db, company)).toEqual({ rows: CALLS, distinct: CALLS });
+    await stop(second);
+  });
+
   it("two instances on one database never run one account's sync at the same time", async () => {
     const company = newCompany();
     const [a, b] = [await start(), await start()];
