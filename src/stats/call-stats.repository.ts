@@ -34,14 +34,51 @@ interface GroupingSql {
 }
 
 const UTC: OffsetSegment[] = [{ until: null, offsetSeconds: 0 }];
+
+/** The figures of a group of calls `c` (averages ignore NULLs: unanswered calls have no durations). */
+const AGGREGATES = `COUNT(*) AS total,
+  SUM(CASE WHEN c.direction = 'inbound' THEN 1 ELSE 0 END) AS inbound,
+  SUM(CASE WHEN c.direction = 'outbound' THEN 1 ELSE 0 END) AS outbound,
+  SUM(CASE WHEN c.answered_at IS NOT NULL THEN 1 ELSE 0 END) AS answered,
+  SUM(CASE WHEN c.missed = 1 THEN 1 ELSE 0 END) AS missed,
+  AVG(c.in_call_duration) AS avg_in_call,
+  AVG(c.waiting_duration) AS avg_waiting,
+  COUNT(c.in_call_duration) AS timed`;
+
+function toRawBucket(
+  row: Record<string, unknown>,
+  accountId: string | null,
+  key: string | null,
+  p90: number | null,
+): RawBucket {
+  return {
+    accountId,
+    key,
+    total: num(row.total),
+    inbound: num(row.inbound),
+    outbound: num(row.outbound),
+    answered: num(row.answered),
+    missed: num(row.missed),
+    avgInCallDuration: numOrNull(row.avg_in_call),
+    avgWaitingDuration: numOrNull(row.avg_waiting),
+    p90InCallDuration: p90,
+  };
+}
+
+/** A time bucket: calls started in [from, to). */
+export interface TimeRange {
+  from: Date;
+  to: Date;
+}
 const num = (value: unknown): number => Number(value ?? 0);
 const numOrNull = (value: unknown): number | null =>
   value === null || value === undefined ? null : Number(value);
 
 /**
- * Call statistics computed by the database (GROUP BY over the same filter as the calls connection),
- * never by loading calls: one aggregate statement, plus one windowed statement for the 90th percentile
- * (ROW_NUMBER() OVER, MariaDB 10.2+ / SQLite 3.25+).
+ * Call statistics computed by the database over the same filter as the calls connection, never by
+ * loading calls. Time buckets: one aggregate per range (rangeBuckets). Other groupings (and time ranges
+ * too long to enumerate): GROUP BY, plus one windowed statement for the 90th percentile (ROW_NUMBER()
+ * OVER, MariaDB 10.2+ / SQLite 3.25+).
  */
 @Injectable()
 export class CallStatsRepository {
@@ -68,14 +105,7 @@ export class CallStatsRepository {
     const { where, params } = callFilterSql(this.db, await this.withExplicitAccounts(filter));
     const groupColumns = g.account ? `${g.account}, ${g.key}` : g.key;
     const aggregates = await this.db.query(
-      `SELECT ${g.account ?? 'NULL'} AS bucket_account, ${g.key} AS bucket_key,
-              COUNT(*) AS total,
-              SUM(CASE WHEN c.direction = 'inbound' THEN 1 ELSE 0 END) AS inbound,
-              SUM(CASE WHEN c.direction = 'outbound' THEN 1 ELSE 0 END) AS outbound,
-              SUM(CASE WHEN c.answered_at IS NOT NULL THEN 1 ELSE 0 END) AS answered,
-              SUM(CASE WHEN c.missed = 1 THEN 1 ELSE 0 END) AS missed,
-              AVG(c.in_call_duration) AS avg_in_call,
-              AVG(c.waiting_duration) AS avg_waiting
+      `SELECT ${g.account ?? 'NULL'} AS bucket_account, ${g.key} AS bucket_key, ${AGGREGATES}
          FROM ${this.sql.callsTable()} ${g.join}
         WHERE ${where.join(' AND ')}
         GROUP BY ${groupColumns}`,
@@ -94,18 +124,59 @@ export class CallStatsRepository {
     );
     const id = (account: unknown, key: unknown) => `${account ?? ''}|${key ?? ''}`;
     const percentiles = new Map(p90.map((row) => [id(row.bucket_account, row.bucket_key), numOrNull(row.v)]));
-    return aggregates.map((row) => ({
-      accountId:
+    return aggregates.map((row) =>
+      toRawBucket(
+        row,
         row.bucket_account === null || row.bucket_account === undefined ? null : String(row.bucket_account),
-      key: row.bucket_key === null || row.bucket_key === undefined ? null : String(row.bucket_key),
-      total: num(row.total),
-      inbound: num(row.inbound),
-      outbound: num(row.outbound),
-      answered: num(row.answered),
-      missed: num(row.missed),
-      avgInCallDuration: numOrNull(row.avg_in_call),
-      avgWaitingDuration: numOrNull(row.avg_waiting),
-      p90InCallDuration: percentiles.get(id(row.bucket_account, row.bucket_key)) ?? null,
+        row.bucket_key === null || row.bucket_key === undefined ? null : String(row.bucket_key),
+        percentiles.get(id(row.bucket_account, row.bucket_key)) ?? null,
+      ),
+    );
+  }
+
+  /**
+   * Figures of consecutive time ranges (DAY/WEEK buckets whose boundaries the service computed in the
+   * requested time zone). Each range is its own branch of one UNION ALL: a plain aggregate over one
+   * (account_id, started_at) range of the covering stats index — no per-row date arithmetic, no
+   * temporary table — measured about 3× faster than GROUP BY on a computed day on MariaDB. The 90th
+   * percentile is then one ordered LIMIT 1 OFFSET per range (its rank known from the first statement).
+   * Ranges without calls are left out. Keep `ranges` under SQLite's 500 compound SELECTs.
+   */
+  async rangeBuckets(
+    filter: CallFilter,
+    ranges: readonly TimeRange[],
+  ): Promise<Array<RawBucket & { range: number }>> {
+    if (ranges.length === 0) return [];
+    const { where, params } = callFilterSql(this.db, await this.withExplicitAccounts(filter));
+    const inRange = `${where.join(' AND ')} AND c.started_at >= ? AND c.started_at < ?`;
+    const rangeParams = (r: TimeRange) => [...params, this.db.date(r.from), this.db.date(r.to)];
+    const table = this.sql.callsTable();
+    const rows = await this.db.query(
+      ranges
+        .map((_, i) => `SELECT ${i} AS bucket_index, ${AGGREGATES} FROM ${table} WHERE ${inRange}`)
+        .join(' UNION ALL '),
+      ranges.flatMap(rangeParams),
+    );
+    const filled = rows
+      .filter((row) => num(row.total) > 0)
+      .map((row) => ({ index: num(row.bucket_index), row }));
+    const timed = filled.filter(({ row }) => num(row.timed) > 0);
+    const percentiles = new Map<number, number | null>();
+    if (timed.length > 0) {
+      // Nearest rank: the ceil(0.9 × n)-th smallest, i.e. OFFSET ceil(0.9 × n) − 1.
+      const branch = ({ index, row }: { index: number; row: Record<string, unknown> }) =>
+        `SELECT * FROM (SELECT ${index} AS bucket_index, c.in_call_duration AS v FROM ${table}
+           WHERE ${inRange} AND c.in_call_duration IS NOT NULL
+           ORDER BY c.in_call_duration LIMIT 1 OFFSET ${Math.ceil((num(row.timed) * 9) / 10) - 1}) p${index}`;
+      const p90 = await this.db.query(
+        timed.map(branch).join(' UNION ALL '),
+        timed.flatMap(({ index }) => rangeParams(ranges[index])),
+      );
+      for (const row of p90) percentiles.set(num(row.bucket_index), numOrNull(row.v));
+    }
+    return filled.map(({ index, row }) => ({
+      ...toRawBucket(row, null, null, percentiles.get(index) ?? null),
+      range: index,
     }));
   }
 

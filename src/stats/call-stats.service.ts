@@ -8,7 +8,7 @@ import { CallStatsRepository, RawBucket } from './call-stats.repository';
 import { CallStatsBucketModel } from './models/call-stats-bucket.model';
 import { StatsGroupBy } from './models/stats-group-by';
 import { epochDayToDate } from './stats-sql';
-import { addDays, isValidTimeZone, localMidnight, offsetSegments } from './time-zone-offsets';
+import { addDays, isValidTimeZone, localMidnight, offsetAt, offsetSegments } from './time-zone-offsets';
 
 const NONE = 'none';
 
@@ -37,11 +37,26 @@ export class CallStatsService {
       const from = filter.startedAfter ?? range.first;
       const to = filter.startedBefore ?? new Date(range.last.getTime() + 1000);
       if (from.getTime() >= to.getTime()) return [];
+      const days = groupBy === StatsGroupBy.DAY ? 1 : 7;
+      const label = (date: string) => (groupBy === StatsGroupBy.DAY ? date : `Week of ${date}`);
+      const dates = bucketDates(timeZone, from, to, days);
+      if (dates !== null) {
+        // A range short enough to enumerate: one aggregate per local day/week (the fast path).
+        const ranges = dates.map((date) => ({
+          date,
+          from: localMidnight(timeZone, date),
+          to: localMidnight(timeZone, addDays(date, days)),
+        }));
+        const rows = await this.stats.rangeBuckets(filter, ranges);
+        return rows.map((row) => {
+          const { date, from: start, to: end } = ranges[row.range];
+          return toModel(row, { key: date, label: label(date), accountId: null, start, end });
+        });
+      }
       const rows = await this.stats.buckets(filter, {
         groupBy,
         segments: offsetSegments(timeZone, from, to),
       });
-      const days = groupBy === StatsGroupBy.DAY ? 1 : 7;
       return rows
         .filter((row) => row.key !== null)
         .map((row) => ({ row, date: epochDayToDate(Number(row.key)) }))
@@ -49,7 +64,7 @@ export class CallStatsService {
         .map(({ row, date }) =>
           toModel(row, {
             key: date,
-            label: groupBy === StatsGroupBy.DAY ? date : `Week of ${date}`,
+            label: label(date),
             accountId: null,
             start: localMidnight(timeZone, date),
             end: localMidnight(timeZone, addDays(date, days)),
@@ -98,6 +113,36 @@ export class CallStatsService {
     });
     return labels;
   }
+}
+
+/** Above this many buckets the time grouping is done by GROUP BY instead (SQLite allows 500 compound SELECTs). */
+export const MAX_ENUMERATED_BUCKETS = 400;
+
+/**
+ * The local dates (YYYY-MM-DD) starting each day (or ISO week, from Monday) that [from, to) touches in
+ * `timeZone`; null when there are more than MAX_ENUMERATED_BUCKETS.
+ */
+export function bucketDates(timeZone: string, from: Date, to: Date, days: number): string[] | null {
+  let date = localDate(timeZone, from);
+  if (days === 7) date = mondayOf(date);
+  const last = localDate(timeZone, new Date(to.getTime() - 1));
+  const dates: string[] = [];
+  while (date <= last) {
+    if (dates.length >= MAX_ENUMERATED_BUCKETS) return null;
+    dates.push(date);
+    date = addDays(date, days);
+  }
+  return dates;
+}
+
+function localDate(timeZone: string, at: Date): string {
+  return new Date(at.getTime() + offsetAt(timeZone, at) * 1000).toISOString().slice(0, 10);
+}
+
+function mondayOf(date: string): string {
+  const day = Math.floor(Date.parse(`${date}T00:00:00Z`) / 86_400_000);
+  // 1970-01-01 was a Thursday: (day + 3) % 7 is the number of days since Monday.
+  return epochDayToDate(day - ((day + 3) % 7));
 }
 
 function toModel(
