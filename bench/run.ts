@@ -59,8 +59,8 @@ async function main(): Promise<void> {
       {
         accounts: num('BENCH_ACCOUNTS', 20, 5),
         connections: num('BENCH_CONNECTIONS', 100, 64),
-        warmupSeconds: num('BENCH_WARMUP_SECONDS', 5, 2),
-        runSeconds: num('BENCH_INGEST_SECONDS', 15, 5),
+        warmupSeconds: num('BENCH_WARMUP_SECONDS', 3, 2),
+        runSeconds: num('BENCH_INGEST_SECONDS', 12, 5),
         rawInsertRows: num('BENCH_RAW_INSERT_ROWS', 40_000, 20_000),
         drainTimeoutSeconds: num('BENCH_DRAIN_TIMEOUT_SECONDS', 120, 60),
         withoutProcessorRun: num('BENCH_WITHOUT_PROCESSOR_RUN', 1, 0) > 0,
