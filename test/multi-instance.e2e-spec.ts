@@ -1,3 +1,5 @@
+import { createServer, request as httpRequest, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
 import { Database } from '../src/database/database';
 import { createDataSource } from '../src/database/database-options';
@@ -7,6 +9,9 @@ import { answeredCallHistory, envelope, missedCallHistory, TimedEvent } from './
 import { createTestDatabase, TestDatabase, testEngines } from './support/databases';
 import { buildService, ServiceBuild, ServiceInstance, spawnInstance } from './support/spawn-instance';
 import { accountSnapshot } from './support/table-snapshot';
+import { AircallSimulator } from './simulator/aircall-simulator';
+import { SimulatedCompany } from './simulator/simulated-company';
+import { TEST_ADMIN_KEY } from './support/test-app';
 
 /** Load accounts receive the deliveries concurrently, shuffled, across instances; each has a twin fed in order. */
 const LOAD_ACCOUNTS = ['8101', '8102', '8103', '8104', '8105', '8106'];
@@ -206,6 +211,43 @@ async function openDatabase(url: string): Promise<{ db: Database; dataSource: Da
   return { db: new Database(dataSource), dataSource };
 }
 
+/** One request an instance made to the (simulated) Aircall API, seen by that instance's own proxy. */
+interface TaggedRequest {
+  instance: string;
+  apiId: string | null;
+  path: string;
+  start: number;
+  end: number;
+}
+
+/**
+ * A pass-through HTTP proxy in front of the simulator, one per instance, so every Aircall request is
+ * attributed to the instance that made it (the simulator itself cannot tell the processes apart).
+ */
+async function taggingProxy(targetUrl: string, instance: string, log: TaggedRequest[]): Promise<{ url: string; server: Server }> {
+  const server = createServer((req, res) => {
+    const start = Date.now();
+    const auth = req.headers.authorization ?? '';
+    const apiId = auth.startsWith('Basic ') ? Buffer.from(auth.slice(6), 'base64').toString('utf8').split(':')[0] : null;
+    let recorded = false;
+    const record = () => {
+      if (recorded) return;
+      recorded = true;
+      log.push({ instance, apiId, path: (req.url ?? '').split('?')[0], start, end: Date.now() });
+    };
+    res.on('finish', record);
+    res.on('close', record);
+    const upstream = httpRequest(new URL(req.url ?? '/', targetUrl), { method: req.method, headers: req.headers }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    upstream.on('error', () => res.destroy());
+    req.pipe(upstream);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}
+
 /** Both variants share the build: one compile of the service per run of this file. */
 let build: ServiceBuild;
 beforeAll(async () => {
@@ -224,19 +266,41 @@ describe('several instances on one MySQL/MariaDB database', () => {
   let database: TestDatabase;
   let dataSource: DataSource;
   let db: Database;
+  let simulator: AircallSimulator;
   const instances: ServiceInstance[] = [];
-  const env = { INBOX_BATCH_SIZE: '50', LOG_LEVEL: 'warn' };
+  const proxies: Server[] = [];
+  const aircallRequests: TaggedRequest[] = [];
+  const env = {
+    INBOX_BATCH_SIZE: '50',
+    LOG_LEVEL: 'warn',
+    // Aircall's pace scaled down (60 requests per 300 ms), and a short sync lease so a dead holder's expires quickly.
+    AIRCALL_RATE_LIMIT: '60',
+    AIRCALL_RATE_WINDOW_MS: '300',
+    AIRCALL_RETRY_BASE_MS: '10',
+    AIRCALL_MAX_ATTEMPTS: '3',
+    BACKFILL_DAYS: '30',
+    SYNC_LEASE_TTL_MS: '2000',
+  };
+  const spawnTagged = async (name: string) => {
+    const proxy = await taggingProxy(simulator.baseUrl, name, aircallRequests);
+    proxies.push(proxy.server);
+    return spawnInstance(build, { name, databaseUrl: database.url, env: { ...env, AIRCALL_API_URL: proxy.url } });
+  };
 
   beforeAll(async () => {
     database = await createTestDatabase('mysql');
+    simulator = await AircallSimulator.start({ rateLimit: 60, rateWindowMs: 300, latencyMs: 15, companies: [] });
     // The first instance applies the migrations; the others then start together.
-    instances.push(await spawnInstance(build, { name: 'a', databaseUrl: database.url, env }));
-    instances.push(...(await Promise.all(['b', 'c'].map((name) => spawnInstance(build, { name, databaseUrl: database.url, env })))));
+    instances.push(await spawnTagged('a'));
+    instances.push(...(await Promise.all(['b', 'c'].map(spawnTagged))));
     ({ db, dataSource } = await openDatabase(database.url));
     await insertAccounts(db);
   }, 180_000);
   afterAll(async () => {
     await Promise.all(instances.map((i) => i.stop(5000)));
+    for (const proxy of proxies) proxy.closeAllConnections();
+    await Promise.all(proxies.map((proxy) => new Promise((resolve) => proxy.close(resolve))));
+    await simulator?.close();
     await dataSource?.destroy();
     await database?.drop();
   });
@@ -283,6 +347,77 @@ describe('several instances on one MySQL/MariaDB database', () => {
     expect(result.acknowledged).toBe(deliveries.length);
     await expectGracefulStop(db, deliveries, stopping, signalledAt);
   }, 300_000);
+
+  it("never syncs one account on two instances at once, and a SIGKILLed holder's sync is taken over once its lease expires", async () => {
+    // Two fresh instances join the one left running by the tests above.
+    instances.push(...(await Promise.all(['d', 'e'].map(spawnTagged))));
+    const running = instances.filter((i) => i.isRunning());
+    expect(running).toHaveLength(3);
+    const [holder, ...others] = running;
+    const now = Math.floor(Date.now() / 1000);
+    const companies: SimulatedCompany[] = [0, 1, 2].map((i) =>
+      simulator.addCompany({ id: 8_300_001 + i, callCount: 4_000, callsFrom: now - 20 * 86_400, callsTo: now - 3_600 }),
+    );
+    const gql = async (instance: ServiceInstance, query: string, variables: Record<string, unknown>) => {
+      const res = await fetch(`${instance.baseUrl}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_ADMIN_KEY}` },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await res.json()) as { errors?: unknown };
+      if (res.status !== 200 || body.errors) throw new Error(`GraphQL failed: ${JSON.stringify(body)}`);
+    };
+    // Connecting starts each account's backfill on `holder`; every other instance is asked to sync them too.
+    for (const company of companies) {
+      await gql(holder, 'mutation ($a: String!, $t: String!) { connectAccount(apiId: $a, apiToken: $t) { id } }', { a: company.apiId, t: company.apiToken });
+    }
+    for (const instance of others) {
+      for (const company of companies) await gql(instance, 'mutation ($id: ID!) { triggerSync(accountId: $id) { id } }', { id: String(company.id) });
+    }
+
+    // Mid-backfill, the instance holding the accounts' sync leases dies.
+    const callPages = (instance: string) => aircallRequests.filter((r) => r.instance === instance && r.path === '/v1/calls').length;
+    await waitFor('the backfill to be under way', async () => callPages(holder.name) >= 20, 60_000);
+    const leases = await db.query<{ account_id: unknown; holder: string; expires_at: unknown }>(
+      `SELECT account_id, holder, expires_at FROM leases WHERE name = 'sync' AND account_id IN (?, ?, ?)`,
+      companies.map((c) => c.id),
+    );
+    const held = leases.filter((l) => l.holder.includes(`:${holder.pid}:`));
+    expect(held.length).toBeGreaterThan(0);
+    const expiresAt = new Map(held.map((l) => [String(l.account_id), db.parseDate(l.expires_at)!.getTime()]));
+    const killedAt = Date.now();
+    holder.signal('SIGKILL');
+    await holder.exited;
+
+    await waitFor(
+      'every sync run to succeed',
+      async () => {
+        const runs = await db.query<{ status: string }>(`SELECT status FROM sync_runs WHERE account_id IN (?, ?, ?)`, companies.map((c) => c.id));
+        return runs.length >= companies.length * 3 && runs.every((r) => r.status === 'succeeded');
+      },
+      240_000,
+    );
+
+    for (const company of companies) {
+      const [count] = await db.query<{ n: unknown; d: unknown }>(`SELECT COUNT(*) AS n, COUNT(DISTINCT id) AS d FROM calls WHERE account_id = ?`, [company.id]);
+      expect({ rows: Number(count.n), distinct: Number(count.d) }).toEqual({ rows: 4_000, distinct: 4_000 });
+      // At no moment did two instances have a request for this account in flight together.
+      const requests = aircallRequests.filter((r) => r.apiId === company.apiId).sort((x, y) => x.start - y.start);
+      const lastEnd = new Map<string, number>();
+      for (const r of requests) {
+        for (const [instance, end] of lastEnd) if (instance !== r.instance) expect({ instance: r.instance, overlapsWith: instance, by: Math.max(0, end - r.start) }).toEqual({ instance: r.instance, overlapsWith: instance, by: 0 });
+        lastEnd.set(r.instance, Math.max(lastEnd.get(r.instance) ?? 0, r.end));
+      }
+      // The dead holder's accounts were resumed by another instance only once its lease had expired.
+      const expiry = expiresAt.get(String(company.id));
+      if (expiry !== undefined) {
+        const takeover = requests.find((r) => r.instance !== holder.name && r.start >= killedAt);
+        expect(takeover).toBeDefined();
+        expect(takeover!.start).toBeGreaterThanOrEqual(expiry);
+      }
+    }
+    expect(simulator.stats.rateLimited).toBe(0);
+  }, 600_000);
 });
 
 describe('one instance on SQLite (one writer): the same exactly-once check across a SIGKILL and a restart', () => {
