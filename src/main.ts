@@ -21,7 +21,13 @@ async function bootstrap(): Promise<void> {
   const logger = new JsonLogger(config.LOG_LEVEL);
   // A promise nobody awaited failed: log it (a bug to fix) rather than take down the webhooks being stored.
   process.on('unhandledRejection', (reason) => {
-    logger.error({ msg: 'unhandled promise rejection', error: reason instanceof Error ? reason.message : String(reason) }, 'Process');
+    logger.error(
+      {
+        msg: 'unhandled promise rejection',
+        error: reason instanceof Error ? reason.message : String(reason),
+      },
+      'Process',
+    );
   });
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     logger,
@@ -32,10 +38,20 @@ async function bootstrap(): Promise<void> {
   // Nest's shutdown hooks run (see GracefulShutdown); app.close() still runs every hook.
   new GracefulShutdown(app, { logger, timeoutMs: config.SHUTDOWN_TIMEOUT_MS }).install();
   await app.listen(config.PORT);
-  logger.log({ msg: 'aircall-sync listening', port: config.PORT, pid: process.pid, database: config.DATABASE_URL.split(':')[0] }, 'Bootstrap');
+  logger.log(
+    {
+      msg: 'aircall-sync listening',
+      port: config.PORT,
+      pid: process.pid,
+      database: config.DATABASE_URL.split(':')[0],
+    },
+    'Bootstrap',
+  );
 }
 
 bootstrap().catch((error: unknown) => {
-  process.stderr.write(`aircall-sync failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    `aircall-sync failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
   process.exit(1);
 });

@@ -27,7 +27,12 @@ async function outageFor(engine: string, url: string): Promise<Outage> {
     const proxy = await TcpProxy.start(target.hostname, Number(target.port || 3306));
     const viaProxy = new URL(url);
     viaProxy.host = `127.0.0.1:${proxy.port}`;
-    return { url: viaProxy.toString(), begin: () => proxy.down(), end: () => proxy.up(), close: () => proxy.close() };
+    return {
+      url: viaProxy.toString(),
+      begin: () => proxy.down(),
+      end: () => proxy.up(),
+      close: () => proxy.close(),
+    };
   }
   let locker: BetterSqlite3.Database | null = null;
   return {
@@ -87,7 +92,11 @@ describeEachEngine('faults: the database cut under load', (database) => {
         const index = next++;
         if (index >= bodies.length) return;
         for (let attempt = 0; ; attempt++) {
-          const res = await fetch(`${t.baseUrl}/aircall/webhook`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(bodies[index]) });
+          const res = await fetch(`${t.baseUrl}/aircall/webhook`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(bodies[index]),
+          });
           await res.arrayBuffer();
           count(res.status);
           if (res.status === 200) {
@@ -128,15 +137,22 @@ describeEachEngine('faults: the database cut under load', (database) => {
 
     const deadline = Date.now() + 60_000;
     for (;;) {
-      const [row] = await db.query<{ n: unknown }>(`SELECT COUNT(*) AS n FROM webhook_events WHERE status = 'pending'`);
+      const [row] = await db.query<{ n: unknown }>(
+        `SELECT COUNT(*) AS n FROM webhook_events WHERE status = 'pending'`,
+      );
       if (Number(row.n) === 0) break;
       if (Date.now() > deadline) throw new Error(`inbox still has ${row.n} pending events`);
       await sleep(200);
     }
-    const rows = await db.query<{ id: string; status: string }>(`SELECT id, status FROM webhook_events WHERE account_id = ?`, [ACCOUNT]);
+    const rows = await db.query<{ id: string; status: string }>(
+      `SELECT id, status FROM webhook_events WHERE account_id = ?`,
+      [ACCOUNT],
+    );
     expect(rows.map((r) => r.id).sort()).toEqual([...acknowledged].sort());
     expect(rows.filter((r) => r.status !== 'applied')).toEqual([]);
-    const [calls] = await db.query<{ n: unknown }>(`SELECT COUNT(*) AS n FROM calls WHERE account_id = ?`, [ACCOUNT]);
+    const [calls] = await db.query<{ n: unknown }>(`SELECT COUNT(*) AS n FROM calls WHERE account_id = ?`, [
+      ACCOUNT,
+    ]);
     expect(Number(calls.n)).toBe(90);
     expect((await fetch(`${t.baseUrl}/health`)).status).toBe(200);
   });

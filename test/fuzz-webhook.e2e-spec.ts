@@ -51,8 +51,18 @@ class Mutator {
     if (this.random() < 0.7) b.endedAfter(30 + this.int(600));
     if (this.random() < 0.3) b.tagged(aTag());
     const call = b.build();
-    const event = this.pick(['call.created', 'call.answered', 'call.ended', 'call.tagged', 'call.commented', 'call.hungup']);
-    return envelope(event, call, call.started_at! + this.int(900), TOKEN) as unknown as Record<string, unknown>;
+    const event = this.pick([
+      'call.created',
+      'call.answered',
+      'call.ended',
+      'call.tagged',
+      'call.commented',
+      'call.hungup',
+    ]);
+    return envelope(event, call, call.started_at! + this.int(900), TOKEN) as unknown as Record<
+      string,
+      unknown
+    >;
   }
 
   private garbage(depth = 0): unknown {
@@ -63,18 +73,41 @@ class Mutator {
       () => this.unicode(),
       () => 'x'.repeat(this.int(5000)),
       () => (depth < 4 ? Array.from({ length: this.int(5) }, () => this.garbage(depth + 1)) : []),
-      () => (depth < 4 ? Object.fromEntries(Array.from({ length: this.int(5) }, () => [this.unicode(), this.garbage(depth + 1)])) : {}),
+      () =>
+        depth < 4
+          ? Object.fromEntries(
+              Array.from({ length: this.int(5) }, () => [this.unicode(), this.garbage(depth + 1)]),
+            )
+          : {},
     ];
     return this.pick(choices)();
   }
 
   private unicode(): string {
-    return this.pick(['😀🔥', 'مرحبا', '\u202Eevil', '\u0000', 'Ω≈ç√', '\uFEFF', 'ẞ', 'a\nb\r\tc', '"quoted"', '\\', '{}', 'call.created', '__proto__', 'constructor', "'; DROP TABLE calls; --"]);
+    return this.pick([
+      '😀🔥',
+      'مرحبا',
+      '\u202Eevil',
+      '\u0000',
+      'Ω≈ç√',
+      '\uFEFF',
+      'ẞ',
+      'a\nb\r\tc',
+      '"quoted"',
+      '\\',
+      '{}',
+      'call.created',
+      '__proto__',
+      'constructor',
+      "'; DROP TABLE calls; --",
+    ]);
   }
 
   /** A nested array or object `depth` levels deep, written as text (too deep to build as a value cheaply). */
   private deep(depth: number): string {
-    return this.random() < 0.5 ? `${'['.repeat(depth)}${']'.repeat(depth)}` : `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
+    return this.random() < 0.5
+      ? `${'['.repeat(depth)}${']'.repeat(depth)}`
+      : `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
   }
 
   next(): FuzzCase {
@@ -94,37 +127,156 @@ class Mutator {
       ['truncated', () => text(base).subarray(0, this.int(text(base).length))],
       [
         'top-level field of the wrong type',
-        () => text({ ...base, [this.pick(['resource', 'event', 'timestamp', 'data', 'token'])]: this.garbage() }),
+        () =>
+          text({ ...base, [this.pick(['resource', 'event', 'timestamp', 'data', 'token'])]: this.garbage() }),
       ],
-      ['call field of the wrong type', () => text({ ...base, data: { ...data, [this.pick(Object.keys(data))]: this.garbage() } })],
-      ['missing field', () => text(Object.fromEntries(Object.entries(base).filter(([k]) => k !== this.pick(['resource', 'event', 'timestamp', 'data']))))],
-      ['huge string', () => text({ ...base, data: { ...data, [this.pick(['raw_digits', 'direct_link', 'status', 'missed_call_reason', 'x'])]: 'é'.repeat(1000 + this.int(20_000)) } })],
+      [
+        'call field of the wrong type',
+        () => text({ ...base, data: { ...data, [this.pick(Object.keys(data))]: this.garbage() } }),
+      ],
+      [
+        'missing field',
+        () =>
+          text(
+            Object.fromEntries(
+              Object.entries(base).filter(
+                ([k]) => k !== this.pick(['resource', 'event', 'timestamp', 'data']),
+              ),
+            ),
+          ),
+      ],
+      [
+        'huge string',
+        () =>
+          text({
+            ...base,
+            data: {
+              ...data,
+              [this.pick(['raw_digits', 'direct_link', 'status', 'missed_call_reason', 'x'])]: 'é'.repeat(
+                1000 + this.int(20_000),
+              ),
+            },
+          }),
+      ],
       ['huge event name', () => text({ ...base, event: `call.${'a'.repeat(100 + this.int(5000))}` })],
-      ['over the size limit', () => text({ ...base, data: { ...data, blob: 'z'.repeat(MAX_BODY + this.int(50_000)) } })],
-      ['nested garbage', () => Buffer.from(JSON.stringify({ ...base, data: { ...data, extra: '__DEEP__' } }).replace('"__DEEP__"', this.deep(10 + this.int(20_000))))],
+      [
+        'over the size limit',
+        () => text({ ...base, data: { ...data, blob: 'z'.repeat(MAX_BODY + this.int(50_000)) } }),
+      ],
+      [
+        'nested garbage',
+        () =>
+          Buffer.from(
+            JSON.stringify({ ...base, data: { ...data, extra: '__DEEP__' } }).replace(
+              '"__DEEP__"',
+              this.deep(10 + this.int(20_000)),
+            ),
+          ),
+      ],
       ['deep body', () => Buffer.from(this.deep(1 + this.int(50_000)))],
-      ['wrong token', () => text({ ...base, token: this.pick([`${TOKEN}x`, '', ' ', this.unicode(), 't'.repeat(600), TOKEN.toUpperCase()]) })],
+      [
+        'wrong token',
+        () =>
+          text({
+            ...base,
+            token: this.pick([`${TOKEN}x`, '', ' ', this.unicode(), 't'.repeat(600), TOKEN.toUpperCase()]),
+          }),
+      ],
       ['token of the wrong type', () => text({ ...base, token: this.garbage() })],
-      ['unicode everywhere', () => text({ ...base, event: `call.${this.unicode()}`, resource: this.unicode(), data: { ...data, raw_digits: this.unicode(), status: this.unicode() } })],
-      ['lone surrogates', () => Buffer.from(JSON.stringify(base).replace(/"status":"[^"]*"/, '"status":"\\ud800\\udfff\\udc00"'))],
-      ['invalid UTF-8', () => Buffer.concat([text(base).subarray(0, 40), Buffer.from([0xc3, 0x28, 0xff, 0xfe, 0x80]), text(base).subarray(40)])],
+      [
+        'unicode everywhere',
+        () =>
+          text({
+            ...base,
+            event: `call.${this.unicode()}`,
+            resource: this.unicode(),
+            data: { ...data, raw_digits: this.unicode(), status: this.unicode() },
+          }),
+      ],
+      [
+        'lone surrogates',
+        () =>
+          Buffer.from(JSON.stringify(base).replace(/"status":"[^"]*"/, '"status":"\\ud800\\udfff\\udc00"')),
+      ],
+      [
+        'invalid UTF-8',
+        () =>
+          Buffer.concat([
+            text(base).subarray(0, 40),
+            Buffer.from([0xc3, 0x28, 0xff, 0xfe, 0x80]),
+            text(base).subarray(40),
+          ]),
+      ],
       [
         'numbers out of range',
         () =>
           Buffer.from(
             JSON.stringify(base)
-              .replace(/"timestamp":\d+/, `"timestamp":${this.pick(['1e400', '-1', '0', '1.5', '18446744073709551616', '99999999999999', '-0', '1e-400'])}`)
-              .replace(/"id":\d+/, `"id":${this.pick(['9223372036854775808', '-5', '0', '1e308', '3.14', '123456789012345678901234567890'])}`),
+              .replace(
+                /"timestamp":\d+/,
+                `"timestamp":${this.pick(['1e400', '-1', '0', '1.5', '18446744073709551616', '99999999999999', '-0', '1e-400'])}`,
+              )
+              .replace(
+                /"id":\d+/,
+                `"id":${this.pick(['9223372036854775808', '-5', '0', '1e308', '3.14', '123456789012345678901234567890'])}`,
+              ),
           ),
       ],
-      ['call id as an unusual string', () => text({ ...base, data: { ...data, id: this.pick(['', ' ', 'abc', '1'.repeat(70), '-1', this.unicode()]) } })],
-      ['unknown event', () => text({ ...base, event: this.pick(['call.teleported', 'user.exploded', 'message.sent', 'contact.created']) })],
-      ['prototype keys', () => Buffer.from(JSON.stringify(base).replace('{"resource"', '{"__proto__":{"polluted":true},"constructor":{"prototype":{"x":1}},"resource"'))],
-      ['duplicate keys', () => Buffer.from(JSON.stringify(base).replace('{"resource"', '{"token":"not-the-token","event":42,"resource"'))],
-      ['not an object', () => Buffer.from(this.pick(['[]', '"call"', '42', 'null', 'true', '', ' ', '\n', '[{"token":"x"}]', 'NaN', '{']))],
+      [
+        'call id as an unusual string',
+        () =>
+          text({
+            ...base,
+            data: { ...data, id: this.pick(['', ' ', 'abc', '1'.repeat(70), '-1', this.unicode()]) },
+          }),
+      ],
+      [
+        'unknown event',
+        () =>
+          text({
+            ...base,
+            event: this.pick(['call.teleported', 'user.exploded', 'message.sent', 'contact.created']),
+          }),
+      ],
+      [
+        'prototype keys',
+        () =>
+          Buffer.from(
+            JSON.stringify(base).replace(
+              '{"resource"',
+              '{"__proto__":{"polluted":true},"constructor":{"prototype":{"x":1}},"resource"',
+            ),
+          ),
+      ],
+      [
+        'duplicate keys',
+        () =>
+          Buffer.from(
+            JSON.stringify(base).replace('{"resource"', '{"token":"not-the-token","event":42,"resource"'),
+          ),
+      ],
+      [
+        'not an object',
+        () =>
+          Buffer.from(
+            this.pick(['[]', '"call"', '42', 'null', 'true', '', ' ', '\n', '[{"token":"x"}]', 'NaN', '{']),
+          ),
+      ],
     ];
     const [kind, make] = this.pick(mutations);
-    return { kind, body: make(), contentType: this.random() < 0.9 ? 'application/json' : this.pick([null, 'text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=latin1']) };
+    return {
+      kind,
+      body: make(),
+      contentType:
+        this.random() < 0.9
+          ? 'application/json'
+          : this.pick([
+              null,
+              'text/plain',
+              'application/x-www-form-urlencoded',
+              'application/json; charset=latin1',
+            ]),
+    };
   }
 }
 
@@ -149,7 +301,11 @@ for (const engine of testEngines()) {
 
     beforeAll(async () => {
       database = await createTestDatabase(engine);
-      instance = await spawnInstance(build, { name: `fuzz-${engine}`, databaseUrl: database.url, env: { WEBHOOK_MAX_BODY_BYTES: String(MAX_BODY), LOG_LEVEL: 'error' } });
+      instance = await spawnInstance(build, {
+        name: `fuzz-${engine}`,
+        databaseUrl: database.url,
+        env: { WEBHOOK_MAX_BODY_BYTES: String(MAX_BODY), LOG_LEVEL: 'error' },
+      });
       dataSource = createDataSource(database.url, { poolSize: 2 });
       await dataSource.initialize();
       db = new Database(dataSource);
@@ -193,9 +349,11 @@ for (const engine of testEngines()) {
             else throw new Error(`case #${index} (${c.kind}) got no answer: ${String(error)} (seed ${SEED})`);
           }
           byStatus.set(`${c.kind} → ${status}`, (byStatus.get(`${c.kind} → ${status}`) ?? 0) + 1);
-          if (status >= 500) serverErrors.push(`#${index} ${c.kind}: ${status} ${c.body.subarray(0, 200).toString('utf8')}`);
+          if (status >= 500)
+            serverErrors.push(`#${index} ${c.kind}: ${status} ${c.body.subarray(0, 200).toString('utf8')}`);
           if (status === 200) accepted.add(fingerprintOf(c.body));
-          if (![200, 400, 401, 413].includes(status)) serverErrors.push(`#${index} ${c.kind}: unexpected ${status}`);
+          if (![200, 400, 401, 413].includes(status))
+            serverErrors.push(`#${index} ${c.kind}: unexpected ${status}`);
         }
       };
       await Promise.all(Array.from({ length: CONCURRENCY }, worker));
@@ -209,9 +367,14 @@ for (const engine of testEngines()) {
       expect(accepted.size).toBeGreaterThan(CASES / 10);
 
       // Nothing stored from a rejected request: the inbox holds exactly the acknowledged deliveries.
-      const rows = await db.query<{ id: string }>(`SELECT id FROM webhook_events WHERE account_id = ?`, [ACCOUNT]);
+      const rows = await db.query<{ id: string }>(`SELECT id FROM webhook_events WHERE account_id = ?`, [
+        ACCOUNT,
+      ]);
       expect(rows.map((r) => r.id).sort()).toEqual([...accepted].sort());
-      const [others] = await db.query<{ n: unknown }>(`SELECT COUNT(*) AS n FROM webhook_events WHERE account_id <> ?`, [ACCOUNT]);
+      const [others] = await db.query<{ n: unknown }>(
+        `SELECT COUNT(*) AS n FROM webhook_events WHERE account_id <> ?`,
+        [ACCOUNT],
+      );
       expect(Number(others.n)).toBe(0);
 
       // Still answering correctly: a real delivery is stored and applied, health and GraphQL answer.
@@ -225,7 +388,10 @@ for (const engine of testEngines()) {
       const deadline = Date.now() + 30_000;
       let applied: unknown[] = [];
       while (applied.length === 0 && Date.now() < deadline) {
-        applied = await db.query(`SELECT id FROM calls WHERE account_id = ? AND id = ? AND status = 'done'`, [ACCOUNT, call.id]);
+        applied = await db.query(`SELECT id FROM calls WHERE account_id = ? AND id = ? AND status = 'done'`, [
+          ACCOUNT,
+          call.id,
+        ]);
         if (applied.length === 0) await new Promise((r) => setTimeout(r, 100));
       }
       expect(applied).toHaveLength(1);
@@ -236,7 +402,9 @@ for (const engine of testEngines()) {
         body: JSON.stringify({ query: '{ accounts { id } }' }),
       });
       expect(gql.status).toBe(200);
-      expect(((await gql.json()) as { data: { accounts: Array<{ id: string }> } }).data.accounts.map((a) => a.id)).toContain(ACCOUNT);
+      expect(
+        ((await gql.json()) as { data: { accounts: Array<{ id: string }> } }).data.accounts.map((a) => a.id),
+      ).toContain(ACCOUNT);
       expect(instance.isRunning()).toBe(true);
     }, 600_000);
   });

@@ -34,7 +34,13 @@ async function captureLogs(work: () => Promise<void>): Promise<{ lines: Line[]; 
     spies.forEach((s) => s.mockRestore());
   }
   const raw = chunks.join('');
-  return { raw, lines: raw.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Line) };
+  return {
+    raw,
+    lines: raw
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Line),
+  };
 }
 
 describeEachEngine('JSON logs: request ids, access lines, no secrets', (database) => {
@@ -48,7 +54,11 @@ describeEachEngine('JSON logs: request ids, access lines, no secrets', (database
     });
 
   beforeAll(async () => {
-    t = await startTestApp(database().url, { LOG_LEVEL: 'verbose', AIRCALL_CLIENT_ID: 'logs-client', AIRCALL_CLIENT_SECRET: 'logs-client-secret-value' });
+    t = await startTestApp(database().url, {
+      LOG_LEVEL: 'verbose',
+      AIRCALL_CLIENT_ID: 'logs-client',
+      AIRCALL_CLIENT_SECRET: 'logs-client-secret-value',
+    });
     const db = t.get(Database);
     const now = db.date(new Date());
     await db.query(
@@ -74,12 +84,19 @@ describeEachEngine('JSON logs: request ids, access lines, no secrets', (database
     // Aircall's deliveries are high volume: their access line is debug.
     const webhookLine = access.filter((l) => l.requestId === 'trace-webhook-1');
     expect(webhookLine).toHaveLength(1);
-    expect(webhookLine[0]).toMatchObject({ level: 'debug', method: 'POST', path: '/aircall/webhook', status: 200 });
+    expect(webhookLine[0]).toMatchObject({
+      level: 'debug',
+      method: 'POST',
+      path: '/aircall/webhook',
+      status: 200,
+    });
   });
 
   it('stamps the lines a handler writes with the id of the request it serves', async () => {
     const { lines } = await captureLogs(async () => {
-      await fetch(`${t.baseUrl}/oauth/callback?code=${OAUTH_CODE}&state=forged-state`, { headers: { 'x-request-id': 'trace-oauth-1' } });
+      await fetch(`${t.baseUrl}/oauth/callback?code=${OAUTH_CODE}&state=forged-state`, {
+        headers: { 'x-request-id': 'trace-oauth-1' },
+      });
     });
     const mine = lines.filter((l) => l.requestId === 'trace-oauth-1');
     expect(mine.some((l) => l.context !== 'HTTP')).toBe(true);
@@ -91,11 +108,16 @@ describeEachEngine('JSON logs: request ids, access lines, no secrets', (database
     const { raw, lines } = await captureLogs(async () => {
       const call = aCall().build();
       expect((await postWebhook(envelope('call.created', call, call.started_at!, TOKEN))).status).toBe(200);
-      expect((await postWebhook(envelope('call.created', call, call.started_at!, WRONG_TOKEN))).status).toBe(401);
+      expect((await postWebhook(envelope('call.created', call, call.started_at!, WRONG_TOKEN))).status).toBe(
+        401,
+      );
       // Malformed JSON that still carries the token in its text.
       expect((await postWebhook(`{"token":"${TOKEN}","event":`)).status).toBe(400);
       // An envelope the token accepts but whose content is invalid.
-      expect((await postWebhook({ token: TOKEN, event: 42, resource: 'call', timestamp: 'soon', data: null })).status).toBe(400);
+      expect(
+        (await postWebhook({ token: TOKEN, event: 42, resource: 'call', timestamp: 'soon', data: null }))
+          .status,
+      ).toBe(400);
       expect((await graphql(t.baseUrl, TEST_ADMIN_KEY, '{ accounts { id } }')).status).toBe(200);
       await graphql(t.baseUrl, BAD_API_KEY, '{ accounts { id } }');
       await graphql(t.baseUrl, TEST_ADMIN_KEY, '{ noSuchField }');
@@ -103,7 +125,14 @@ describeEachEngine('JSON logs: request ids, access lines, no secrets', (database
     });
     if (process.env.SHOW_LOGS) process.stderr.write(raw);
     expect(lines.length).toBeGreaterThan(5);
-    for (const secret of [TOKEN, WRONG_TOKEN, TEST_ADMIN_KEY, BAD_API_KEY, OAUTH_CODE, 'logs-client-secret-value']) {
+    for (const secret of [
+      TOKEN,
+      WRONG_TOKEN,
+      TEST_ADMIN_KEY,
+      BAD_API_KEY,
+      OAUTH_CODE,
+      'logs-client-secret-value',
+    ]) {
       expect(raw).not.toContain(secret);
     }
     expect(raw.toLowerCase()).not.toContain('bearer ');

@@ -18,7 +18,13 @@ interface HealthBody {
     name: string | null;
     status: string;
     lastSyncedAt: string | null;
-    lastSync: { kind: string; status: string; startedAt: string | null; finishedAt: string | null; error: string | null } | null;
+    lastSync: {
+      kind: string;
+      status: string;
+      startedAt: string | null;
+      finishedAt: string | null;
+      error: string | null;
+    } | null;
     webhook: { registered: boolean; active: boolean | null; checkedAt: string | null };
   }> | null;
 }
@@ -34,7 +40,8 @@ describeEachEngine('GET /health and GET /metrics', (database) => {
   let db: Database;
   let proxy: TcpProxy | null = null;
 
-  const get = (path: string, headers: Record<string, string> = {}) => fetch(`${t.baseUrl}${path}`, { headers });
+  const get = (path: string, headers: Record<string, string> = {}) =>
+    fetch(`${t.baseUrl}${path}`, { headers });
   const health = async () => {
     const res = await get('/health');
     return { status: res.status, body: (await res.json()) as HealthBody, raw: res };
@@ -73,11 +80,27 @@ describeEachEngine('GET /health and GET /metrics', (database) => {
       [older, at(600_000), at(500_000), at(600_000), at(500_000), newer, at(30_000), at(30_000), at(0)],
     );
     // Inbox: two pending events (the oldest received an hour ago) and one parked as failed.
-    const row = (id: string, status: string, receivedMsAgo: number) => [601, id, 'call', 'call.created', 1_717_236_000, null, '{}', status, 0, at(receivedMsAgo), at(receivedMsAgo)];
+    const row = (id: string, status: string, receivedMsAgo: number) => [
+      601,
+      id,
+      'call',
+      'call.created',
+      1_717_236_000,
+      null,
+      '{}',
+      status,
+      0,
+      at(receivedMsAgo),
+      at(receivedMsAgo),
+    ];
     await db.query(
       `INSERT INTO webhook_events (account_id, id, resource, event, event_timestamp, resource_id, data, status, attempts, next_attempt_at, received_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [...row('a'.repeat(32), 'pending', 3_600_000), ...row('b'.repeat(32), 'pending', 5_000), ...row('c'.repeat(32), 'failed', 7_200_000)],
+      [
+        ...row('a'.repeat(32), 'pending', 3_600_000),
+        ...row('b'.repeat(32), 'pending', 5_000),
+        ...row('c'.repeat(32), 'failed', 7_200_000),
+      ],
     );
   });
   afterAll(async () => {
@@ -98,33 +121,55 @@ describeEachEngine('GET /health and GET /metrics', (database) => {
     expect(body.status).toBe('degraded');
   });
 
-  it('reports each account\'s last sync run and webhook state', async () => {
+  it("reports each account's last sync run and webhook state", async () => {
     const { body } = await health();
     const healthy = body.accounts!.find((a) => a.id === '601')!;
-    expect(healthy).toMatchObject({ name: 'Healthy Co', status: 'active', webhook: { registered: true, active: true } });
+    expect(healthy).toMatchObject({
+      name: 'Healthy Co',
+      status: 'active',
+      webhook: { registered: true, active: true },
+    });
     expect(healthy.lastSyncedAt).not.toBeNull();
     expect(healthy.lastSync).toMatchObject({ kind: 'incremental', status: 'running', finishedAt: null });
     const stale = body.accounts!.find((a) => a.id === '602')!;
-    expect(stale).toMatchObject({ status: 'needs_reauth', lastSync: null, lastSyncedAt: null, webhook: { registered: true, active: false, checkedAt: null } });
+    expect(stale).toMatchObject({
+      status: 'needs_reauth',
+      lastSync: null,
+      lastSyncedAt: null,
+      webhook: { registered: true, active: false, checkedAt: null },
+    });
   });
 
   it('never shows a secret: no credentials, token hash, api id or admin key', async () => {
     const text = await (await get('/health')).text();
-    for (const secret of [SEALED_CREDENTIALS, sha256Hex(TOKEN), 'api-id-601', TEST_ADMIN_KEY, TOKEN]) expect(text).not.toContain(secret);
+    for (const secret of [SEALED_CREDENTIALS, sha256Hex(TOKEN), 'api-id-601', TEST_ADMIN_KEY, TOKEN])
+      expect(text).not.toContain(secret);
   });
 
-  it('echoes the caller\'s X-Request-Id, or gives the request a fresh one', async () => {
-    expect((await get('/health', { 'x-request-id': 'lb-trace-42' })).headers.get('x-request-id')).toBe('lb-trace-42');
+  it("echoes the caller's X-Request-Id, or gives the request a fresh one", async () => {
+    expect((await get('/health', { 'x-request-id': 'lb-trace-42' })).headers.get('x-request-id')).toBe(
+      'lb-trace-42',
+    );
     const generated = (await get('/health')).headers.get('x-request-id');
     expect(generated).toMatch(/^[0-9a-f-]{36}$/);
     // A header that could forge log fields is replaced, not echoed.
-    const forged = (await get('/health', { 'x-request-id': 'x", "level": "error' })).headers.get('x-request-id');
+    const forged = (await get('/health', { 'x-request-id': 'x", "level": "error' })).headers.get(
+      'x-request-id',
+    );
     expect(forged).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('serves Prometheus text without an API key: inbox gauges, database, Aircall totals and recorded counters', async () => {
     const call = aCall().build();
-    expect((await fetch(`${t.baseUrl}/aircall/webhook`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(envelope('call.created', call, call.started_at!, TOKEN)) })).status).toBe(200);
+    expect(
+      (
+        await fetch(`${t.baseUrl}/aircall/webhook`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(envelope('call.created', call, call.started_at!, TOKEN)),
+        })
+      ).status,
+    ).toBe(200);
     const res = await get('/metrics');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/plain');
@@ -153,7 +198,12 @@ describeEachEngine('GET /health and GET /metrics', (database) => {
     const { status, body } = await health();
     expect(Date.now() - started).toBeLessThan(5000);
     expect(status).toBe(503);
-    expect(body).toMatchObject({ status: 'unavailable', database: { reachable: false, latencyMs: null }, inbox: null, accounts: null });
+    expect(body).toMatchObject({
+      status: 'unavailable',
+      database: { reachable: false, latencyMs: null },
+      inbox: null,
+      accounts: null,
+    });
     expect(['unavailable', 'timeout']).toContain(body.database.error);
 
     const metrics = await get('/metrics');

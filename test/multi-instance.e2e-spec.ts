@@ -35,8 +35,10 @@ function histories(): Map<string, TimedEvent[]> {
   const out = new Map<string, TimedEvent[]>();
   LOAD_ACCOUNTS.forEach((accountId, a) => {
     const events: TimedEvent[] = [];
-    for (let i = 0; i < ANSWERED_CALLS_PER_ACCOUNT; i++) events.push(...answeredCallHistory({ start: 1_717_200_000 + a * 86_400 + i * 420 }));
-    for (let i = 0; i < MISSED_CALLS_PER_ACCOUNT; i++) events.push(...missedCallHistory({ start: 1_717_210_000 + a * 86_400 + i * 380 }));
+    for (let i = 0; i < ANSWERED_CALLS_PER_ACCOUNT; i++)
+      events.push(...answeredCallHistory({ start: 1_717_200_000 + a * 86_400 + i * 420 }));
+    for (let i = 0; i < MISSED_CALLS_PER_ACCOUNT; i++)
+      events.push(...missedCallHistory({ start: 1_717_210_000 + a * 86_400 + i * 380 }));
     out.set(accountId, events);
   });
   return out;
@@ -99,7 +101,8 @@ async function deliverAll(
           status = 0;
         }
         if (status === 200) break;
-        if (status !== 0 && status !== 503) throw new Error(`delivery answered ${status} (expected 200, or 503/reset while an instance dies)`);
+        if (status !== 0 && status !== 503)
+          throw new Error(`delivery answered ${status} (expected 200, or 503/reset while an instance dies)`);
         refused++;
         if (attempt > 200) throw new Error('a delivery was never acknowledged');
         await sleep(20 + Math.random() * 80);
@@ -120,9 +123,15 @@ async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs = 
 }
 
 /** Checks the exactly-once contract on the database after the load, against the twins fed in order. */
-async function expectExactlyOnce(db: Database, deliveries: Delivery[], feedTwinsInOrder: () => Promise<void>): Promise<void> {
+async function expectExactlyOnce(
+  db: Database,
+  deliveries: Delivery[],
+  feedTwinsInOrder: () => Promise<void>,
+): Promise<void> {
   const pending = async () => {
-    const [row] = await db.query<{ n: unknown }>(`SELECT COUNT(*) AS n FROM webhook_events WHERE status = 'pending'`);
+    const [row] = await db.query<{ n: unknown }>(
+      `SELECT COUNT(*) AS n FROM webhook_events WHERE status = 'pending'`,
+    );
     return Number(row.n);
   };
   await waitFor('the inbox to drain', async () => (await pending()) === 0);
@@ -145,7 +154,10 @@ async function expectExactlyOnce(db: Database, deliveries: Delivery[], feedTwins
   await feedTwinsInOrder();
   await waitFor('the twins to be applied', async () => (await pending()) === 0);
   for (const accountId of LOAD_ACCOUNTS) {
-    const [load, twin] = await Promise.all([accountSnapshot(db, accountId), accountSnapshot(db, twinOf(accountId))]);
+    const [load, twin] = await Promise.all([
+      accountSnapshot(db, accountId),
+      accountSnapshot(db, twinOf(accountId)),
+    ]);
     expect(load.calls).toHaveLength(ANSWERED_CALLS_PER_ACCOUNT + MISSED_CALLS_PER_ACCOUNT);
     expect(load).toEqual(twin);
   }
@@ -180,17 +192,28 @@ function drainDeliveries(): Delivery[] {
  * SIGTERM: the process drains — it exits 0 within its budget, holds no lease afterwards, and every
  * delivery it (or anyone) acknowledged is stored once and applied once.
  */
-async function expectGracefulStop(db: Database, deliveries: Delivery[], stopped: ServiceInstance, signalledAt: number): Promise<void> {
+async function expectGracefulStop(
+  db: Database,
+  deliveries: Delivery[],
+  stopped: ServiceInstance,
+  signalledAt: number,
+): Promise<void> {
   const exit = await stopped.exited;
   expect(exit).toEqual({ code: 0, signal: null });
   expect(Date.now() - signalledAt).toBeLessThan(25_000);
   const held = await db.query(`SELECT name FROM leases WHERE holder LIKE ?`, [`%:${stopped.pid}:%`]);
   expect(held).toEqual([]);
   await waitFor('the drain account to be applied', async () => {
-    const [row] = await db.query<{ n: unknown }>(`SELECT COUNT(*) AS n FROM webhook_events WHERE account_id = ? AND status = 'pending'`, [DRAIN_ACCOUNT]);
+    const [row] = await db.query<{ n: unknown }>(
+      `SELECT COUNT(*) AS n FROM webhook_events WHERE account_id = ? AND status = 'pending'`,
+      [DRAIN_ACCOUNT],
+    );
     return Number(row.n) === 0;
   });
-  const rows = await db.query<{ id: string; status: string; attempts: unknown }>(`SELECT id, status, attempts FROM webhook_events WHERE account_id = ? ORDER BY id`, [DRAIN_ACCOUNT]);
+  const rows = await db.query<{ id: string; status: string; attempts: unknown }>(
+    `SELECT id, status, attempts FROM webhook_events WHERE account_id = ? ORDER BY id`,
+    [DRAIN_ACCOUNT],
+  );
   expect(rows.map((r) => r.id)).toEqual([...new Set(deliveries.map((d) => d.fingerprint))].sort());
   expect(rows.filter((r) => r.status !== 'applied' || Number(r.attempts) !== 1)).toEqual([]);
 }
@@ -224,11 +247,17 @@ interface TaggedRequest {
  * A pass-through HTTP proxy in front of the simulator, one per instance, so every Aircall request is
  * attributed to the instance that made it (the simulator itself cannot tell the processes apart).
  */
-async function taggingProxy(targetUrl: string, instance: string, log: TaggedRequest[]): Promise<{ url: string; server: Server }> {
+async function taggingProxy(
+  targetUrl: string,
+  instance: string,
+  log: TaggedRequest[],
+): Promise<{ url: string; server: Server }> {
   const server = createServer((req, res) => {
     const start = Date.now();
     const auth = req.headers.authorization ?? '';
-    const apiId = auth.startsWith('Basic ') ? Buffer.from(auth.slice(6), 'base64').toString('utf8').split(':')[0] : null;
+    const apiId = auth.startsWith('Basic ')
+      ? Buffer.from(auth.slice(6), 'base64').toString('utf8').split(':')[0]
+      : null;
     let recorded = false;
     const record = () => {
       if (recorded) return;
@@ -237,10 +266,14 @@ async function taggingProxy(targetUrl: string, instance: string, log: TaggedRequ
     };
     res.on('finish', record);
     res.on('close', record);
-    const upstream = httpRequest(new URL(req.url ?? '/', targetUrl), { method: req.method, headers: req.headers }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
+    const upstream = httpRequest(
+      new URL(req.url ?? '/', targetUrl),
+      { method: req.method, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
     upstream.on('error', () => res.destroy());
     req.pipe(upstream);
   });
@@ -284,12 +317,21 @@ describe('several instances on one MySQL/MariaDB database', () => {
   const spawnTagged = async (name: string) => {
     const proxy = await taggingProxy(simulator.baseUrl, name, aircallRequests);
     proxies.push(proxy.server);
-    return spawnInstance(build, { name, databaseUrl: database.url, env: { ...env, AIRCALL_API_URL: proxy.url } });
+    return spawnInstance(build, {
+      name,
+      databaseUrl: database.url,
+      env: { ...env, AIRCALL_API_URL: proxy.url },
+    });
   };
 
   beforeAll(async () => {
     database = await createTestDatabase('mysql');
-    simulator = await AircallSimulator.start({ rateLimit: 60, rateWindowMs: 300, latencyMs: 15, companies: [] });
+    simulator = await AircallSimulator.start({
+      rateLimit: 60,
+      rateWindowMs: 300,
+      latencyMs: 15,
+      companies: [],
+    });
     // The first instance applies the migrations; the others then start together.
     instances.push(await spawnTagged('a'));
     instances.push(...(await Promise.all(['b', 'c'].map(spawnTagged))));
@@ -307,7 +349,9 @@ describe('several instances on one MySQL/MariaDB database', () => {
 
   it('stores and applies every acknowledged delivery exactly once across three instances while one is SIGKILLed mid-load', async () => {
     const all = histories();
-    const deliveries = shuffle([...all].flatMap(([accountId, events]) => events.map((e) => delivery(accountId, e))));
+    const deliveries = shuffle(
+      [...all].flatMap(([accountId, events]) => events.map((e) => delivery(accountId, e))),
+    );
     expect(deliveries.length).toBeGreaterThan(3000);
     const victim = instances[1];
     let killedAt = -1;
@@ -356,7 +400,12 @@ describe('several instances on one MySQL/MariaDB database', () => {
     const [holder, ...others] = running;
     const now = Math.floor(Date.now() / 1000);
     const companies: SimulatedCompany[] = [0, 1, 2].map((i) =>
-      simulator.addCompany({ id: 8_300_001 + i, callCount: 4_000, callsFrom: now - 20 * 86_400, callsTo: now - 3_600 }),
+      simulator.addCompany({
+        id: 8_300_001 + i,
+        callCount: 4_000,
+        callsFrom: now - 20 * 86_400,
+        callsTo: now - 3_600,
+      }),
     );
     const gql = async (instance: ServiceInstance, query: string, variables: Record<string, unknown>) => {
       const res = await fetch(`${instance.baseUrl}/graphql`, {
@@ -369,14 +418,22 @@ describe('several instances on one MySQL/MariaDB database', () => {
     };
     // Connecting starts each account's backfill on `holder`; every other instance is asked to sync them too.
     for (const company of companies) {
-      await gql(holder, 'mutation ($a: String!, $t: String!) { connectAccount(apiId: $a, apiToken: $t) { id } }', { a: company.apiId, t: company.apiToken });
+      await gql(
+        holder,
+        'mutation ($a: String!, $t: String!) { connectAccount(apiId: $a, apiToken: $t) { id } }',
+        { a: company.apiId, t: company.apiToken },
+      );
     }
     for (const instance of others) {
-      for (const company of companies) await gql(instance, 'mutation ($id: ID!) { triggerSync(accountId: $id) { id } }', { id: String(company.id) });
+      for (const company of companies)
+        await gql(instance, 'mutation ($id: ID!) { triggerSync(accountId: $id) { id } }', {
+          id: String(company.id),
+        });
     }
 
     // Mid-backfill, the instance holding the accounts' sync leases dies.
-    const callPages = (instance: string) => aircallRequests.filter((r) => r.instance === instance && r.path === '/v1/calls').length;
+    const callPages = (instance: string) =>
+      aircallRequests.filter((r) => r.instance === instance && r.path === '/v1/calls').length;
     await waitFor('the backfill to be under way', async () => callPages(holder.name) >= 20, 60_000);
     const leases = await db.query<{ account_id: unknown; holder: string; expires_at: unknown }>(
       `SELECT account_id, holder, expires_at FROM leases WHERE name = 'sync' AND account_id IN (?, ?, ?)`,
@@ -392,20 +449,34 @@ describe('several instances on one MySQL/MariaDB database', () => {
     await waitFor(
       'every sync run to succeed',
       async () => {
-        const runs = await db.query<{ status: string }>(`SELECT status FROM sync_runs WHERE account_id IN (?, ?, ?)`, companies.map((c) => c.id));
+        const runs = await db.query<{ status: string }>(
+          `SELECT status FROM sync_runs WHERE account_id IN (?, ?, ?)`,
+          companies.map((c) => c.id),
+        );
         return runs.length >= companies.length * 3 && runs.every((r) => r.status === 'succeeded');
       },
       240_000,
     );
 
     for (const company of companies) {
-      const [count] = await db.query<{ n: unknown; d: unknown }>(`SELECT COUNT(*) AS n, COUNT(DISTINCT id) AS d FROM calls WHERE account_id = ?`, [company.id]);
+      const [count] = await db.query<{ n: unknown; d: unknown }>(
+        `SELECT COUNT(*) AS n, COUNT(DISTINCT id) AS d FROM calls WHERE account_id = ?`,
+        [company.id],
+      );
       expect({ rows: Number(count.n), distinct: Number(count.d) }).toEqual({ rows: 4_000, distinct: 4_000 });
       // At no moment did two instances have a request for this account in flight together.
-      const requests = aircallRequests.filter((r) => r.apiId === company.apiId).sort((x, y) => x.start - y.start);
+      const requests = aircallRequests
+        .filter((r) => r.apiId === company.apiId)
+        .sort((x, y) => x.start - y.start);
       const lastEnd = new Map<string, number>();
       for (const r of requests) {
-        for (const [instance, end] of lastEnd) if (instance !== r.instance) expect({ instance: r.instance, overlapsWith: instance, by: Math.max(0, end - r.start) }).toEqual({ instance: r.instance, overlapsWith: instance, by: 0 });
+        for (const [instance, end] of lastEnd)
+          if (instance !== r.instance)
+            expect({ instance: r.instance, overlapsWith: instance, by: Math.max(0, end - r.start) }).toEqual({
+              instance: r.instance,
+              overlapsWith: instance,
+              by: 0,
+            });
         lastEnd.set(r.instance, Math.max(lastEnd.get(r.instance) ?? 0, r.end));
       }
       // The dead holder's accounts were resumed by another instance only once its lease had expired.
@@ -441,7 +512,9 @@ describe('one instance on SQLite (one writer): the same exactly-once check acros
 
   it('loses and duplicates nothing when the only instance is SIGKILLed mid-load and started again', async () => {
     const all = histories();
-    const deliveries = shuffle([...all].flatMap(([accountId, events]) => events.map((e) => delivery(accountId, e))));
+    const deliveries = shuffle(
+      [...all].flatMap(([accountId, events]) => events.map((e) => delivery(accountId, e))),
+    );
     let restarted: Promise<void> | null = null;
     const result = await deliverAll(
       deliveries,
@@ -474,7 +547,11 @@ describe('one instance on SQLite (one writer): the same exactly-once check acros
         signalled = { at: Date.now(), instance: stopping };
         stopping.signal('SIGTERM');
         restarted = stopping.exited.then(async () => {
-          instance = await spawnInstance(build, { name: 'solo-after-sigterm', databaseUrl: database.url, env });
+          instance = await spawnInstance(build, {
+            name: 'solo-after-sigterm',
+            databaseUrl: database.url,
+            env,
+          });
         });
       },
     );

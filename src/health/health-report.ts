@@ -12,7 +12,12 @@ export interface HealthReport {
   status: HealthStatus;
   checkedAt: string;
   uptimeSeconds: number;
-  database: { reachable: boolean; engine: 'mysql' | 'sqlite'; latencyMs: number | null; error: string | null };
+  database: {
+    reachable: boolean;
+    engine: 'mysql' | 'sqlite';
+    latencyMs: number | null;
+    error: string | null;
+  };
   inbox: InboxBacklog | null;
   accounts: AccountHealth[] | null;
 }
@@ -20,5 +25,9 @@ export interface HealthReport {
 /** Whether the report says something needs an operator's attention although the service works. */
 export function needsAttention(inbox: InboxBacklog | null, accounts: AccountHealth[] | null): boolean {
   if (inbox && inbox.failed > 0) return true;
-  return (accounts ?? []).some((a) => a.status === 'needs_reauth' || (a.status === 'active' && a.webhook.registered && a.webhook.active === false));
+  return (accounts ?? []).some(
+    (a) =>
+      a.status === 'needs_reauth' ||
+      (a.status === 'active' && a.webhook.registered && a.webhook.active === false),
+  );
 }

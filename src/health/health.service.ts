@@ -26,7 +26,10 @@ export class HealthService {
   ) {}
 
   async report(now: Date = new Date()): Promise<HealthReport> {
-    const base = { checkedAt: now.toISOString(), uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000) };
+    const base = {
+      checkedAt: now.toISOString(),
+      uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000),
+    };
     let latencyMs: number;
     try {
       latencyMs = await this.readings.ping();
@@ -49,8 +52,17 @@ export class HealthService {
     }
     return {
       ...base,
-      status: this.inFlight.isDraining ? 'shutting_down' : needsAttention(inbox, accounts) ? 'degraded' : 'ok',
-      database: { reachable: true, engine: this.readings.engine, latencyMs: Math.round(latencyMs * 10) / 10, error },
+      status: this.inFlight.isDraining
+        ? 'shutting_down'
+        : needsAttention(inbox, accounts)
+          ? 'degraded'
+          : 'ok',
+      database: {
+        reachable: true,
+        engine: this.readings.engine,
+        latencyMs: Math.round(latencyMs * 10) / 10,
+        error,
+      },
       inbox,
       accounts,
     };

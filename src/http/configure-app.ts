@@ -17,7 +17,12 @@ export function configureApp(app: INestApplication, config: AppConfig): INestApp
   const http = app.getHttpAdapter().getInstance() as Express;
   http.disable('x-powered-by');
   http.set('trust proxy', true);
-  app.use(requestLifecycle(app.get(InFlightRequests, { strict: false }), app.get(MetricsService, { strict: false })));
+  app.use(
+    requestLifecycle(
+      app.get(InFlightRequests, { strict: false }),
+      app.get(MetricsService, { strict: false }),
+    ),
+  );
   const parseJson = json({ limit: '1mb' });
   app.use((req: Request, res: Response, next: NextFunction) => {
     if (req.path === '/aircall/webhook') return next();

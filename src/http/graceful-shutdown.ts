@@ -51,28 +51,45 @@ export class GracefulShutdown {
     const { logger, timeoutMs } = this.options;
     const started = Date.now();
     // Backstop: whatever hangs, the process is gone well before an orchestrator's SIGKILL would land mid-write.
-    const backstop = setTimeout(() => {
-      logger.error({ msg: 'shutdown overran its budget: exiting', ms: Date.now() - started }, 'Shutdown');
-      this.exit(1);
-    }, 2 * timeoutMs + 1000);
+    const backstop = setTimeout(
+      () => {
+        logger.error({ msg: 'shutdown overran its budget: exiting', ms: Date.now() - started }, 'Shutdown');
+        this.exit(1);
+      },
+      2 * timeoutMs + 1000,
+    );
     backstop.unref();
     try {
       const inFlight = this.app.get(InFlightRequests, { strict: false });
       const server = this.app.getHttpServer() as Server;
-      logger.log({ msg: 'shutting down: no new connections, finishing in-flight requests', signal, inFlight: inFlight.count }, 'Shutdown');
+      logger.log(
+        {
+          msg: 'shutting down: no new connections, finishing in-flight requests',
+          signal,
+          inFlight: inFlight.count,
+        },
+        'Shutdown',
+      );
       inFlight.beginDraining();
       server.close();
       // Node 20's close() drops idle keep-alive sockets once; responses finishing later send `Connection: close`.
       server.closeIdleConnections();
       const unfinished = await inFlight.idle(timeoutMs);
-      if (unfinished > 0) logger.warn({ msg: 'in-flight requests did not finish in time; closing their connections', unfinished }, 'Shutdown');
+      if (unfinished > 0)
+        logger.warn(
+          { msg: 'in-flight requests did not finish in time; closing their connections', unfinished },
+          'Shutdown',
+        );
       server.closeAllConnections();
       await this.app.close();
       logger.log({ msg: 'shutdown complete', ms: Date.now() - started }, 'Shutdown');
       clearTimeout(backstop);
       this.exit(0);
     } catch (error) {
-      logger.error({ msg: 'shutdown failed', error: error instanceof Error ? error.message : String(error) }, 'Shutdown');
+      logger.error(
+        { msg: 'shutdown failed', error: error instanceof Error ? error.message : String(error) },
+        'Shutdown',
+      );
       clearTimeout(backstop);
       this.exit(1);
     }

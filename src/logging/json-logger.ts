@@ -54,7 +54,9 @@ export class JsonLogger implements LoggerService {
     }
     let text: string;
     try {
-      text = JSON.stringify(line, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value));
+      text = JSON.stringify(line, (_key, value: unknown) =>
+        typeof value === 'bigint' ? value.toString() : value,
+      );
     } catch {
       text = JSON.stringify({ time: line.time, level, context, requestId, msg: 'unserialisable log line' });
     }

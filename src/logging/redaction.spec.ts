@@ -4,18 +4,33 @@ import { runInRequestContext } from './request-context';
 
 describe('redact', () => {
   it('replaces values under secret-sounding keys at any depth', () => {
-    const out = redact({ token: 'tok', nested: { apiToken: 'a', authorization: 'Bearer b', code: 'c', list: [{ client_secret: 's' }] }, country_code: 'FR' });
+    const out = redact({
+      token: 'tok',
+      nested: { apiToken: 'a', authorization: 'Bearer b', code: 'c', list: [{ client_secret: 's' }] },
+      country_code: 'FR',
+    });
     expect(out).toEqual({
       token: '[redacted]',
-      nested: { apiToken: '[redacted]', authorization: '[redacted]', code: '[redacted]', list: [{ client_secret: '[redacted]' }] },
+      nested: {
+        apiToken: '[redacted]',
+        authorization: '[redacted]',
+        code: '[redacted]',
+        list: [{ client_secret: '[redacted]' }],
+      },
       country_code: 'FR',
     });
   });
 
   it('scrubs credentials embedded in free text', () => {
-    expect(scrub('GET /oauth/callback?code=abc123&state=xyz failed')).toBe('GET /oauth/callback?code=[redacted]&state=[redacted] failed');
-    expect(scrub('sent Authorization: Bearer sk_live_42 and Basic dXNlcjpwYXNz')).toBe('sent Authorization: Bearer [redacted] and Basic [redacted]');
-    expect(scrub('body {"token":"wh-secret","event":"call.created"}')).toBe('body {"token":"[redacted]","event":"call.created"}');
+    expect(scrub('GET /oauth/callback?code=abc123&state=xyz failed')).toBe(
+      'GET /oauth/callback?code=[redacted]&state=[redacted] failed',
+    );
+    expect(scrub('sent Authorization: Bearer sk_live_42 and Basic dXNlcjpwYXNz')).toBe(
+      'sent Authorization: Bearer [redacted] and Basic [redacted]',
+    );
+    expect(scrub('body {"token":"wh-secret","event":"call.created"}')).toBe(
+      'body {"token":"[redacted]","event":"call.created"}',
+    );
     expect(scrub('connect mysql://app:hunter2@db:3306/x')).toBe('connect mysql://app:[redacted]@db:3306/x');
   });
 });
@@ -23,7 +38,9 @@ describe('redact', () => {
 describe('JsonLogger', () => {
   const capture = (level = 'debug') => {
     const lines: Array<Record<string, unknown>> = [];
-    const logger = new JsonLogger(level, (_stream, line) => lines.push(JSON.parse(line) as Record<string, unknown>));
+    const logger = new JsonLogger(level, (_stream, line) =>
+      lines.push(JSON.parse(line) as Record<string, unknown>),
+    );
     return { logger, lines };
   };
 

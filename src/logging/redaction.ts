@@ -1,5 +1,6 @@
 /** Keys whose values are never written to a log line, whatever module logs them. */
-const SECRET_KEYS = /token|secret|password|passwd|authorization|cookie|api_?key|apikey|credentials|^code$|oauth_?code|auth_?code|signature|^state$/i;
+const SECRET_KEYS =
+  /token|secret|password|passwd|authorization|cookie|api_?key|apikey|credentials|^code$|oauth_?code|auth_?code|signature|^state$/i;
 
 /**
  * Secrets that can hide inside free text (an error message quoting a URL or a header): bearer and
@@ -7,8 +8,14 @@ const SECRET_KEYS = /token|secret|password|passwd|authorization|cookie|api_?key|
  */
 const SECRET_PATTERNS: Array<[RegExp, string]> = [
   [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, '$1 [redacted]'],
-  [/([?&](?:code|state|token|access_token|refresh_token|api_?key|api_token|client_secret)=)[^&\s"'#]+/gi, '$1[redacted]'],
-  [/("(?:token|api_?token|access_token|refresh_token|client_secret|password)"\s*:\s*")[^"]*"/gi, '$1[redacted]"'],
+  [
+    /([?&](?:code|state|token|access_token|refresh_token|api_?key|api_token|client_secret)=)[^&\s"'#]+/gi,
+    '$1[redacted]',
+  ],
+  [
+    /("(?:token|api_?token|access_token|refresh_token|client_secret|password)"\s*:\s*")[^"]*"/gi,
+    '$1[redacted]"',
+  ],
   [/(\/\/[^/\s:@]+:)[^@\s/]+@/g, '$1[redacted]@'],
 ];
 

@@ -61,7 +61,13 @@ export class MetricsService {
     this.family(name, 'counter', help).values.set(labelKey(labels), { labels, value });
   }
 
-  observe(name: string, help: string, value: number, labels: Labels = {}, buckets = [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000]): void {
+  observe(
+    name: string,
+    help: string,
+    value: number,
+    labels: Labels = {},
+    buckets = [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000],
+  ): void {
     const f = this.family(name, 'histogram', help, buckets);
     const key = labelKey(labels);
     let h = f.histograms!.get(key);
@@ -93,9 +99,14 @@ export class MetricsService {
       lines.push(`# HELP ${name} ${f.help}`, `# TYPE ${name} ${f.type}`);
       if (f.type === 'histogram') {
         for (const h of f.histograms!.values()) {
-          f.buckets!.forEach((b, i) => lines.push(`${name}_bucket${renderLabels(h.labels, { le: String(b) })} ${h.counts[i]}`));
+          f.buckets!.forEach((b, i) =>
+            lines.push(`${name}_bucket${renderLabels(h.labels, { le: String(b) })} ${h.counts[i]}`),
+          );
           lines.push(`${name}_bucket${renderLabels(h.labels, { le: '+Inf' })} ${h.count}`);
-          lines.push(`${name}_sum${renderLabels(h.labels)} ${h.sum}`, `${name}_count${renderLabels(h.labels)} ${h.count}`);
+          lines.push(
+            `${name}_sum${renderLabels(h.labels)} ${h.sum}`,
+            `${name}_count${renderLabels(h.labels)} ${h.count}`,
+          );
         }
       } else {
         for (const v of f.values.values()) lines.push(`${name}${renderLabels(v.labels)} ${v.value}`);

@@ -27,7 +27,17 @@ export async function buildService(): Promise<ServiceBuild> {
   const output = await new Promise<string>((done) =>
     execFile(
       process.execPath,
-      [tsc, '-p', join(ROOT, 'tsconfig.build.json'), '--outDir', outDir, '--tsBuildInfoFile', join(outDir, '.tsbuildinfo'), '--sourceMap', 'false'],
+      [
+        tsc,
+        '-p',
+        join(ROOT, 'tsconfig.build.json'),
+        '--outDir',
+        outDir,
+        '--tsBuildInfoFile',
+        join(outDir, '.tsbuildinfo'),
+        '--sourceMap',
+        'false',
+      ],
       { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 },
       (_error, stdout, stderr) => done(`${stdout}${stderr}`),
     ),
@@ -93,7 +103,11 @@ export async function spawnInstance(build: ServiceBuild, options: SpawnOptions):
     INBOX_POLL_MS: '50',
     ...options.env,
   };
-  const child: ChildProcess = spawn(process.execPath, [build.main], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, [build.main], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const lines: string[] = [];
   const keep = (chunk: Buffer) => {
     lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
@@ -130,7 +144,8 @@ export async function spawnInstance(build: ServiceBuild, options: SpawnOptions):
 
   const deadline = Date.now() + (options.readyTimeoutMs ?? 60_000);
   for (;;) {
-    if (!running) throw new Error(`instance ${options.name} exited before it was ready:\n${instance.output()}`);
+    if (!running)
+      throw new Error(`instance ${options.name} exited before it was ready:\n${instance.output()}`);
     try {
       const res = await fetch(`${instance.baseUrl}/health`);
       if (res.status === 200) return instance;
