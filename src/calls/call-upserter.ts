@@ -172,9 +172,10 @@ export class CallUpserter {
     const chunk = 500;
     for (let i = 0; i < candidates.length; i += chunk) {
       const part = candidates.slice(i, i + chunk);
+      const keys = this.db.keysIn('account_id', 'id', part.map((c) => [c.snapshot.accountId, String(c.snapshot.call.id)] as const));
       const rows = await this.db.query<{ account_id: unknown; id: unknown; state_hash: string; state_version: unknown }>(
-        `SELECT account_id, id, state_version, state_hash FROM calls WHERE ${this.db.tupleIn(['account_id', 'id'], part.length)}`,
-        part.flatMap((c) => [c.snapshot.accountId, String(c.snapshot.call.id)]),
+        `SELECT account_id, id, state_version, state_hash FROM calls WHERE ${keys.sql}`,
+        keys.params,
         runner,
       );
       for (const r of rows) stored.set(`${String(r.account_id)}:${String(r.id)}`, `${String(r.state_version)}:${r.state_hash}`);
@@ -184,8 +185,7 @@ export class CallUpserter {
 
   private async replaceChildren(winners: readonly Candidate[], runner: Queryable): Promise<void> {
     if (winners.length === 0) return;
-    const keys = winners.flatMap((w) => [w.snapshot.accountId, String(w.snapshot.call.id)]);
-    const where = this.db.tupleIn(['account_id', 'call_id'], winners.length);
+    const keys = this.db.keysIn('account_id', 'call_id', winners.map((w) => [w.snapshot.accountId, String(w.snapshot.call.id)] as const));
     const teams: unknown[][] = [];
     const tags: unknown[][] = [];
     const comments: unknown[][] = [];
@@ -197,7 +197,7 @@ export class CallUpserter {
         comments.push([snapshot.accountId, callId, m.id, m.content, m.postedById, this.db.date(m.postedAt)]);
     }
     for (const table of ['call_teams', 'call_tags', 'call_comments']) {
-      await this.db.execute(`DELETE FROM ${table} WHERE ${where}`, keys, runner);
+      await this.db.execute(`DELETE FROM ${table} WHERE ${keys.sql}`, keys.params, runner);
     }
     await this.db.upsert('call_teams', ['account_id', 'call_id', 'team_id'], teams, ['account_id', 'call_id', 'team_id'], [], runner);
     await this.db.upsert(

@@ -307,10 +307,24 @@ export class Database {
     }
   }
 
-  /** `(a, b) IN ((?, ?), …)` for composite keys, written portably. */
-  tupleIn(columns: readonly string[], count: number): string {
-    const tuple = `(${columns.map(() => '?').join(', ')})`;
-    if (this.isMysql) return `(${columns.map((c) => this.id(c)).join(', ')}) IN (${Array(count).fill(tuple).join(', ')})`;
-    return `(${columns.map((c) => this.id(c)).join(', ')}) IN (VALUES ${Array(count).fill(tuple).join(', ')})`;
+  /**
+   * A condition matching composite keys (tenant, id), written so that both engines use the primary
+   * key: `(t = ? AND id IN (…)) OR (t = ? AND id IN (…))`, grouped by tenant. (MariaDB does not turn
+   * a row-constructor `(a, b) IN ((…), (…))` into index lookups: it scans the table.)
+   */
+  keysIn(tenantColumn: string, idColumn: string, keys: ReadonlyArray<readonly [string, string]>): { sql: string; params: string[] } {
+    const byTenant = new Map<string, string[]>();
+    for (const [tenant, id] of keys) {
+      const ids = byTenant.get(tenant) ?? [];
+      ids.push(id);
+      byTenant.set(tenant, ids);
+    }
+    const parts: string[] = [];
+    const params: string[] = [];
+    for (const [tenant, ids] of byTenant) {
+      parts.push(`(${this.id(tenantColumn)} = ? AND ${this.id(idColumn)} IN (${ids.map(() => '?').join(', ')}))`);
+      params.push(tenant, ...ids);
+    }
+    return { sql: parts.length === 0 ? '1 = 0' : `(${parts.join(' OR ')})`, params };
   }
 }

@@ -175,10 +175,10 @@ export class InboxProcessor implements OnApplicationBootstrap, OnApplicationShut
 
   private async markDone(rows: readonly InboxRow[], status: 'applied' | 'skipped', m: Queryable): Promise<void> {
     if (rows.length === 0) return;
+    const keys = this.db.keysIn('account_id', 'id', rows.map((r) => [r.accountId, r.id] as const));
     await this.db.execute(
-      `UPDATE webhook_events SET status = ?, applied_at = ?, attempts = attempts + 1, last_error = NULL
-       WHERE ${this.db.tupleIn(['account_id', 'id'], rows.length)}`,
-      [status, this.db.date(new Date()), ...rows.flatMap((r) => [r.accountId, r.id])],
+      `UPDATE webhook_events SET status = ?, applied_at = ?, attempts = attempts + 1, last_error = NULL WHERE ${keys.sql}`,
+      [status, this.db.date(new Date()), ...keys.params],
       m,
     );
   }
