@@ -80,6 +80,12 @@ const TARGETS: Target[] = [
     pass: (v) => v <= 3,
   },
   {
+    figure: 'graphql.p95RatioToRawSqlWorstFilter',
+    target: '≤ 3',
+    value: (r) => ok(r.graphql)?.p95RatioToRawSqlWorstFilter,
+    pass: (v) => v <= 3,
+  },
+  {
     figure: 'graphql.statsByDay90dMs (p95)',
     target: '≤ 500 ms',
     value: (r) => ok(r.graphql)?.statsByDay90dMs,
@@ -142,11 +148,13 @@ export function markdownSummary(results: BenchResults): string {
   if (graphql?.byVariant) {
     lines.push(
       '',
-      '| calls page filter | GraphQL p50 / p95 ms | raw SQL p50 / p95 ms |',
-      '| --- | --- | --- |',
+      '| calls page filter | GraphQL p50 / p95 ms | raw SQL p50 / p95 ms | p95 ratio |',
+      '| --- | --- | --- | --- |',
     );
     for (const [name, v] of Object.entries(graphql.byVariant)) {
-      lines.push(`| ${name} | ${v.graphqlP50} / ${v.graphqlP95} | ${v.rawP50} / ${v.rawP95} |`);
+      lines.push(
+        `| ${name} | ${v.graphqlP50} / ${v.graphqlP95} | ${v.rawP50} / ${v.rawP95} | ${v.p95Ratio ?? 'n/a'} |`,
+      );
     }
   }
   if (backfill && !backfill.available) lines.push('', `Backfill: ${backfill.missing}.`);
