@@ -39,8 +39,10 @@ export function dataSourceOptions(databaseUrl: string, extra: { poolSize?: numbe
       database: file ?? ':memory:',
       enableWAL: file !== null,
       prepareDatabase: (db: { pragma(source: string): unknown }) => {
-        // Well under Aircall's 5 s delivery timeout: a locked database answers 503 in time for Aircall to retry.
-        db.pragma('busy_timeout = 2000');
+        // better-sqlite3 is synchronous: a wait for another process's write lock blocks the event loop.
+        // SQLite here has one writer (this process), so such a wait is abnormal: give up quickly and
+        // answer 503 (Aircall retries) rather than stall every request for seconds.
+        db.pragma('busy_timeout = 50');
         db.pragma('foreign_keys = ON');
         db.pragma('synchronous = NORMAL');
       },

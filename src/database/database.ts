@@ -42,7 +42,8 @@ const UNAVAILABLE_CODES = new Set([
   'SQLITE_CANTOPEN',
   'SQLITE_READONLY',
 ]);
-const RETRYABLE_CODES = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT', 'SQLITE_BUSY', 'SQLITE_LOCKED']);
+// Not SQLITE_BUSY: SQLite's busy_timeout has already waited (2 s) — retrying would outlast Aircall's 5 s timeout.
+const RETRYABLE_CODES = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT']);
 
 function errorCode(error: unknown): string | undefined {
   let current: unknown = error;

@@ -1,4 +1,3 @@
-import { plainToInstance } from 'class-transformer';
 import { IsInt, IsObject, IsString, Matches, MaxLength, Min, validateSync } from 'class-validator';
 import { callPayloadProblem } from './webhook-payloads';
 
@@ -72,7 +71,15 @@ function structuralProblem(body: Record<string, unknown>): string | null {
 export function parseEnvelope(body: Record<string, unknown>): WebhookEnvelope {
   const structural = structuralProblem(body);
   if (structural) throw new EnvelopeError(`invalid webhook envelope: ${structural}`);
-  const envelope = plainToInstance(WebhookEnvelope, body);
+  // The five envelope fields onto the class, without class-transformer's deep copy of `data` (a
+  // third of the CPU of a delivery in the ingestion benchmark); the validators do not look inside data.
+  const envelope = Object.assign(new WebhookEnvelope(), {
+    resource: body.resource,
+    event: body.event,
+    timestamp: body.timestamp,
+    token: body.token,
+    data: body.data,
+  });
   const errors = validateSync(envelope, { forbidUnknownValues: false });
   if (errors.length > 0) {
     const messages = errors.map((e) => (e.value === undefined ? `${e.property} is required` : Object.values(e.constraints ?? {}).join('; ')));

@@ -36,10 +36,11 @@ const MAX_ROWS_PER_INSERT = 500;
  * timestamp and data — so the same delivery twice is one inbox row.
  */
 export function deliveryFingerprint(envelope: Pick<WebhookEnvelope, 'event' | 'timestamp' | 'data'>): string {
-  return createHash('sha256')
-    .update(`${envelope.event}\n${envelope.timestamp}\n${JSON.stringify(envelope.data)}`)
-    .digest('hex')
-    .slice(0, 32);
+  return fingerprintOf(envelope.event, envelope.timestamp, JSON.stringify(envelope.data));
+}
+
+function fingerprintOf(event: string, timestamp: number, dataJson: string): string {
+  return createHash('sha256').update(`${event}\n${timestamp}\n${dataJson}`).digest('hex').slice(0, 32);
 }
 
 /**
@@ -75,14 +76,15 @@ export class WebhookInbox {
     const { envelope } = entry;
     const resourceId = typeof envelope.data.id === 'number' ? envelope.data.id : null;
     const receivedAt = this.db.date(entry.receivedAt);
+    const dataJson = JSON.stringify(envelope.data);
     const row = [
       entry.accountId,
-      deliveryFingerprint(envelope),
+      fingerprintOf(envelope.event, envelope.timestamp, dataJson),
       envelope.resource,
       envelope.event,
       envelope.timestamp,
       resourceId,
-      JSON.stringify(envelope.data),
+      dataJson,
       'pending',
       0,
       receivedAt,
