@@ -6,26 +6,26 @@ import { AppConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
 import { InFlightRequests } from './in-flight-requests';
 import { requestLifecycle } from './request-lifecycle.middleware';
+import { mountWebhookRoute, WEBHOOK_PATH } from '../webhooks/webhook-route';
 
 /**
  * HTTP wiring shared by main.ts and the e2e tests, so tests run the same stack as production.
- * Every request first gets its id, logging context and in-flight tracking (request-lifecycle);
- * body parsing is then set per route: the webhook route parses its own body (size limit, 400/413
- * mapping); everything else (GraphQL) gets a JSON parser.
+ * Every request first gets its id, logging context and in-flight tracking (request-lifecycle).
+ * POST /aircall/webhook is then served by the WebhookReceiver straight from node:http (it parses
+ * its own body: size limit, 400/413 mapping); everything else goes to Express (GraphQL gets a JSON
+ * parser).
  */
 export function configureApp(app: INestApplication, config: AppConfig): INestApplication {
   const http = app.getHttpAdapter().getInstance() as Express;
   http.disable('x-powered-by');
   http.set('trust proxy', true);
-  app.use(
-    requestLifecycle(
-      app.get(InFlightRequests, { strict: false }),
-      app.get(MetricsService, { strict: false }),
-    ),
-  );
+  const lifecycle = requestLifecycle(app.get(InFlightRequests, { strict: false }), app.get(MetricsService, { strict: false }));
+  app.use(lifecycle);
+  // Aircall's deliveries bypass Express (the hot path); they get the same lifecycle.
+  mountWebhookRoute(app, (req, res, next) => lifecycle(req as Request, res as Response, next));
   const parseJson = json({ limit: '1mb' });
   app.use((req: Request, res: Response, next: NextFunction) => {
-    if (req.path === '/aircall/webhook') return next();
+    if (req.path === WEBHOOK_PATH) return next();
     // The parser calls `next` from a stream event, outside the request's async context: bind it
     // back so the handlers' log lines still carry the request id.
     return parseJson(req, res, AsyncResource.bind(next));

@@ -3,9 +3,9 @@ import { CallsModule } from '../calls/calls.module';
 import { DirectoryModule } from '../directory/directory.module';
 import { InboxProcessor } from './inbox-processor';
 import { InboxRetention } from './inbox-retention';
-import { WebhookController } from './webhook.controller';
 import { WebhookEventApplier } from './webhook-event-applier';
 import { WebhookInbox } from './webhook-inbox';
+import { WebhookReceiver } from './webhook-receiver';
 import { WebhookTokenCache } from './webhook-token-cache';
 
 /**
@@ -13,8 +13,7 @@ import { WebhookTokenCache } from './webhook-token-cache';
  */
 @Module({
   imports: [CallsModule, DirectoryModule],
-  controllers: [WebhookController],
-  providers: [WebhookTokenCache, WebhookInbox, WebhookEventApplier, InboxProcessor, InboxRetention],
-  exports: [WebhookTokenCache, WebhookInbox, InboxProcessor],
+  providers: [WebhookReceiver, WebhookTokenCache, WebhookInbox, WebhookEventApplier, InboxProcessor, InboxRetention],
+  exports: [WebhookReceiver, WebhookTokenCache, WebhookInbox, InboxProcessor],
 })
 export class WebhooksModule {}
