@@ -26,7 +26,10 @@ export class InitialSchema1764270000000 implements MigrationInterface {
           c.string('status', 24, { default: "'active'", comment: 'active | needs_reauth | disconnected' }),
           c.string('status_reason', 512, { isNullable: true }),
           c.string('webhook_id', 64, { isNullable: true }),
-          c.string('webhook_token_hash', 64, { isNullable: true, comment: 'SHA-256 of the webhook token, hex' }),
+          c.string('webhook_token_hash', 64, {
+            isNullable: true,
+            comment: 'SHA-256 of the webhook token, hex',
+          }),
           c.boolean('webhook_active', { isNullable: true }),
           c.datetime('webhook_checked_at', { isNullable: true }),
           c.datetime('sync_cursor', { isNullable: true, comment: 'calls started up to here are synced' }),
@@ -34,7 +37,13 @@ export class InitialSchema1764270000000 implements MigrationInterface {
           c.datetime('disconnected_at', { isNullable: true }),
           ...stamps,
         ],
-        indices: [new TableIndex({ name: 'UQ_accounts_webhook_token_hash', columnNames: ['webhook_token_hash'], isUnique: true })],
+        indices: [
+          new TableIndex({
+            name: 'UQ_accounts_webhook_token_hash',
+            columnNames: ['webhook_token_hash'],
+            isUnique: true,
+          }),
+        ],
       }),
     );
 
@@ -58,7 +67,10 @@ export class InitialSchema1764270000000 implements MigrationInterface {
           c.int('in_call_duration', { isNullable: true }),
           c.int('waiting_duration', { isNullable: true }),
           c.string('raw_digits', 64, { isNullable: true }),
-          c.string('digits', 32, { isNullable: true, comment: 'raw_digits normalised to international digits only' }),
+          c.string('digits', 32, {
+            isNullable: true,
+            comment: 'raw_digits normalised to international digits only',
+          }),
           c.boolean('archived', { default: 0 }),
           c.decimal('cost', 14, 4, { isNullable: true }),
           c.string('country_code', 2, { isNullable: true }),
@@ -85,7 +97,10 @@ export class InitialSchema1764270000000 implements MigrationInterface {
           new TableIndex({ name: 'IDX_calls_started_all', columnNames: ['started_at', 'account_id', 'id'] }),
           new TableIndex({ name: 'IDX_calls_missed', columnNames: ['account_id', 'missed', 'started_at'] }),
           new TableIndex({ name: 'IDX_calls_user', columnNames: ['account_id', 'user_id', 'started_at'] }),
-          new TableIndex({ name: 'IDX_calls_number', columnNames: ['account_id', 'number_id', 'started_at'] }),
+          new TableIndex({
+            name: 'IDX_calls_number',
+            columnNames: ['account_id', 'number_id', 'started_at'],
+          }),
           new TableIndex({ name: 'IDX_calls_status', columnNames: ['account_id', 'status', 'started_at'] }),
           new TableIndex({ name: 'IDX_calls_digits', columnNames: ['account_id', 'digits'] }),
           new TableIndex({ name: 'IDX_calls_contact', columnNames: ['account_id', 'contact_id'] }),
@@ -103,7 +118,10 @@ export class InitialSchema1764270000000 implements MigrationInterface {
             ...columns,
             c.datetime('deleted_at', { isNullable: true }),
             c.json('payload', { isNullable: true }),
-            c.bigint('state_version', { default: 0, comment: 'version of the snapshot this row holds; newer wins' }),
+            c.bigint('state_version', {
+              default: 0,
+              comment: 'version of the snapshot this row holds; newer wins',
+            }),
             c.string('state_hash', 64, { default: "''" }),
             ...stamps,
           ],
@@ -159,15 +177,25 @@ export class InitialSchema1764270000000 implements MigrationInterface {
     await create(
       new Table({
         name: 'team_users',
-        columns: [c.bigint('account_id', { isPrimary: true }), c.bigint('team_id', { isPrimary: true }), c.bigint('user_id', { isPrimary: true })],
+        columns: [
+          c.bigint('account_id', { isPrimary: true }),
+          c.bigint('team_id', { isPrimary: true }),
+          c.bigint('user_id', { isPrimary: true }),
+        ],
         indices: [new TableIndex({ name: 'IDX_team_users_user', columnNames: ['account_id', 'user_id'] })],
       }),
     );
     await create(
       new Table({
         name: 'call_teams',
-        columns: [c.bigint('account_id', { isPrimary: true }), c.bigint('call_id', { isPrimary: true }), c.bigint('team_id', { isPrimary: true })],
-        indices: [new TableIndex({ name: 'IDX_call_teams_team', columnNames: ['account_id', 'team_id', 'call_id'] })],
+        columns: [
+          c.bigint('account_id', { isPrimary: true }),
+          c.bigint('call_id', { isPrimary: true }),
+          c.bigint('team_id', { isPrimary: true }),
+        ],
+        indices: [
+          new TableIndex({ name: 'IDX_call_teams_team', columnNames: ['account_id', 'team_id', 'call_id'] }),
+        ],
       }),
     );
     await create(
@@ -180,7 +208,9 @@ export class InitialSchema1764270000000 implements MigrationInterface {
           c.bigint('tagged_by_id', { isNullable: true }),
           c.datetime('tagged_at', { isNullable: true }),
         ],
-        indices: [new TableIndex({ name: 'IDX_call_tags_tag', columnNames: ['account_id', 'tag_id', 'call_id'] })],
+        indices: [
+          new TableIndex({ name: 'IDX_call_tags_tag', columnNames: ['account_id', 'tag_id', 'call_id'] }),
+        ],
       }),
     );
     await create(
@@ -202,7 +232,10 @@ export class InitialSchema1764270000000 implements MigrationInterface {
         name: 'webhook_events',
         columns: [
           c.bigint('account_id', { isPrimary: true }),
-          c.string('id', 32, { isPrimary: true, comment: 'fingerprint of the delivery: the same delivery twice is one row' }),
+          c.string('id', 32, {
+            isPrimary: true,
+            comment: 'fingerprint of the delivery: the same delivery twice is one row',
+          }),
           c.string('resource', 32),
           c.string('event', 64),
           c.bigint('event_timestamp', { comment: "Aircall's envelope timestamp (unix seconds)" }),
@@ -274,14 +307,21 @@ export class InitialSchema1764270000000 implements MigrationInterface {
           c.datetime('revoked_at', { isNullable: true }),
           c.datetime('last_used_at', { isNullable: true }),
         ],
-        indices: [new TableIndex({ name: 'UQ_api_keys_key_hash', columnNames: ['key_hash'], isUnique: true })],
+        indices: [
+          new TableIndex({ name: 'UQ_api_keys_key_hash', columnNames: ['key_hash'], isUnique: true }),
+        ],
       }),
     );
 
     await create(
       new Table({
         name: 'oauth_states',
-        columns: [c.string('nonce', 64, { isPrimary: true }), c.datetime('expires_at'), c.datetime('used_at', { isNullable: true }), c.datetime('created_at')],
+        columns: [
+          c.string('nonce', 64, { isPrimary: true }),
+          c.datetime('expires_at'),
+          c.datetime('used_at', { isNullable: true }),
+          c.datetime('created_at'),
+        ],
       }),
     );
   }

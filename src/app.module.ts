@@ -23,7 +23,24 @@ export class AppModule {
   static forRoot(config: AppConfig = loadConfig()): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule, ScheduleModule.forRoot(), AuthModule, GraphqlModule, StatsModule, OperationsModule, AircallModule, CallsModule, MetricsModule, WebhooksModule, AccountsModule, OAuthModule, HttpModule, HealthModule, SyncModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule,
+        ScheduleModule.forRoot(),
+        AuthModule,
+        GraphqlModule,
+        StatsModule,
+        OperationsModule,
+        AircallModule,
+        CallsModule,
+        MetricsModule,
+        WebhooksModule,
+        AccountsModule,
+        OAuthModule,
+        HttpModule,
+        HealthModule,
+        SyncModule,
+      ],
     };
   }
 }

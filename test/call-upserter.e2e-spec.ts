@@ -3,7 +3,14 @@ import { CallUpserter } from '../src/calls/call-upserter';
 import { createDataSource } from '../src/database/database-options';
 import { Database } from '../src/database/database';
 import { DirectoryUpserter } from '../src/directory/directory-upserter';
-import { aCall, answeredCallHistory, aTag, aUser, missedCallHistory, TimedEvent } from './support/aircall-builders';
+import {
+  aCall,
+  answeredCallHistory,
+  aTag,
+  aUser,
+  missedCallHistory,
+  TimedEvent,
+} from './support/aircall-builders';
 import { describeEachEngine } from './support/databases';
 import { accountSnapshot } from './support/table-snapshot';
 
@@ -53,9 +60,19 @@ describeEachEngine('CallUpserter', (db) => {
   it('stores every typed field and the derived facts of an answered call', async () => {
     const agent = aUser({ name: 'Jane Agent' });
     const tag = aTag({ name: 'vip' });
-    const call = aCall({ started_at: 1_717_236_000 }).inbound().from('+33 6 12 34 56 78').answeredBy(agent, 12).endedAfter(100).tagged(tag, agent, 1_717_236_200).commented('call back', agent, 1_717_236_210).build();
+    const call = aCall({ started_at: 1_717_236_000 })
+      .inbound()
+      .from('+33 6 12 34 56 78')
+      .answeredBy(agent, 12)
+      .endedAfter(100)
+      .tagged(tag, agent, 1_717_236_200)
+      .commented('call back', agent, 1_717_236_210)
+      .build();
     await apply('1', [{ event: 'call.ended', timestamp: 1_717_236_130, data: call }]);
-    const [row] = await database.query<Record<string, unknown>>('SELECT * FROM calls WHERE account_id = 1 AND id = ?', [call.id]);
+    const [row] = await database.query<Record<string, unknown>>(
+      'SELECT * FROM calls WHERE account_id = 1 AND id = ?',
+      [call.id],
+    );
     expect(database.parseBool(row.missed)).toBe(false);
     expect(Number(row.in_call_duration)).toBe(88);
     expect(Number(row.waiting_duration)).toBe(12);
@@ -63,11 +80,21 @@ describeEachEngine('CallUpserter', (db) => {
     expect(String(row.user_id)).toBe(String(agent.id));
     expect(database.parseDate(row.started_at)!.toISOString()).toBe('2024-06-01T10:00:00.000Z');
     expect(database.parseJson<{ id: number }>(row.payload)!.id).toBe(call.id);
-    const tags = await database.query<Record<string, unknown>>('SELECT * FROM call_tags WHERE account_id = 1 AND call_id = ?', [call.id]);
-    expect(tags.map((t) => [String(t.tag_id), String(t.tagged_by_id)])).toEqual([[String(tag.id), String(agent.id)]]);
-    const users = await database.query<Record<string, unknown>>('SELECT name FROM users WHERE account_id = 1 AND id = ?', [agent.id]);
+    const tags = await database.query<Record<string, unknown>>(
+      'SELECT * FROM call_tags WHERE account_id = 1 AND call_id = ?',
+      [call.id],
+    );
+    expect(tags.map((t) => [String(t.tag_id), String(t.tagged_by_id)])).toEqual([
+      [String(tag.id), String(agent.id)],
+    ]);
+    const users = await database.query<Record<string, unknown>>(
+      'SELECT name FROM users WHERE account_id = 1 AND id = ?',
+      [agent.id],
+    );
     expect(users[0].name).toBe('Jane Agent');
-    const comments = await database.query<Record<string, unknown>>('SELECT content FROM call_comments WHERE account_id = 1');
+    const comments = await database.query<Record<string, unknown>>(
+      'SELECT content FROM call_comments WHERE account_id = 1',
+    );
     expect(comments.map((c) => c.content)).toEqual(['call back']);
   });
 
@@ -89,12 +116,18 @@ describeEachEngine('CallUpserter', (db) => {
     await apply('3', [ended]);
     const result = await apply('3', [answered]);
     expect(result).toEqual({ written: 0, stale: 1 });
-    const [row] = await database.query<Record<string, unknown>>('SELECT status, last_event FROM calls WHERE account_id = 3');
+    const [row] = await database.query<Record<string, unknown>>(
+      'SELECT status, last_event FROM calls WHERE account_id = 3',
+    );
     expect(row).toEqual({ status: 'done', last_event: 'call.ended' });
   });
 
   it('converges to the rows of in-order delivery for any order and duplicates of the history', async () => {
-    const histories = [answeredCallHistory(), missedCallHistory(), answeredCallHistory({ start: 1_717_300_000 })];
+    const histories = [
+      answeredCallHistory(),
+      missedCallHistory(),
+      answeredCallHistory({ start: 1_717_300_000 }),
+    ];
     const all = histories.flat();
     const inOrder = [...all].sort((a, b) => a.timestamp - b.timestamp);
     for (const e of inOrder) await apply('100', [e]);
@@ -107,7 +140,7 @@ describeEachEngine('CallUpserter', (db) => {
       const accountId = String(200 + p);
       const order = shuffledWithDuplicates(all, random);
       // Random batch boundaries: one event per transaction up to the whole history in one.
-      for (let i = 0; i < order.length; ) {
+      for (let i = 0; i < order.length;) {
         const size = 1 + Math.floor(random() * 6);
         await apply(accountId, order.slice(i, i + size));
         i += size;
@@ -119,8 +152,13 @@ describeEachEngine('CallUpserter', (db) => {
   it('never lets one account write or read another account’s call with the same id', async () => {
     const call = aCall().answeredBy(aUser()).endedAfter(30).build();
     await apply('7', [{ event: 'call.ended', timestamp: 1_717_236_100, data: call }]);
-    await apply('8', [{ event: 'call.created', timestamp: 1_717_236_000, data: { ...call, status: 'initial' } }]);
-    const rows = await database.query<Record<string, unknown>>('SELECT account_id, status FROM calls WHERE id = ? ORDER BY account_id', [call.id]);
+    await apply('8', [
+      { event: 'call.created', timestamp: 1_717_236_000, data: { ...call, status: 'initial' } },
+    ]);
+    const rows = await database.query<Record<string, unknown>>(
+      'SELECT account_id, status FROM calls WHERE id = ? ORDER BY account_id',
+      [call.id],
+    );
     expect(rows.map((r) => [String(r.account_id), r.status])).toEqual([
       ['7', 'done'],
       ['8', 'initial'],

@@ -66,7 +66,8 @@ describeEachEngine('schema migrations', (db) => {
   });
 
   it('reverts and re-applies cleanly', async () => {
-    for (let i = 0; i < dataSource.migrations.length; i++) await dataSource.undoLastMigration({ transaction: 'each' });
+    for (let i = 0; i < dataSource.migrations.length; i++)
+      await dataSource.undoLastMigration({ transaction: 'each' });
     const runner = dataSource.createQueryRunner();
     expect(await runner.hasTable('calls')).toBe(false);
     await runner.release();

@@ -23,7 +23,12 @@ async function outageFor(engine: string, url: string): Promise<Outage> {
     const proxy = await TcpProxy.start(target.hostname, Number(target.port || 3306));
     const viaProxy = new URL(url);
     viaProxy.host = `127.0.0.1:${proxy.port}`;
-    return { url: viaProxy.toString(), begin: () => proxy.down(), end: () => proxy.up(), close: () => proxy.close() };
+    return {
+      url: viaProxy.toString(),
+      begin: () => proxy.down(),
+      end: () => proxy.up(),
+      close: () => proxy.close(),
+    };
   }
   let locker: BetterSqlite3.Database | null = null;
   return {
@@ -49,7 +54,11 @@ describeEachEngine('webhook ingestion while the database is down', (database) =>
   let outage: Outage;
 
   const post = (body: unknown) =>
-    fetch(`${t.baseUrl}/aircall/webhook`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    fetch(`${t.baseUrl}/aircall/webhook`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
 
   beforeAll(async () => {
     outage = await outageFor(database().engine, database().url);
@@ -100,7 +109,9 @@ describeEachEngine('webhook ingestion while the database is down', (database) =>
       }
       await new Promise((r) => setTimeout(r, 50));
     }
-    const [inbox] = await db.query<{ n: unknown }>(`SELECT COUNT(*) AS n FROM webhook_events WHERE account_id = 501`);
+    const [inbox] = await db.query<{ n: unknown }>(
+      `SELECT COUNT(*) AS n FROM webhook_events WHERE account_id = 501`,
+    );
     expect(Number(inbox.n)).toBe(30);
   });
 });

@@ -18,12 +18,17 @@ async function insertAccount(db: Database, id: string, token: string): Promise<v
   );
 }
 
-async function waitFor<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
+async function waitFor<T>(
+  probe: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
     if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
+    if (Date.now() > deadline)
+      throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
     await new Promise((r) => setTimeout(r, 25));
   }
 }
@@ -46,7 +51,9 @@ describeEachEngine('POST /aircall/webhook', (database) => {
     return Number(row.n);
   };
   const pending = async () => {
-    const [row] = await db.query<{ n: unknown }>(`SELECT COUNT(*) AS n FROM webhook_events WHERE status = 'pending'`);
+    const [row] = await db.query<{ n: unknown }>(
+      `SELECT COUNT(*) AS n FROM webhook_events WHERE status = 'pending'`,
+    );
     return Number(row.n);
   };
 
@@ -63,13 +70,21 @@ describeEachEngine('POST /aircall/webhook', (database) => {
   });
 
   it('stores the event before answering 200, then applies it to the call', async () => {
-    const call = aCall().inbound().answeredBy(aUser({ name: 'Ana' })).endedAfter(60).build();
+    const call = aCall()
+      .inbound()
+      .answeredBy(aUser({ name: 'Ana' }))
+      .endedAfter(60)
+      .build();
     const res = await post(envelope('call.ended', call, call.started_at! + 90, TOKEN_A));
     expect(res.status).toBe(200);
-    const rows = await db.query<{ event: string }>(`SELECT event FROM webhook_events WHERE account_id = 101 AND resource_id = ?`, [call.id]);
+    const rows = await db.query<{ event: string }>(
+      `SELECT event FROM webhook_events WHERE account_id = 101 AND resource_id = ?`,
+      [call.id],
+    );
     expect(rows.map((r) => r.event)).toEqual(['call.ended']);
     const [stored] = await waitFor(
-      () => db.query<{ status: string }>(`SELECT status FROM calls WHERE account_id = 101 AND id = ?`, [call.id]),
+      () =>
+        db.query<{ status: string }>(`SELECT status FROM calls WHERE account_id = 101 AND id = ?`, [call.id]),
       (r) => r.length === 1,
     );
     expect(stored.status).toBe('done');
@@ -90,7 +105,10 @@ describeEachEngine('POST /aircall/webhook', (database) => {
     ['a token of the wrong type', { token: 12345 }, 'missing webhook token'],
   ])('answers 401 for %s and stores nothing', async (_name, patch, message) => {
     const before = await inboxCount();
-    const res = await post({ ...envelope('call.created', aCall().build(), 1_717_236_000, TOKEN_A), ...patch });
+    const res = await post({
+      ...envelope('call.created', aCall().build(), 1_717_236_000, TOKEN_A),
+      ...patch,
+    });
     expect(res.status).toBe(401);
     expect(((await res.json()) as { error: string }).error).toBe(message);
     expect(await inboxCount()).toBe(before);
@@ -99,12 +117,48 @@ describeEachEngine('POST /aircall/webhook', (database) => {
   it.each([
     ['malformed JSON', '{"resource": "call", "event": ', /malformed JSON/],
     ['a JSON array', '[1,2,3]', /must be a JSON object/],
-    ['a missing event', { resource: 'call', timestamp: 1717236000, token: TOKEN_A, data: { id: 1 } }, /event is required/],
-    ['a timestamp of the wrong type', { resource: 'call', event: 'call.created', timestamp: '2024-06-01', token: TOKEN_A, data: { id: 1 } }, /timestamp must be an integer/],
-    ['a timestamp in milliseconds', { resource: 'call', event: 'call.created', timestamp: 1717236000000, token: TOKEN_A, data: { id: 1 } }, /timestamp must be unix seconds/],
-    ['data that is not an object', { resource: 'call', event: 'call.created', timestamp: 1717236000, token: TOKEN_A, data: [1] }, /data must be a JSON object/],
-    ['a call without id', { resource: 'call', event: 'call.created', timestamp: 1717236000, token: TOKEN_A, data: { status: 'initial' } }, /\bid\b/],
-    ['a call field of the wrong type', { resource: 'call', event: 'call.ended', timestamp: 1717236000, token: TOKEN_A, data: { id: 5, started_at: 'yesterday', tags: 'vip' } }, /started_at, tags/],
+    [
+      'a missing event',
+      { resource: 'call', timestamp: 1717236000, token: TOKEN_A, data: { id: 1 } },
+      /event is required/,
+    ],
+    [
+      'a timestamp of the wrong type',
+      { resource: 'call', event: 'call.created', timestamp: '2024-06-01', token: TOKEN_A, data: { id: 1 } },
+      /timestamp must be an integer/,
+    ],
+    [
+      'a timestamp in milliseconds',
+      { resource: 'call', event: 'call.created', timestamp: 1717236000000, token: TOKEN_A, data: { id: 1 } },
+      /timestamp must be unix seconds/,
+    ],
+    [
+      'data that is not an object',
+      { resource: 'call', event: 'call.created', timestamp: 1717236000, token: TOKEN_A, data: [1] },
+      /data must be a JSON object/,
+    ],
+    [
+      'a call without id',
+      {
+        resource: 'call',
+        event: 'call.created',
+        timestamp: 1717236000,
+        token: TOKEN_A,
+        data: { status: 'initial' },
+      },
+      /\bid\b/,
+    ],
+    [
+      'a call field of the wrong type',
+      {
+        resource: 'call',
+        event: 'call.ended',
+        timestamp: 1717236000,
+        token: TOKEN_A,
+        data: { id: 5, started_at: 'yesterday', tags: 'vip' },
+      },
+      /started_at, tags/,
+    ],
   ])('answers 400 naming the problem for %s and stores nothing', async (_name, body, message) => {
     const before = await inboxCount();
     const res = await post(body as object);
@@ -115,7 +169,9 @@ describeEachEngine('POST /aircall/webhook', (database) => {
 
   it('answers 413 to a body over 1 MiB and stores nothing', async () => {
     const before = await inboxCount();
-    const call = aCall().with({ padding: 'x'.repeat(1024 * 1024) }).build();
+    const call = aCall()
+      .with({ padding: 'x'.repeat(1024 * 1024) })
+      .build();
     const res = await post(envelope('call.created', call, 1_717_236_000, TOKEN_A));
     expect(res.status).toBe(413);
     expect(await inboxCount()).toBe(before);
@@ -125,9 +181,14 @@ describeEachEngine('POST /aircall/webhook', (database) => {
     const message = envelope('message.sent', { id: 77, body: 'hello' }, 1_717_236_000, TOKEN_B);
     const future = aCall().build();
     expect((await post(message)).status).toBe(200);
-    expect((await post(envelope('call.sentiment_scored', future, future.started_at! + 5, TOKEN_B))).status).toBe(200);
+    expect(
+      (await post(envelope('call.sentiment_scored', future, future.started_at! + 5, TOKEN_B))).status,
+    ).toBe(200);
     const rows = await waitFor(
-      () => db.query<{ event: string; status: string }>(`SELECT event, status FROM webhook_events WHERE account_id = 102 ORDER BY event`),
+      () =>
+        db.query<{ event: string; status: string }>(
+          `SELECT event, status FROM webhook_events WHERE account_id = 102 ORDER BY event`,
+        ),
       (r) => r.length === 2 && r.every((x) => x.status !== 'pending'),
     );
     expect(rows).toEqual([
@@ -139,12 +200,21 @@ describeEachEngine('POST /aircall/webhook', (database) => {
   });
 
   it('ends with the rows of in-order delivery when Aircall reorders, duplicates and retries concurrently', async () => {
-    const histories = [answeredCallHistory(), missedCallHistory(), answeredCallHistory({ start: 1_717_400_000 })];
+    const histories = [
+      answeredCallHistory(),
+      missedCallHistory(),
+      answeredCallHistory({ start: 1_717_400_000 }),
+    ];
     const inOrder = histories.flat().sort((a, b) => a.timestamp - b.timestamp);
-    for (const e of inOrder) expect((await post(envelope(e.event, e.data, e.timestamp, 'token-of-account-c'))).status).toBe(200);
+    for (const e of inOrder)
+      expect((await post(envelope(e.event, e.data, e.timestamp, 'token-of-account-c'))).status).toBe(200);
 
     const shuffled = [...inOrder, ...inOrder.filter((_, i) => i % 3 === 0)].sort(() => Math.random() - 0.5);
-    const statuses = await Promise.all(shuffled.map((e) => post(envelope(e.event, e.data, e.timestamp, 'token-of-account-d')).then((r) => r.status)));
+    const statuses = await Promise.all(
+      shuffled.map((e) =>
+        post(envelope(e.event, e.data, e.timestamp, 'token-of-account-d')).then((r) => r.status),
+      ),
+    );
     expect(new Set(statuses)).toEqual(new Set([200]));
 
     await waitFor(pending, (n) => n === 0);
@@ -170,7 +240,12 @@ describeEachEngine('POST /aircall/webhook', (database) => {
       () => db.query(`SELECT id FROM calls WHERE account_id = 101 AND id = ?`, [good.id]),
       (r) => r.length === 1,
     );
-    const [poison] = await db.query<{ status: string; attempts: unknown; last_error: string; next_attempt_at: unknown }>(
+    const [poison] = await db.query<{
+      status: string;
+      attempts: unknown;
+      last_error: string;
+      next_attempt_at: unknown;
+    }>(
       `SELECT status, attempts, last_error, next_attempt_at FROM webhook_events WHERE id = 'poison0000000000000000000000001'`,
     );
     expect(poison.status).toBe('pending');
@@ -183,7 +258,9 @@ describeEachEngine('POST /aircall/webhook', (database) => {
     await db.query(`UPDATE accounts SET webhook_token_hash = ? WHERE id = 102`, [sha256Hex('rotated-token')]);
     t.get(WebhookTokenCache).invalidate();
     expect((await post(envelope('call.created', aCall().build(), 1_717_236_000, TOKEN_B))).status).toBe(401);
-    expect((await post(envelope('call.created', aCall().build(), 1_717_236_000, 'rotated-token'))).status).toBe(200);
+    expect(
+      (await post(envelope('call.created', aCall().build(), 1_717_236_000, 'rotated-token'))).status,
+    ).toBe(200);
   });
 
   it('deletes applied and skipped rows past retention, never pending or failed ones', async () => {
@@ -201,7 +278,9 @@ describeEachEngine('POST /aircall/webhook', (database) => {
       );
     }
     expect(await t.get(InboxRetention).purge()).toBeGreaterThanOrEqual(2);
-    const left = await db.query<{ status: string }>(`SELECT status FROM webhook_events WHERE account_id = 999 ORDER BY status`);
+    const left = await db.query<{ status: string }>(
+      `SELECT status FROM webhook_events WHERE account_id = 999 ORDER BY status`,
+    );
     expect(left.map((r) => r.status)).toEqual(['failed', 'pending']);
   });
 });

@@ -1,15 +1,31 @@
-import { callColumns, callComments, callTags, inCallDuration, isMissed, normalizePhoneDigits, waitingDuration } from './call-record';
+import {
+  callColumns,
+  callComments,
+  callTags,
+  inCallDuration,
+  isMissed,
+  normalizePhoneDigits,
+  waitingDuration,
+} from './call-record';
 import { isNewer, stateVersion } from './state-version';
 
 describe('isMissed', () => {
   it('is true for an inbound call that is done with a missed_call_reason', () => {
-    expect(isMissed({ direction: 'inbound', status: 'done', missed_call_reason: 'no_available_agent' })).toBe(true);
+    expect(isMissed({ direction: 'inbound', status: 'done', missed_call_reason: 'no_available_agent' })).toBe(
+      true,
+    );
   });
   it.each([
     ['still ringing', { direction: 'inbound', status: 'initial', missed_call_reason: null }],
     ['answered', { direction: 'inbound', status: 'done', missed_call_reason: null }],
-    ['outbound with a reason', { direction: 'outbound', status: 'done', missed_call_reason: 'short_abandoned' }],
-    ['not over yet although a reason is set', { direction: 'inbound', status: 'answered', missed_call_reason: 'abandoned_in_ivr' }],
+    [
+      'outbound with a reason',
+      { direction: 'outbound', status: 'done', missed_call_reason: 'short_abandoned' },
+    ],
+    [
+      'not over yet although a reason is set',
+      { direction: 'inbound', status: 'answered', missed_call_reason: 'abandoned_in_ivr' },
+    ],
   ])('is false when %s', (_label, call) => {
     expect(isMissed(call)).toBe(false);
   });
@@ -31,9 +47,12 @@ describe('durations', () => {
 });
 
 describe('normalizePhoneDigits', () => {
-  it.each(['+33 1 23 45 67 89', '0033123456789', '+33123456789', '+33 (0)1-23-45-67-89'.replace('(0)', '')])('gives international digits for %s', (raw) => {
-    expect(normalizePhoneDigits(raw)).toBe('33123456789');
-  });
+  it.each(['+33 1 23 45 67 89', '0033123456789', '+33123456789', '+33 (0)1-23-45-67-89'.replace('(0)', '')])(
+    'gives international digits for %s',
+    (raw) => {
+      expect(normalizePhoneDigits(raw)).toBe('33123456789');
+    },
+  );
   it('gives null for anonymous callers and empty values', () => {
     expect(normalizePhoneDigits('anonymous')).toBeNull();
     expect(normalizePhoneDigits('')).toBeNull();
@@ -74,7 +93,9 @@ describe('callColumns', () => {
       comments: [{ id: 9, content: 'hi', posted_by: null, posted_at: 1_717_236_200 }],
     };
     expect(callTags(call)).toEqual([{ tagId: '7', taggedById: null, taggedAt: null }]);
-    expect(callComments(call)).toEqual([{ id: '9', content: 'hi', postedById: null, postedAt: new Date(1_717_236_200_000) }]);
+    expect(callComments(call)).toEqual([
+      { id: '9', content: 'hi', postedById: null, postedAt: new Date(1_717_236_200_000) },
+    ]);
   });
 });
 
@@ -86,7 +107,9 @@ describe('state versions', () => {
     expect(stateVersion(at, 'api')).toBeGreaterThan(stateVersion(at, 'call.tagged'));
   });
   it('lets a later second win whatever the event', () => {
-    expect(stateVersion(new Date(at.getTime() + 1000), 'call.created')).toBeGreaterThan(stateVersion(at, 'api'));
+    expect(stateVersion(new Date(at.getTime() + 1000), 'call.created')).toBeGreaterThan(
+      stateVersion(at, 'api'),
+    );
   });
   it('breaks ties on the hash so every order converges', () => {
     expect(isNewer({ version: 5, hash: 'b' }, { version: 5, hash: 'a' })).toBe(true);

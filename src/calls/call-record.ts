@@ -172,7 +172,13 @@ export function callComments(call: AircallCall): CallCommentRow[] {
   const byId = new Map<string, CallCommentRow>();
   for (const comment of (call.comments ?? []) as AircallComment[]) {
     const id = idOf(comment);
-    if (id) byId.set(id, { id, content: comment.content ?? null, postedById: idOf(comment.posted_by), postedAt: fromUnix(comment.posted_at) });
+    if (id)
+      byId.set(id, {
+        id,
+        content: comment.content ?? null,
+        postedById: idOf(comment.posted_by),
+        postedAt: fromUnix(comment.posted_at),
+      });
   }
   return [...byId.values()];
 }

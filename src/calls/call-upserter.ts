@@ -1,7 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import type { AircallCall, AircallUser } from '../aircall/aircall-types';
 import { Database, Queryable } from '../database/database';
-import { contactRecord, numberRecord, tagRecord, teamRecord, userRecord } from '../directory/directory-records';
+import {
+  contactRecord,
+  numberRecord,
+  tagRecord,
+  teamRecord,
+  userRecord,
+} from '../directory/directory-records';
 import { compareIds, DirectorySnapshot, DirectoryUpserter } from '../directory/directory-upserter';
 import { callColumns, callComments, callTags, callTeamIds } from './call-record';
 import { isNewer, stateHash, stateVersion } from './state-version';
@@ -87,12 +93,19 @@ export class CallUpserter {
     private readonly directory: DirectoryUpserter,
   ) {}
 
-  async apply(snapshots: readonly CallSnapshot[], runner: Queryable = this.db.dataSource.manager): Promise<UpsertResult> {
+  async apply(
+    snapshots: readonly CallSnapshot[],
+    runner: Queryable = this.db.dataSource.manager,
+  ): Promise<UpsertResult> {
     if (snapshots.length === 0) return { written: 0, stale: 0 };
     // Within the batch, keep only the newest snapshot of each call.
     const newest = new Map<string, Candidate>();
     for (const snapshot of snapshots) {
-      const candidate = { snapshot, version: stateVersion(snapshot.at, snapshot.source), hash: stateHash(snapshot.call) };
+      const candidate = {
+        snapshot,
+        version: stateVersion(snapshot.at, snapshot.source),
+        hash: stateHash(snapshot.call),
+      };
       const key = `${snapshot.accountId}:${snapshot.call.id}`;
       const current = newest.get(key);
       if (!current || isNewer(candidate, current)) newest.set(key, candidate);
@@ -172,34 +185,58 @@ export class CallUpserter {
     const chunk = 500;
     for (let i = 0; i < candidates.length; i += chunk) {
       const part = candidates.slice(i, i + chunk);
-      const keys = this.db.keysIn('account_id', 'id', part.map((c) => [c.snapshot.accountId, String(c.snapshot.call.id)] as const));
-      const rows = await this.db.query<{ account_id: unknown; id: unknown; state_hash: string; state_version: unknown }>(
+      const keys = this.db.keysIn(
+        'account_id',
+        'id',
+        part.map((c) => [c.snapshot.accountId, String(c.snapshot.call.id)] as const),
+      );
+      const rows = await this.db.query<{
+        account_id: unknown;
+        id: unknown;
+        state_hash: string;
+        state_version: unknown;
+      }>(
         `SELECT account_id, id, state_version, state_hash FROM calls WHERE ${keys.sql}`,
         keys.params,
         runner,
       );
-      for (const r of rows) stored.set(`${String(r.account_id)}:${String(r.id)}`, `${String(r.state_version)}:${r.state_hash}`);
+      for (const r of rows)
+        stored.set(`${String(r.account_id)}:${String(r.id)}`, `${String(r.state_version)}:${r.state_hash}`);
     }
-    return candidates.filter((c) => stored.get(`${c.snapshot.accountId}:${c.snapshot.call.id}`) === `${c.version}:${c.hash}`);
+    return candidates.filter(
+      (c) => stored.get(`${c.snapshot.accountId}:${c.snapshot.call.id}`) === `${c.version}:${c.hash}`,
+    );
   }
 
   private async replaceChildren(winners: readonly Candidate[], runner: Queryable): Promise<void> {
     if (winners.length === 0) return;
-    const keys = this.db.keysIn('account_id', 'call_id', winners.map((w) => [w.snapshot.accountId, String(w.snapshot.call.id)] as const));
+    const keys = this.db.keysIn(
+      'account_id',
+      'call_id',
+      winners.map((w) => [w.snapshot.accountId, String(w.snapshot.call.id)] as const),
+    );
     const teams: unknown[][] = [];
     const tags: unknown[][] = [];
     const comments: unknown[][] = [];
     for (const { snapshot } of winners) {
       const callId = String(snapshot.call.id);
       for (const teamId of callTeamIds(snapshot.call)) teams.push([snapshot.accountId, callId, teamId]);
-      for (const t of callTags(snapshot.call)) tags.push([snapshot.accountId, callId, t.tagId, t.taggedById, this.db.date(t.taggedAt)]);
+      for (const t of callTags(snapshot.call))
+        tags.push([snapshot.accountId, callId, t.tagId, t.taggedById, this.db.date(t.taggedAt)]);
       for (const m of callComments(snapshot.call))
         comments.push([snapshot.accountId, callId, m.id, m.content, m.postedById, this.db.date(m.postedAt)]);
     }
     for (const table of ['call_teams', 'call_tags', 'call_comments']) {
       await this.db.execute(`DELETE FROM ${table} WHERE ${keys.sql}`, keys.params, runner);
     }
-    await this.db.upsert('call_teams', ['account_id', 'call_id', 'team_id'], teams, ['account_id', 'call_id', 'team_id'], [], runner);
+    await this.db.upsert(
+      'call_teams',
+      ['account_id', 'call_id', 'team_id'],
+      teams,
+      ['account_id', 'call_id', 'team_id'],
+      [],
+      runner,
+    );
     await this.db.upsert(
       'call_tags',
       ['account_id', 'call_id', 'tag_id', 'tagged_by_id', 'tagged_at'],
@@ -224,7 +261,12 @@ export class CallUpserter {
     for (const snapshot of snapshots) {
       const { call, accountId, at, source } = snapshot;
       const push = (record: DirectorySnapshot['record']) => out.push({ accountId, record, at, source });
-      const users: (AircallUser | null | undefined)[] = [call.user, call.assigned_to, call.transferred_by, call.transferred_to];
+      const users: (AircallUser | null | undefined)[] = [
+        call.user,
+        call.assigned_to,
+        call.transferred_by,
+        call.transferred_to,
+      ];
       for (const tag of call.tags ?? []) users.push(tag.tagged_by);
       for (const comment of call.comments ?? []) users.push(comment.posted_by);
       for (const user of users) if (user && typeof user.id === 'number') push(userRecord(user));

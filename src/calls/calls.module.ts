@@ -8,7 +8,12 @@ import { CallQueryRepository } from './call-query.repository';
 import { CallQueryService } from './call-query.service';
 import { CallUpserter } from './call-upserter';
 import { CallsResolver } from './calls.resolver';
-import { NumberCallsResolver, TagCallsResolver, TeamCallsResolver, UserCallsResolver } from './directory-calls.resolvers';
+import {
+  NumberCallsResolver,
+  TagCallsResolver,
+  TeamCallsResolver,
+  UserCallsResolver,
+} from './directory-calls.resolvers';
 
 /** Calls: the one write path (CallUpserter) shared by webhooks and the batch sync, and the read side. */
 @Module({

@@ -13,11 +13,17 @@ describe('loadConfig', () => {
   });
   it.each([
     [{ PORT: 'eighty' }, /PORT="eighty": .*integer/],
-    [{ DATABASE_URL: 'postgres://x/y' }, /DATABASE_URL=.*mysql:\/\/user:pass@host:port\/database or sqlite:PATH/],
+    [
+      { DATABASE_URL: 'postgres://x/y' },
+      /DATABASE_URL=.*mysql:\/\/user:pass@host:port\/database or sqlite:PATH/,
+    ],
     [{ PUBLIC_URL: 'not a url' }, /PUBLIC_URL=.*http\(s\) URL/],
     [{ AIRCALL_RATE_LIMIT: '0' }, /AIRCALL_RATE_LIMIT/],
     [{ SYNC_CRON: 'every hour' }, /SYNC_CRON=.*cron expression/],
-    [{ DATABASE_URL: 'mysql://root@127.0.0.1:3306/db' }, /ENCRYPTION_KEY is required with a MySQL DATABASE_URL/],
+    [
+      { DATABASE_URL: 'mysql://root@127.0.0.1:3306/db' },
+      /ENCRYPTION_KEY is required with a MySQL DATABASE_URL/,
+    ],
     [{ ENCRYPTION_KEY: 'short' }, /ENCRYPTION_KEY=\(hidden\): must be 32 bytes/],
   ])('stops with one line naming the variable for %j', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);

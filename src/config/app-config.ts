@@ -16,7 +16,13 @@ import {
 const toInt = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : /^-?\d+$/.test(String(value)) ? Number(value) : value;
 const toBool = ({ value }: { value: unknown }) =>
-  value === undefined || value === '' ? undefined : value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value;
+  value === undefined || value === ''
+    ? undefined
+    : value === 'true' || value === '1'
+      ? true
+      : value === 'false' || value === '0'
+        ? false
+        : value;
 const urlOptions = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 
 /**
@@ -193,7 +199,10 @@ export class ConfigError extends Error {}
 
 function describe(error: ValidationError): string {
   const constraints = Object.values(error.constraints ?? {});
-  const shown = error.property.includes('SECRET') || error.property.includes('KEY') ? '(hidden)' : JSON.stringify(error.value);
+  const shown =
+    error.property.includes('SECRET') || error.property.includes('KEY')
+      ? '(hidden)'
+      : JSON.stringify(error.value);
   return `${error.property}=${shown}: ${constraints.join('; ')}`;
 }
 
@@ -201,7 +210,13 @@ function describe(error: ValidationError): string {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const known = Object.keys(new AppConfig());
   const input: Record<string, string> = {};
-  for (const key of [...known, 'AIRCALL_CLIENT_ID', 'AIRCALL_CLIENT_SECRET', 'ENCRYPTION_KEY', 'ADMIN_API_KEY']) {
+  for (const key of [
+    ...known,
+    'AIRCALL_CLIENT_ID',
+    'AIRCALL_CLIENT_SECRET',
+    'ENCRYPTION_KEY',
+    'ADMIN_API_KEY',
+  ]) {
     const value = env[key];
     if (value !== undefined && value !== '') input[key] = value;
   }
@@ -218,7 +233,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     }
   }
   if (Boolean(config.AIRCALL_CLIENT_ID) !== Boolean(config.AIRCALL_CLIENT_SECRET)) {
-    throw new ConfigError('Invalid configuration: AIRCALL_CLIENT_ID and AIRCALL_CLIENT_SECRET must be set together');
+    throw new ConfigError(
+      'Invalid configuration: AIRCALL_CLIENT_ID and AIRCALL_CLIENT_SECRET must be set together',
+    );
   }
   return config;
 }

@@ -29,7 +29,12 @@ export function sqlitePath(databaseUrl: string): string | null {
  */
 export function dataSourceOptions(databaseUrl: string, extra: { poolSize?: number } = {}): DataSourceOptions {
   // No entity classes: repositories own their SQL through the Database helper (see database.ts).
-  const common = { entities: [], migrations: migrationGlobs(), migrationsTableName: 'migrations', logging: false as const };
+  const common = {
+    entities: [],
+    migrations: migrationGlobs(),
+    migrationsTableName: 'migrations',
+    logging: false as const,
+  };
   if (dialectOf(databaseUrl) === 'sqlite') {
     const file = sqlitePath(databaseUrl);
     if (file && !existsSync(dirname(file))) mkdirSync(dirname(file), { recursive: true });

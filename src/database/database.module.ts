@@ -24,7 +24,11 @@ import { Database } from './database';
         return dataSource;
       },
     },
-    { provide: Database, inject: [DataSource], useFactory: (dataSource: DataSource) => new Database(dataSource) },
+    {
+      provide: Database,
+      inject: [DataSource],
+      useFactory: (dataSource: DataSource) => new Database(dataSource),
+    },
   ],
   exports: [DataSource, Database],
 })

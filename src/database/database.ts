@@ -53,7 +53,11 @@ function errorCode(error: unknown): string | undefined {
     current = e.driverError ?? e.cause;
   }
   const message = String((error as { message?: unknown })?.message ?? '');
-  if (/Connection is not established|connection.*closed|Pool is closed|Can't add new command when connection is in closed state|database connection is not open|The database connection is not open/i.test(message)) {
+  if (
+    /Connection is not established|connection.*closed|Pool is closed|Can't add new command when connection is in closed state|database connection is not open|The database connection is not open/i.test(
+      message,
+    )
+  ) {
     return 'ECONNRESET';
   }
   return undefined;
@@ -84,7 +88,8 @@ export class Database {
   private readonly inTurn = new AsyncLocalStorage<boolean>();
 
   constructor(readonly dataSource: DataSource) {
-    this.dialect = dataSource.options.type === 'mysql' || dataSource.options.type === 'mariadb' ? 'mysql' : 'sqlite';
+    this.dialect =
+      dataSource.options.type === 'mysql' || dataSource.options.type === 'mariadb' ? 'mysql' : 'sqlite';
   }
 
   get isMysql(): boolean {
@@ -173,7 +178,11 @@ export class Database {
     return turn;
   }
 
-  async query<T = Row>(sql: string, params: readonly unknown[] = [], runner: Queryable = this.dataSource.manager): Promise<T[]> {
+  async query<T = Row>(
+    sql: string,
+    params: readonly unknown[] = [],
+    runner: Queryable = this.dataSource.manager,
+  ): Promise<T[]> {
     try {
       const result = await this.exclusive(runner, () => runner.query(sql, params as unknown[]));
       return Array.isArray(result) ? (result as T[]) : [];
@@ -183,7 +192,11 @@ export class Database {
   }
 
   /** Runs a write and returns the number of rows it changed (affectedRows on MySQL, changes on SQLite). */
-  async execute(sql: string, params: readonly unknown[] = [], runner: Queryable = this.dataSource.manager): Promise<number> {
+  async execute(
+    sql: string,
+    params: readonly unknown[] = [],
+    runner: Queryable = this.dataSource.manager,
+  ): Promise<number> {
     try {
       if (this.isMysql) {
         const result = (await runner.query(sql, params as unknown[])) as { affectedRows?: number };
@@ -250,7 +263,9 @@ export class Database {
     runner: Queryable = this.dataSource.manager,
   ): Promise<void> {
     if (rows.length === 0) return;
-    const data = columns.filter((c) => !keyColumns.includes(c) && c !== 'state_version' && c !== 'state_hash' && c !== 'created_at');
+    const data = columns.filter(
+      (c) => !keyColumns.includes(c) && c !== 'state_version' && c !== 'state_hash' && c !== 'created_at',
+    );
     const t = this.id(table);
     const v = this.id('state_version');
     const h = this.id('state_hash');
@@ -265,10 +280,14 @@ export class Database {
         // once the hash is replaced the condition still holds for a strictly greater version and an
         // equal version needs no change).
         const newer = `(VALUES(${v}) > ${v} OR (VALUES(${v}) = ${v} AND VALUES(${h}) > ${h}))`;
-        const set = [...data, 'state_hash', 'state_version'].map((c) => `${this.id(c)} = IF(${newer}, VALUES(${this.id(c)}), ${this.id(c)})`);
+        const set = [...data, 'state_hash', 'state_version'].map(
+          (c) => `${this.id(c)} = IF(${newer}, VALUES(${this.id(c)}), ${this.id(c)})`,
+        );
         sql += ` ON DUPLICATE KEY UPDATE ${set.join(', ')}`;
       } else {
-        const set = [...data, 'state_hash', 'state_version'].map((c) => `${this.id(c)} = excluded.${this.id(c)}`);
+        const set = [...data, 'state_hash', 'state_version'].map(
+          (c) => `${this.id(c)} = excluded.${this.id(c)}`,
+        );
         sql += ` ON CONFLICT (${keyColumns.map((c) => this.id(c)).join(', ')}) DO UPDATE SET ${set.join(', ')}
           WHERE excluded.${v} > ${t}.${v} OR (excluded.${v} = ${t}.${v} AND excluded.${h} > ${t}.${h})`;
       }
@@ -313,7 +332,11 @@ export class Database {
    * key: `(t = ? AND id IN (…)) OR (t = ? AND id IN (…))`, grouped by tenant. (MariaDB does not turn
    * a row-constructor `(a, b) IN ((…), (…))` into index lookups: it scans the table.)
    */
-  keysIn(tenantColumn: string, idColumn: string, keys: ReadonlyArray<readonly [string, string]>): { sql: string; params: string[] } {
+  keysIn(
+    tenantColumn: string,
+    idColumn: string,
+    keys: ReadonlyArray<readonly [string, string]>,
+  ): { sql: string; params: string[] } {
     const byTenant = new Map<string, string[]>();
     for (const [tenant, id] of keys) {
       const ids = byTenant.get(tenant) ?? [];
@@ -323,7 +346,9 @@ export class Database {
     const parts: string[] = [];
     const params: string[] = [];
     for (const [tenant, ids] of byTenant) {
-      parts.push(`(${this.id(tenantColumn)} = ? AND ${this.id(idColumn)} IN (${ids.map(() => '?').join(', ')}))`);
+      parts.push(
+        `(${this.id(tenantColumn)} = ? AND ${this.id(idColumn)} IN (${ids.map(() => '?').join(', ')}))`,
+      );
       params.push(tenant, ...ids);
     }
     return { sql: parts.length === 0 ? '1 = 0' : `(${parts.join(' OR ')})`, params };

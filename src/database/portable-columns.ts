@@ -8,8 +8,16 @@ export function portableColumns(queryRunner: QueryRunner) {
   const mysql = queryRunner.connection.driver.options.type === 'mysql';
   return {
     /** Aircall ids exceed 2^31 (Call id is Int64): always BIGINT. */
-    bigint: (name: string, extra: Partial<TableColumnOptions> = {}): TableColumnOptions => ({ name, type: 'bigint', ...extra }),
-    int: (name: string, extra: Partial<TableColumnOptions> = {}): TableColumnOptions => ({ name, type: 'int', ...extra }),
+    bigint: (name: string, extra: Partial<TableColumnOptions> = {}): TableColumnOptions => ({
+      name,
+      type: 'bigint',
+      ...extra,
+    }),
+    int: (name: string, extra: Partial<TableColumnOptions> = {}): TableColumnOptions => ({
+      name,
+      type: 'int',
+      ...extra,
+    }),
     string: (name: string, length: number, extra: Partial<TableColumnOptions> = {}): TableColumnOptions => ({
       name,
       type: 'varchar',
@@ -27,7 +35,11 @@ export function portableColumns(queryRunner: QueryRunner) {
       type: mysql ? 'json' : 'text',
       ...extra,
     }),
-    boolean: (name: string, extra: Partial<TableColumnOptions> = {}): TableColumnOptions => ({ name, type: 'boolean', ...extra }),
+    boolean: (name: string, extra: Partial<TableColumnOptions> = {}): TableColumnOptions => ({
+      name,
+      type: 'boolean',
+      ...extra,
+    }),
     /** UTC DATETIME with milliseconds (stored as `YYYY-MM-DD HH:MM:SS.mmm` text on SQLite). */
     datetime: (name: string, extra: Partial<TableColumnOptions> = {}): TableColumnOptions => ({
       name,
@@ -35,7 +47,12 @@ export function portableColumns(queryRunner: QueryRunner) {
       ...(mysql ? { precision: 3 } : {}),
       ...extra,
     }),
-    decimal: (name: string, precision: number, scale: number, extra: Partial<TableColumnOptions> = {}): TableColumnOptions => ({
+    decimal: (
+      name: string,
+      precision: number,
+      scale: number,
+      extra: Partial<TableColumnOptions> = {},
+    ): TableColumnOptions => ({
       name,
       type: 'decimal',
       precision,

@@ -1,9 +1,25 @@
-import type { AircallContact, AircallNumber, AircallTag, AircallTeam, AircallUser } from '../aircall/aircall-types';
+import type {
+  AircallContact,
+  AircallNumber,
+  AircallTag,
+  AircallTeam,
+  AircallUser,
+} from '../aircall/aircall-types';
 import { fromUnix } from '../calls/call-record';
 
 /** Columns of each directory table, in insert order (account_id, id first; versions and stamps added by the upserter). */
 export const DIRECTORY_COLUMNS = {
-  users: ['name', 'email', 'available', 'availability_status', 'substatus', 'time_zone', 'language', 'wrap_up_time', 'aircall_created_at'],
+  users: [
+    'name',
+    'email',
+    'available',
+    'availability_status',
+    'substatus',
+    'time_zone',
+    'language',
+    'wrap_up_time',
+    'aircall_created_at',
+  ],
   numbers: [
     'name',
     'digits',
@@ -47,9 +63,11 @@ export interface DirectoryRecord {
   deleted: boolean;
 }
 
-const str = (v: unknown, max = 255): string | null => (v === null || v === undefined || v === '' ? null : String(v).slice(0, max));
+const str = (v: unknown, max = 255): string | null =>
+  v === null || v === undefined || v === '' ? null : String(v).slice(0, max);
 const bool = (v: unknown): boolean | null => (typeof v === 'boolean' ? v : null);
-const int = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? Math.round(v) : null);
+const int = (v: unknown): number | null =>
+  typeof v === 'number' && Number.isFinite(v) ? Math.round(v) : null;
 
 export function userRecord(user: AircallUser, deleted = false): DirectoryRecord {
   const name = user.name ?? ([user.first_name, user.last_name].filter(Boolean).join(' ') || null);

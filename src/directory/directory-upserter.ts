@@ -33,20 +33,39 @@ export class DirectoryUpserter {
     const now = this.db.date(new Date());
     // Sorted keys give every transaction the same lock order on MySQL (fewer deadlocks between instances).
     const entries = [...newest.values()].sort((a, b) =>
-      a.s.accountId === b.s.accountId ? compareIds(a.s.record.id, b.s.record.id) : compareIds(a.s.accountId, b.s.accountId),
+      a.s.accountId === b.s.accountId
+        ? compareIds(a.s.record.id, b.s.record.id)
+        : compareIds(a.s.accountId, b.s.accountId),
     );
     for (const { s, version, hash } of entries) {
       const { record } = s;
       const columns = DIRECTORY_COLUMNS[record.table];
       const row: unknown[] = [s.accountId, record.id];
       for (const column of columns) row.push(this.encode(record.values[column]));
-      row.push(record.deleted ? this.db.date(s.at) : null, JSON.stringify(record.payload), version, hash, now, now);
+      row.push(
+        record.deleted ? this.db.date(s.at) : null,
+        JSON.stringify(record.payload),
+        version,
+        hash,
+        now,
+        now,
+      );
       const rows = byTable.get(record.table) ?? [];
       rows.push(row);
       byTable.set(record.table, rows);
     }
     for (const [table, rows] of byTable) {
-      const columns = ['account_id', 'id', ...DIRECTORY_COLUMNS[table], 'deleted_at', 'payload', 'state_version', 'state_hash', 'created_at', 'updated_at'];
+      const columns = [
+        'account_id',
+        'id',
+        ...DIRECTORY_COLUMNS[table],
+        'deleted_at',
+        'payload',
+        'state_version',
+        'state_hash',
+        'created_at',
+        'updated_at',
+      ];
       await this.db.upsertVersioned(table, columns, rows, ['account_id', 'id'], runner);
     }
   }

@@ -19,7 +19,10 @@ export function configureApp(app: INestApplication, config: AppConfig): INestApp
   const http = app.getHttpAdapter().getInstance() as Express;
   http.disable('x-powered-by');
   http.set('trust proxy', true);
-  const lifecycle = requestLifecycle(app.get(InFlightRequests, { strict: false }), app.get(MetricsService, { strict: false }));
+  const lifecycle = requestLifecycle(
+    app.get(InFlightRequests, { strict: false }),
+    app.get(MetricsService, { strict: false }),
+  );
   app.use(lifecycle);
   // Aircall's deliveries bypass Express (the hot path); they get the same lifecycle.
   mountWebhookRoute(app, (req, res, next) => lifecycle(req as Request, res as Response, next));

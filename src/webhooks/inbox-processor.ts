@@ -96,7 +96,8 @@ export class InboxProcessor implements OnApplicationBootstrap, OnApplicationShut
     try {
       while (this.running && (await this.processBatch()) >= this.config.INBOX_BATCH_SIZE);
     } catch (error) {
-      if (isDatabaseUnavailable(error)) this.logger.warn({ msg: 'inbox processor waiting: database unavailable' });
+      if (isDatabaseUnavailable(error))
+        this.logger.warn({ msg: 'inbox processor waiting: database unavailable' });
       else this.logger.error({ msg: 'inbox processor error', error: String(error) });
     }
   }
@@ -113,7 +114,10 @@ export class InboxProcessor implements OnApplicationBootstrap, OnApplicationShut
         for (const { row, error } of outcome.rejected) await this.markFailure(row, error, m);
         this.record(outcome.applied, 'applied');
         this.record(outcome.skipped, 'skipped');
-        this.record(outcome.rejected.map((r) => r.row), 'failed');
+        this.record(
+          outcome.rejected.map((r) => r.row),
+          'failed',
+        );
         return rows.length;
       });
     } catch (error) {
@@ -147,7 +151,11 @@ export class InboxProcessor implements OnApplicationBootstrap, OnApplicationShut
           const [row] = await this.claim(m, 1, [String(key.account_id), key.id]);
           if (row) await this.markFailure(row, message, m);
         });
-        this.metrics.inc('aircall_webhook_events_failed_total', 'Webhook events that failed to apply, by event', { event: 'unknown' });
+        this.metrics.inc(
+          'aircall_webhook_events_failed_total',
+          'Webhook events that failed to apply, by event',
+          { event: 'unknown' },
+        );
       }
     }
     return due.length;
@@ -173,9 +181,17 @@ export class InboxProcessor implements OnApplicationBootstrap, OnApplicationShut
     }));
   }
 
-  private async markDone(rows: readonly InboxRow[], status: 'applied' | 'skipped', m: Queryable): Promise<void> {
+  private async markDone(
+    rows: readonly InboxRow[],
+    status: 'applied' | 'skipped',
+    m: Queryable,
+  ): Promise<void> {
     if (rows.length === 0) return;
-    const keys = this.db.keysIn('account_id', 'id', rows.map((r) => [r.accountId, r.id] as const));
+    const keys = this.db.keysIn(
+      'account_id',
+      'id',
+      rows.map((r) => [r.accountId, r.id] as const),
+    );
     await this.db.execute(
       `UPDATE webhook_events SET status = ?, applied_at = ?, attempts = attempts + 1, last_error = NULL WHERE ${keys.sql}`,
       [status, this.db.date(new Date()), ...keys.params],
@@ -188,18 +204,38 @@ export class InboxProcessor implements OnApplicationBootstrap, OnApplicationShut
     const parked = attempts >= MAX_ATTEMPTS;
     await this.db.execute(
       `UPDATE webhook_events SET status = ?, attempts = ?, last_error = ?, next_attempt_at = ? WHERE account_id = ? AND id = ?`,
-      [parked ? 'failed' : 'pending', attempts, error.slice(0, 2000), this.db.date(Date.now() + retryDelayMs(attempts)), row.accountId, row.id],
+      [
+        parked ? 'failed' : 'pending',
+        attempts,
+        error.slice(0, 2000),
+        this.db.date(Date.now() + retryDelayMs(attempts)),
+        row.accountId,
+        row.id,
+      ],
       m,
     );
-    this.logger.warn({ msg: 'webhook event failed to apply', accountId: row.accountId, event: row.event, attempts, parked, error: error.slice(0, 300) });
+    this.logger.warn({
+      msg: 'webhook event failed to apply',
+      accountId: row.accountId,
+      event: row.event,
+      attempts,
+      parked,
+      error: error.slice(0, 300),
+    });
   }
 
   private record(rows: readonly InboxRow[], outcome: string): void {
     const now = Date.now();
     for (const row of rows) {
-      this.metrics.inc(`aircall_webhook_events_${outcome}_total`, `Webhook events ${outcome}, by event`, { event: row.event });
+      this.metrics.inc(`aircall_webhook_events_${outcome}_total`, `Webhook events ${outcome}, by event`, {
+        event: row.event,
+      });
       if (outcome === 'applied' && row.receivedAt) {
-        this.metrics.observe('aircall_webhook_apply_lag_ms', 'Milliseconds from receipt to applied', now - row.receivedAt.getTime());
+        this.metrics.observe(
+          'aircall_webhook_apply_lag_ms',
+          'Milliseconds from receipt to applied',
+          now - row.receivedAt.getTime(),
+        );
       }
     }
   }

@@ -50,7 +50,8 @@ export class InboxRetention implements OnApplicationBootstrap, OnApplicationShut
   }
 
   private report(error: unknown): void {
-    if (isDatabaseUnavailable(error)) this.logger.warn({ msg: 'inbox retention skipped: database unavailable' });
+    if (isDatabaseUnavailable(error))
+      this.logger.warn({ msg: 'inbox retention skipped: database unavailable' });
     else this.logger.error({ msg: 'inbox retention failed', error: String(error) });
   }
 }

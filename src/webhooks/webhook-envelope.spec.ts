@@ -2,14 +2,22 @@ import { EnvelopeError, parseEnvelope } from './webhook-envelope';
 import { deliveryFingerprint } from './webhook-inbox';
 import { retryDelayMs } from './inbox-processor';
 
-const valid = { resource: 'call', event: 'call.created', timestamp: 1_717_236_000, token: 't', data: { id: 12345, status: 'initial' } };
+const valid = {
+  resource: 'call',
+  event: 'call.created',
+  timestamp: 1_717_236_000,
+  token: 't',
+  data: { id: 12345, status: 'initial' },
+};
 
 describe('parseEnvelope', () => {
   it('accepts Aircall’s envelope', () => {
     expect(parseEnvelope({ ...valid }).event).toBe('call.created');
   });
   it('accepts events of resources it does not apply (kept, then skipped)', () => {
-    expect(parseEnvelope({ ...valid, resource: 'message', event: 'message.sent', data: { id: 'abc' } }).resource).toBe('message');
+    expect(
+      parseEnvelope({ ...valid, resource: 'message', event: 'message.sent', data: { id: 'abc' } }).resource,
+    ).toBe('message');
   });
   it.each([
     [{ event: undefined }, /event is required/],
@@ -23,7 +31,10 @@ describe('parseEnvelope', () => {
     [{ data: { id: 1, status: 'done\ud800' } }, /lone surrogate/],
     [{ data: JSON.parse('{"id": 1, "__proto__": null}') }, /"__proto__" is not allowed/],
     [{ data: { id: 1, user: { constructor: 5 } } }, /"constructor" is not allowed/],
-    [{ data: { id: 1, extra: JSON.parse(`${'['.repeat(40)}${']'.repeat(40)}`) } }, /nested deeper than 32 levels/],
+    [
+      { data: { id: 1, extra: JSON.parse(`${'['.repeat(40)}${']'.repeat(40)}`) } },
+      /nested deeper than 32 levels/,
+    ],
   ])('rejects %j naming the field', (patch, message) => {
     expect(() => parseEnvelope({ ...valid, ...patch } as Record<string, unknown>)).toThrow(EnvelopeError);
     expect(() => parseEnvelope({ ...valid, ...patch } as Record<string, unknown>)).toThrow(message);
@@ -32,9 +43,13 @@ describe('parseEnvelope', () => {
 
 describe('deliveryFingerprint', () => {
   it('is the same for a retried delivery and differs for another event of the same call', () => {
-    expect(deliveryFingerprint(valid)).toBe(deliveryFingerprint({ ...valid, data: { id: 12345, status: 'initial' } }));
+    expect(deliveryFingerprint(valid)).toBe(
+      deliveryFingerprint({ ...valid, data: { id: 12345, status: 'initial' } }),
+    );
     expect(deliveryFingerprint(valid)).not.toBe(deliveryFingerprint({ ...valid, event: 'call.answered' }));
-    expect(deliveryFingerprint(valid)).not.toBe(deliveryFingerprint({ ...valid, timestamp: valid.timestamp + 1 }));
+    expect(deliveryFingerprint(valid)).not.toBe(
+      deliveryFingerprint({ ...valid, timestamp: valid.timestamp + 1 }),
+    );
   });
 });
 

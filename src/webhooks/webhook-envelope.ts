@@ -47,7 +47,8 @@ function structuralProblem(body: Record<string, unknown>): string | null {
   for (const field of ['resource', 'event', 'token'] as const) {
     if (body[field] !== undefined && typeof body[field] !== 'string') return `${field} must be a string`;
   }
-  if (body.timestamp !== undefined && typeof body.timestamp !== 'number') return 'timestamp must be an integer (unix seconds)';
+  if (body.timestamp !== undefined && typeof body.timestamp !== 'number')
+    return 'timestamp must be an integer (unix seconds)';
   const stack: Array<[unknown, number]> = [[body, 0]];
   while (stack.length > 0) {
     const [value, depth] = stack.pop()!;
@@ -82,13 +83,21 @@ export function parseEnvelope(body: Record<string, unknown>): WebhookEnvelope {
   });
   const errors = validateSync(envelope, { forbidUnknownValues: false });
   if (errors.length > 0) {
-    const messages = errors.map((e) => (e.value === undefined ? `${e.property} is required` : Object.values(e.constraints ?? {}).join('; ')));
+    const messages = errors.map((e) =>
+      e.value === undefined ? `${e.property} is required` : Object.values(e.constraints ?? {}).join('; '),
+    );
     throw new EnvelopeError(`invalid webhook envelope: ${messages.join('; ')}`);
   }
-  if (Array.isArray(envelope.data)) throw new EnvelopeError('invalid webhook envelope: data must be a JSON object');
-  if (envelope.timestamp > MAX_TIMESTAMP) throw new EnvelopeError('invalid webhook envelope: timestamp must be unix seconds');
+  if (Array.isArray(envelope.data))
+    throw new EnvelopeError('invalid webhook envelope: data must be a JSON object');
+  if (envelope.timestamp > MAX_TIMESTAMP)
+    throw new EnvelopeError('invalid webhook envelope: timestamp must be unix seconds');
   const id = envelope.data.id;
-  if (id !== undefined && !(typeof id === 'number' && Number.isSafeInteger(id) && id > 0) && !(typeof id === 'string' && id.length <= 64)) {
+  if (
+    id !== undefined &&
+    !(typeof id === 'number' && Number.isSafeInteger(id) && id > 0) &&
+    !(typeof id === 'string' && id.length <= 64)
+  ) {
     throw new EnvelopeError('invalid webhook envelope: data.id must be a positive integer');
   }
   if (envelope.event.startsWith('call.')) {

@@ -74,9 +74,14 @@ export class WebhookEventApplier {
   }
 
   /** undefined: not an event we apply (skip); null: ours but unreadable. */
-  private directoryRecord(resource: string, action: string, data: unknown): DirectoryRecord | null | undefined {
+  private directoryRecord(
+    resource: string,
+    action: string,
+    data: unknown,
+  ): DirectoryRecord | null | undefined {
     const deleted = action === 'deleted';
-    if (directoryPayloadProblem(data) !== null && ['user', 'number', 'contact'].includes(resource)) return null;
+    if (directoryPayloadProblem(data) !== null && ['user', 'number', 'contact'].includes(resource))
+      return null;
     switch (resource) {
       case 'user':
         return userRecord(data as AircallUser, deleted);

@@ -111,14 +111,24 @@ export class WebhookInbox {
     try {
       await this.insert(batch.map((p) => p.row));
       batch.forEach((p) => p.resolve());
-      this.metrics.observe('aircall_inbox_insert_batch_size', 'Deliveries written per inbox INSERT', batch.length, {}, [1, 2, 5, 10, 25, 50, 100, 250, 500]);
+      this.metrics.observe(
+        'aircall_inbox_insert_batch_size',
+        'Deliveries written per inbox INSERT',
+        batch.length,
+        {},
+        [1, 2, 5, 10, 25, 50, 100, 250, 500],
+      );
       this.listeners.forEach((l) => l());
     } catch (error) {
       if (isDatabaseUnavailable(error) || batch.length === 1) {
         batch.forEach((p) => p.reject(error));
         return;
       }
-      this.logger.warn({ msg: 'inbox batch insert failed; retrying rows one by one', rows: batch.length, error: String(error) });
+      this.logger.warn({
+        msg: 'inbox batch insert failed; retrying rows one by one',
+        rows: batch.length,
+        error: String(error),
+      });
       for (const p of batch) {
         try {
           await this.insert([p.row]);

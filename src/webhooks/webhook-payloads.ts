@@ -2,7 +2,8 @@ import type { AircallCall } from '../aircall/aircall-types';
 
 const isInt = (v: unknown) => typeof v === 'number' && Number.isSafeInteger(v) && v > 0;
 const optional = (v: unknown, check: (v: unknown) => boolean) => v === null || v === undefined || check(v);
-const isObjectWithId = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v) && isInt((v as { id?: unknown }).id);
+const isObjectWithId = (v: unknown) =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && isInt((v as { id?: unknown }).id);
 const isArrayOf = (check: (v: unknown) => boolean) => (v: unknown) => Array.isArray(v) && v.every(check);
 
 /**

@@ -35,10 +35,15 @@ export class WebhookReceiver {
   async receive(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const receivedAt = new Date();
     const reply = (status: number, body: Record<string, unknown>, outcome: string) => {
-      this.metrics.inc('aircall_webhook_deliveries_total', 'Webhook deliveries received, by outcome', { outcome });
+      this.metrics.inc('aircall_webhook_deliveries_total', 'Webhook deliveries received, by outcome', {
+        outcome,
+      });
       const text = JSON.stringify(body);
       if (status >= 500) res.setHeader('Retry-After', '5');
-      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+      res.writeHead(status, {
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': Buffer.byteLength(text),
+      });
       res.end(text);
     };
 
@@ -49,7 +54,11 @@ export class WebhookReceiver {
       if (error instanceof BodyTooLargeError) {
         // Stop reading; the connection is closed after the answer so the rest is not consumed.
         res.setHeader('Connection', 'close');
-        return reply(HttpStatus.PAYLOAD_TOO_LARGE, { error: `body exceeds ${this.config.WEBHOOK_MAX_BODY_BYTES} bytes` }, 'too_large');
+        return reply(
+          HttpStatus.PAYLOAD_TOO_LARGE,
+          { error: `body exceeds ${this.config.WEBHOOK_MAX_BODY_BYTES} bytes` },
+          'too_large',
+        );
       }
       return reply(HttpStatus.BAD_REQUEST, { error: 'could not read the request body' }, 'bad_request');
     }
@@ -58,10 +67,18 @@ export class WebhookReceiver {
     try {
       body = JSON.parse(raw.toString('utf8'));
     } catch (error) {
-      return reply(HttpStatus.BAD_REQUEST, { error: `malformed JSON: ${(error as Error).message}` }, 'bad_request');
+      return reply(
+        HttpStatus.BAD_REQUEST,
+        { error: `malformed JSON: ${(error as Error).message}` },
+        'bad_request',
+      );
     }
     if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-      return reply(HttpStatus.BAD_REQUEST, { error: 'the body must be a JSON object (Aircall webhook envelope)' }, 'bad_request');
+      return reply(
+        HttpStatus.BAD_REQUEST,
+        { error: 'the body must be a JSON object (Aircall webhook envelope)' },
+        'bad_request',
+      );
     }
     const token = (body as Record<string, unknown>).token;
     if (typeof token !== 'string' || token.length === 0 || token.length > 512) {
@@ -70,20 +87,41 @@ export class WebhookReceiver {
 
     try {
       const accountId = await this.tokens.accountFor(token);
-      if (!accountId) return reply(HttpStatus.UNAUTHORIZED, { error: 'unknown webhook token' }, 'unauthorized');
+      if (!accountId)
+        return reply(HttpStatus.UNAUTHORIZED, { error: 'unknown webhook token' }, 'unauthorized');
       const envelope = parseEnvelope(body as Record<string, unknown>);
       await this.inbox.store({ accountId, envelope, receivedAt });
-      this.metrics.inc('aircall_webhook_events_received_total', 'Webhook events stored in the inbox, by event', { event: envelope.event });
-      this.metrics.observe('aircall_webhook_ack_ms', 'Milliseconds from request to durable acknowledgement', Date.now() - receivedAt.getTime());
+      this.metrics.inc(
+        'aircall_webhook_events_received_total',
+        'Webhook events stored in the inbox, by event',
+        { event: envelope.event },
+      );
+      this.metrics.observe(
+        'aircall_webhook_ack_ms',
+        'Milliseconds from request to durable acknowledgement',
+        Date.now() - receivedAt.getTime(),
+      );
       return reply(HttpStatus.OK, { status: 'stored' }, 'stored');
     } catch (error) {
-      if (error instanceof EnvelopeError) return reply(HttpStatus.BAD_REQUEST, { error: error.message }, 'bad_request');
+      if (error instanceof EnvelopeError)
+        return reply(HttpStatus.BAD_REQUEST, { error: error.message }, 'bad_request');
       if (isDatabaseUnavailable(error)) {
-        this.logger.warn({ msg: 'webhook delivery refused: database unavailable', error: String((error as Error).cause ?? error) });
-        return reply(HttpStatus.SERVICE_UNAVAILABLE, { error: 'database unavailable, retry later' }, 'unavailable');
+        this.logger.warn({
+          msg: 'webhook delivery refused: database unavailable',
+          error: String((error as Error).cause ?? error),
+        });
+        return reply(
+          HttpStatus.SERVICE_UNAVAILABLE,
+          { error: 'database unavailable, retry later' },
+          'unavailable',
+        );
       }
       this.logger.error({ msg: 'webhook delivery failed', error: String(error) });
-      return reply(HttpStatus.SERVICE_UNAVAILABLE, { error: 'could not store the event, retry later' }, 'error');
+      return reply(
+        HttpStatus.SERVICE_UNAVAILABLE,
+        { error: 'could not store the event, retry later' },
+        'error',
+      );
     }
   }
 

@@ -13,7 +13,14 @@ import { WebhookTokenCache } from './webhook-token-cache';
  */
 @Module({
   imports: [CallsModule, DirectoryModule],
-  providers: [WebhookReceiver, WebhookTokenCache, WebhookInbox, WebhookEventApplier, InboxProcessor, InboxRetention],
+  providers: [
+    WebhookReceiver,
+    WebhookTokenCache,
+    WebhookInbox,
+    WebhookEventApplier,
+    InboxProcessor,
+    InboxRetention,
+  ],
   exports: [WebhookReceiver, WebhookTokenCache, WebhookInbox, InboxProcessor],
 })
 export class WebhooksModule {}

@@ -55,12 +55,25 @@ export function aNumber(overrides: Partial<AircallNumber> = {}): AircallNumber {
 
 export function aTeam(overrides: Partial<AircallTeam> = {}): AircallTeam {
   const id = overrides.id ?? nextId(70_000);
-  return { id, direct_link: `https://api.aircall.io/v1/teams/${id}`, name: `Team ${id}`, created_at: '2024-01-01T09:00:00.000Z', ...overrides };
+  return {
+    id,
+    direct_link: `https://api.aircall.io/v1/teams/${id}`,
+    name: `Team ${id}`,
+    created_at: '2024-01-01T09:00:00.000Z',
+    ...overrides,
+  };
 }
 
 export function aTag(overrides: Partial<AircallTag> = {}): AircallTag {
   const id = overrides.id ?? nextId(30_000);
-  return { id, direct_link: `https://api.aircall.io/v1/tags/${id}`, name: `tag-${id}`, color: '#00B388', description: null, ...overrides };
+  return {
+    id,
+    direct_link: `https://api.aircall.io/v1/tags/${id}`,
+    name: `tag-${id}`,
+    color: '#00B388',
+    description: null,
+    ...overrides,
+  };
 }
 
 export function aContact(overrides: Partial<AircallContact> = {}): AircallContact {
@@ -152,7 +165,10 @@ export class CallBuilder {
     this.call.user = user;
     this.call.status = 'answered';
     this.call.answered_at = this.call.started_at! + afterSeconds;
-    this.call.participants = [...(this.call.participants ?? []), { id: user.id, type: 'user', name: user.name }];
+    this.call.participants = [
+      ...(this.call.participants ?? []),
+      { id: user.id, type: 'user', name: user.name },
+    ];
     return this;
   }
   endedAfter(seconds: number): this {
@@ -203,7 +219,15 @@ export class CallBuilder {
   }
   commented(content: string, by: AircallUser | null, at?: number): this {
     const comments = this.call.comments ?? [];
-    this.call.comments = [...comments, { id: this.call.id * 100 + comments.length + 1, content, posted_by: by, posted_at: at ?? this.call.ended_at ?? this.call.started_at }];
+    this.call.comments = [
+      ...comments,
+      {
+        id: this.call.id * 100 + comments.length + 1,
+        content,
+        posted_by: by,
+        posted_at: at ?? this.call.ended_at ?? this.call.started_at,
+      },
+    ];
     return this;
   }
   with(overrides: Partial<AircallCall>): this {
@@ -218,7 +242,12 @@ export class CallBuilder {
 
 export const aCall = (overrides: Partial<AircallCall> = {}) => new CallBuilder(overrides);
 
-export function envelope<T>(event: string, data: T, timestamp: number, token: string): AircallWebhookEnvelope<T> {
+export function envelope<T>(
+  event: string,
+  data: T,
+  timestamp: number,
+  token: string,
+): AircallWebhookEnvelope<T> {
   return { resource: event.split('.')[0], event, timestamp, token, data };
 }
 
@@ -233,7 +262,15 @@ export interface TimedEvent {
  * transferred, ends, then is tagged, commented, assigned and archived — every call event the service
  * applies, each with the full Call object as it stood at that moment.
  */
-export function answeredCallHistory(opts: { agent?: AircallUser; colleague?: AircallUser; team?: AircallTeam; tag?: AircallTag; start?: number } = {}): TimedEvent[] {
+export function answeredCallHistory(
+  opts: {
+    agent?: AircallUser;
+    colleague?: AircallUser;
+    team?: AircallTeam;
+    tag?: AircallTag;
+    start?: number;
+  } = {},
+): TimedEvent[] {
   const agent = opts.agent ?? aUser();
   const colleague = opts.colleague ?? aUser();
   const team = opts.team ?? aTeam();
@@ -241,7 +278,8 @@ export function answeredCallHistory(opts: { agent?: AircallUser; colleague?: Air
   const start = opts.start ?? 1_717_236_000;
   const b = aCall({ started_at: start }).inbound().ringingOn(team).withContact(aContact());
   const events: TimedEvent[] = [];
-  const at = (event: string, offset: number) => events.push({ event, timestamp: start + offset, data: b.build() });
+  const at = (event: string, offset: number) =>
+    events.push({ event, timestamp: start + offset, data: b.build() });
   at('call.created', 0);
   b.with({ user: agent });
   at('call.ringing_on_agent', 1);
@@ -273,7 +311,8 @@ export function missedCallHistory(opts: { start?: number; reason?: string } = {}
   const start = opts.start ?? 1_717_240_000;
   const b = aCall({ started_at: start }).inbound().ringingOn(aTeam());
   const events: TimedEvent[] = [];
-  const at = (event: string, offset: number) => events.push({ event, timestamp: start + offset, data: b.build() });
+  const at = (event: string, offset: number) =>
+    events.push({ event, timestamp: start + offset, data: b.build() });
   at('call.created', 0);
   at('call.ringing_on_agent', 1);
   at('call.unsuccessful_transfer', 30);

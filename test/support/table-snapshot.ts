@@ -20,14 +20,24 @@ const TABLES: Record<string, string> = {
 export async function accountSnapshot(db: Database, accountId: string): Promise<Record<string, unknown[]>> {
   const out: Record<string, unknown[]> = {};
   for (const [table, order] of Object.entries(TABLES)) {
-    const rows = await db.query<Record<string, unknown>>(`SELECT * FROM ${table} WHERE account_id = ? ORDER BY ${order}`, [accountId]);
+    const rows = await db.query<Record<string, unknown>>(
+      `SELECT * FROM ${table} WHERE account_id = ? ORDER BY ${order}`,
+      [accountId],
+    );
     out[table] = rows.map((row) => {
       const clean: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(row)) {
         if (BOOKKEEPING.has(k)) continue;
         if (v instanceof Date) clean[k] = v.toISOString();
-        else if (typeof v === 'string' && /^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d/.test(v)) clean[k] = db.parseDate(v)!.toISOString();
-        else if (k === 'payload' || k === 'participants' || k === 'ivr_options' || k === 'phone_numbers' || k === 'emails')
+        else if (typeof v === 'string' && /^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d/.test(v))
+          clean[k] = db.parseDate(v)!.toISOString();
+        else if (
+          k === 'payload' ||
+          k === 'participants' ||
+          k === 'ivr_options' ||
+          k === 'phone_numbers' ||
+          k === 'emails'
+        )
           clean[k] = db.parseJson(v);
         else if (v === null || v === undefined) clean[k] = null;
         else clean[k] = String(v);

@@ -33,7 +33,10 @@ export async function startTestApp(databaseUrl: string, env: Record<string, stri
     ...env,
   });
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config)] }).compile();
-  const app = moduleRef.createNestApplication({ bodyParser: false, logger: new JsonLogger(config.LOG_LEVEL) });
+  const app = moduleRef.createNestApplication({
+    bodyParser: false,
+    logger: new JsonLogger(config.LOG_LEVEL),
+  });
   configureApp(app, config);
   app.enableShutdownHooks();
   await app.listen(0, '127.0.0.1');
