@@ -160,6 +160,13 @@ export class AppConfig {
   @Max(5000)
   INBOX_BATCH_SIZE = 200;
 
+  /** Inbox batches applied concurrently by one instance on MySQL (SQLite: always 1). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(16)
+  INBOX_CONCURRENCY = 1;
+
   /** Set to false to run an instance that only ingests (the processor then runs elsewhere). */
   @Transform(toBool)
   @IsIn([true, false], { message: 'must be true or false' })
