@@ -1,11 +1,9 @@
-import BetterSqlite3 from 'better-sqlite3';
 import { Database } from '../src/database/database';
-import { sqlitePath } from '../src/database/database-options';
 import { deliveryFingerprint } from '../src/webhooks/webhook-inbox';
 import { sha256Hex } from '../src/webhooks/webhook-token-cache';
 import { answeredCallHistory, envelope, missedCallHistory } from './support/aircall-builders';
 import { describeEachEngine } from './support/databases';
-import { TcpProxy } from './support/tcp-proxy';
+import { databaseOutage, DatabaseOutage } from './support/database-outage';
 import { startTestApp, TestApp } from './support/test-app';
 
 const ACCOUNT = '9301';
@@ -13,52 +11,13 @@ const TOKEN = 'faults-suite-webhook-token-3e8a';
 const CONCURRENCY = 32;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Takes the database away from the service and gives it back: a cut TCP proxy on MySQL, an exclusive lock held by another process on SQLite. */
-interface Outage {
-  url: string;
-  begin(): Promise<void>;
-  end(): Promise<void>;
-  close(): Promise<void>;
-}
-
-async function outageFor(engine: string, url: string): Promise<Outage> {
-  if (engine === 'mysql') {
-    const target = new URL(url);
-    const proxy = await TcpProxy.start(target.hostname, Number(target.port || 3306));
-    const viaProxy = new URL(url);
-    viaProxy.host = `127.0.0.1:${proxy.port}`;
-    return {
-      url: viaProxy.toString(),
-      begin: () => proxy.down(),
-      end: () => proxy.up(),
-      close: () => proxy.close(),
-    };
-  }
-  let locker: BetterSqlite3.Database | null = null;
-  return {
-    url,
-    begin: async () => {
-      locker = new BetterSqlite3(sqlitePath(url)!);
-      locker.exec('BEGIN EXCLUSIVE');
-    },
-    end: async () => {
-      locker?.exec('COMMIT');
-      locker?.close();
-      locker = null;
-    },
-    close: async () => {
-      locker?.close();
-    },
-  };
-}
-
 describeEachEngine('faults: the database cut under load', (database) => {
   let t: TestApp;
   let db: Database;
-  let outage: Outage;
+  let outage: DatabaseOutage;
 
   beforeAll(async () => {
-    outage = await outageFor(database().engine, database().url);
+    outage = await databaseOutage(database().engine, database().url);
     t = await startTestApp(outage.url, { HEALTH_TIMEOUT_MS: '500' });
     db = t.get(Database);
     const now = db.date(new Date());

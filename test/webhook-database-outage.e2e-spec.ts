@@ -1,57 +1,16 @@
-import BetterSqlite3 from 'better-sqlite3';
 import { Database } from '../src/database/database';
-import { sqlitePath } from '../src/database/database-options';
 import { sha256Hex } from '../src/webhooks/webhook-token-cache';
 import { aCall, envelope } from './support/aircall-builders';
 import { describeEachEngine } from './support/databases';
-import { TcpProxy } from './support/tcp-proxy';
+import { databaseOutage, DatabaseOutage } from './support/database-outage';
 import { startTestApp, TestApp } from './support/test-app';
 
 const TOKEN = 'outage-test-webhook-token';
 
-/** Makes the database unavailable to the service and back: a cut TCP proxy on MySQL, an exclusive lock on SQLite. */
-interface Outage {
-  url: string;
-  begin(): Promise<void>;
-  end(): Promise<void>;
-  close(): Promise<void>;
-}
-
-async function outageFor(engine: string, url: string): Promise<Outage> {
-  if (engine === 'mysql') {
-    const target = new URL(url);
-    const proxy = await TcpProxy.start(target.hostname, Number(target.port || 3306));
-    const viaProxy = new URL(url);
-    viaProxy.host = `127.0.0.1:${proxy.port}`;
-    return {
-      url: viaProxy.toString(),
-      begin: () => proxy.down(),
-      end: () => proxy.up(),
-      close: () => proxy.close(),
-    };
-  }
-  let locker: BetterSqlite3.Database | null = null;
-  return {
-    url,
-    begin: async () => {
-      locker = new BetterSqlite3(sqlitePath(url)!);
-      locker.exec('BEGIN EXCLUSIVE');
-    },
-    end: async () => {
-      locker?.exec('COMMIT');
-      locker?.close();
-      locker = null;
-    },
-    close: async () => {
-      locker?.close();
-    },
-  };
-}
-
 describeEachEngine('webhook ingestion while the database is down', (database) => {
   let t: TestApp;
   let db: Database;
-  let outage: Outage;
+  let outage: DatabaseOutage;
 
   const post = (body: unknown) =>
     fetch(`${t.baseUrl}/aircall/webhook`, {
@@ -61,7 +20,7 @@ describeEachEngine('webhook ingestion while the database is down', (database) =>
     });
 
   beforeAll(async () => {
-    outage = await outageFor(database().engine, database().url);
+    outage = await databaseOutage(database().engine, database().url);
     t = await startTestApp(outage.url);
     db = t.get(Database);
     const now = db.date(new Date());

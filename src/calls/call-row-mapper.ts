@@ -1,43 +1,12 @@
 import { Database, Row } from '../database/database';
+import { CALL_TYPED_COLUMNS } from './call-record';
 import { CallCommentModel } from './models/call-comment.model';
 import { CallModel } from './models/call.model';
 import { CallTagModel } from './models/call-tag.model';
 import { toCallDirection } from './models/call-direction';
 
 /** Columns a Call page reads: every typed column, never the `payload` document (kept for re-derivation). */
-export const CALL_READ_COLUMNS = [
-  'account_id',
-  'id',
-  'call_uuid',
-  'direct_link',
-  'direction',
-  'status',
-  'missed_call_reason',
-  'hangup_cause',
-  'started_at',
-  'answered_at',
-  'ended_at',
-  'duration',
-  'missed',
-  'in_call_duration',
-  'waiting_duration',
-  'raw_digits',
-  'digits',
-  'archived',
-  'cost',
-  'country_code',
-  'recording_url',
-  'voicemail_url',
-  'asset_url',
-  'user_id',
-  'number_id',
-  'assigned_to_id',
-  'transferred_by_id',
-  'transferred_to_id',
-  'contact_id',
-  'last_event',
-  'updated_at',
-] as const;
+export const CALL_READ_COLUMNS = [...CALL_TYPED_COLUMNS, 'last_event', 'updated_at'] as const;
 
 const str = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));
 const int = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));

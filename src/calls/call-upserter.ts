@@ -9,7 +9,7 @@ import {
   userRecord,
 } from '../directory/directory-records';
 import { compareIds, DirectorySnapshot, DirectoryUpserter } from '../directory/directory-upserter';
-import { callColumns, callComments, callTags, callTeamIds } from './call-record';
+import { CALL_TYPED_COLUMNS, callColumns, callComments, callTags, callTeamIds } from './call-record';
 import { isNewer, stateHash, stateVersion } from './state-version';
 
 /** One full Call object as Aircall described it at `at` — from a webhook event or an API read. */
@@ -29,36 +29,9 @@ export interface UpsertResult {
   stale: number;
 }
 
+/** Insert order of callRow(): the typed columns, then the documents and bookkeeping. */
 const CALL_COLUMNS = [
-  'account_id',
-  'id',
-  'call_uuid',
-  'direct_link',
-  'direction',
-  'status',
-  'missed_call_reason',
-  'hangup_cause',
-  'started_at',
-  'answered_at',
-  'ended_at',
-  'duration',
-  'missed',
-  'in_call_duration',
-  'waiting_duration',
-  'raw_digits',
-  'digits',
-  'archived',
-  'cost',
-  'country_code',
-  'recording_url',
-  'voicemail_url',
-  'asset_url',
-  'user_id',
-  'number_id',
-  'assigned_to_id',
-  'transferred_by_id',
-  'transferred_to_id',
-  'contact_id',
+  ...CALL_TYPED_COLUMNS,
   'participants',
   'ivr_options',
   'payload',
