@@ -1,4 +1,5 @@
 import { ApolloServer, BaseContext, ContextFunction } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { Injectable } from '@nestjs/common';
@@ -20,6 +21,9 @@ export class ExpressApolloDriver extends ApolloDriver {
       plugins: [
         ...(options.plugins ?? []),
         ApolloServerPluginDrainHttpServer({ httpServer: httpAdapter.getHttpServer() }),
+        // No HTTP caching of authenticated POSTs: without this, Apollo's default cache-control plugin
+        // wraps every field resolver (≈ 2,000 per calls page) to collect hints nobody reads.
+        ApolloServerPluginCacheControlDisabled(),
       ],
     });
     await server.start();
