@@ -1,6 +1,6 @@
 import { Database } from '../src/database/database';
 import { deliveryFingerprint } from '../src/webhooks/webhook-inbox';
-import { sha256Hex } from '../src/webhooks/webhook-token-cache';
+import { sha256Hex } from '../src/crypto/hashing';
 import { answeredCallHistory, envelope, missedCallHistory } from './support/aircall-builders';
 import { describeEachEngine } from './support/databases';
 import { databaseOutage, DatabaseOutage } from './support/database-outage';

@@ -3,7 +3,7 @@ import { Database } from '../src/database/database';
 import { createDataSource } from '../src/database/database-options';
 import { parseEnvelope } from '../src/webhooks/webhook-envelope';
 import { deliveryFingerprint } from '../src/webhooks/webhook-inbox';
-import { sha256Hex } from '../src/webhooks/webhook-token-cache';
+import { sha256Hex } from '../src/crypto/hashing';
 import { aCall, aTag, aUser, envelope } from './support/aircall-builders';
 import { createTestDatabase, TestDatabase, testEngines } from './support/databases';
 import { buildService, ServiceBuild, ServiceInstance, spawnInstance } from './support/spawn-instance';

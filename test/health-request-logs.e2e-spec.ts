@@ -1,5 +1,5 @@
 import { Database } from '../src/database/database';
-import { sha256Hex } from '../src/webhooks/webhook-token-cache';
+import { sha256Hex } from '../src/crypto/hashing';
 import { aCall, envelope } from './support/aircall-builders';
 import { describeEachEngine } from './support/databases';
 import { graphql } from './support/graphql-client';

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { Database } from '../src/database/database';
-import { sha256Hex } from '../src/webhooks/webhook-token-cache';
+import { sha256Hex } from '../src/crypto/hashing';
 import { aCall, envelope } from './support/aircall-builders';
 import { describeEachEngine } from './support/databases';
 import { TcpProxy } from './support/tcp-proxy';

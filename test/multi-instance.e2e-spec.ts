@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { Database } from '../src/database/database';
 import { createDataSource } from '../src/database/database-options';
 import { deliveryFingerprint } from '../src/webhooks/webhook-inbox';
-import { sha256Hex } from '../src/webhooks/webhook-token-cache';
+import { sha256Hex } from '../src/crypto/hashing';
 import { answeredCallHistory, envelope, missedCallHistory, TimedEvent } from './support/aircall-builders';
 import { createTestDatabase, TestDatabase, testEngines } from './support/databases';
 import { buildService, ServiceBuild, ServiceInstance, spawnInstance } from './support/spawn-instance';

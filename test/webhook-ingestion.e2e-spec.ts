@@ -1,7 +1,8 @@
 import { Database } from '../src/database/database';
 import { InboxProcessor } from '../src/webhooks/inbox-processor';
 import { InboxRetention } from '../src/webhooks/inbox-retention';
-import { sha256Hex, WebhookTokenCache } from '../src/webhooks/webhook-token-cache';
+import { sha256Hex } from '../src/crypto/hashing';
+import { WebhookTokenCache } from '../src/webhooks/webhook-token-cache';
 import { aCall, answeredCallHistory, aUser, envelope, missedCallHistory } from './support/aircall-builders';
 import { describeEachEngine } from './support/databases';
 import { accountSnapshot } from './support/table-snapshot';

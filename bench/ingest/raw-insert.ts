@@ -1,21 +1,10 @@
 import { createPool } from 'mysql2/promise';
-import { deliveryFingerprint } from '../../src/webhooks/webhook-inbox';
+import { deliveryFingerprint, INBOX_COLUMNS } from '../../src/webhooks/webhook-inbox';
 import { round } from '../support/stats';
 import { WebhookDeliveries } from './webhook-deliveries';
 
-const COLUMNS = [
-  'account_id',
-  'id',
-  'resource',
-  'event',
-  'event_timestamp',
-  'resource_id',
-  'data',
-  'status',
-  'attempts',
-  'next_attempt_at',
-  'received_at',
-];
+// The same row shape the service's inbox writes.
+const COLUMNS = INBOX_COLUMNS;
 
 const sqlDate = (d: Date) => d.toISOString().slice(0, 23).replace('T', ' ');
 

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../crypto/hashing';
 
 /**
  * How the service authenticates to Aircall for one company:
@@ -25,5 +25,5 @@ export function credentialsKey(credentials: AircallCredentials): string {
     credentials.kind === 'basic'
       ? `basic:${credentials.apiId}:${credentials.apiToken}`
       : `oauth:${credentials.accessToken}`;
-  return createHash('sha256').update(secret).digest('hex');
+  return sha256Hex(secret);
 }

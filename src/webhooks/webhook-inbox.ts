@@ -16,7 +16,8 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
-const COLUMNS = [
+/** Columns of one inbox row, in insert order. */
+export const INBOX_COLUMNS = [
   'account_id',
   'id',
   'resource',
@@ -144,7 +145,9 @@ export class WebhookInbox {
   private async insert(rows: unknown[][]): Promise<void> {
     try {
       // Duplicates (same account + fingerprint) are ignored: a retried delivery keeps its single row.
-      await this.db.retrying(() => this.db.upsert('webhook_events', COLUMNS, rows, ['account_id', 'id'], []));
+      await this.db.retrying(() =>
+        this.db.upsert('webhook_events', INBOX_COLUMNS, rows, ['account_id', 'id'], []),
+      );
     } catch (error) {
       throw isDatabaseUnavailable(error) ? new DatabaseUnavailableError(error) : error;
     }

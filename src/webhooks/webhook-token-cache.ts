@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { constantTimeEqual, sha256Hex } from '../crypto/hashing';
 import { Database } from '../database/database';
 
 interface Entry {
   accountId: string | null;
-  hash: Buffer;
   expiresAt: number;
 }
 
@@ -12,10 +11,6 @@ const HIT_TTL_MS = 30_000;
 /** Unknown tokens are remembered briefly too, so a flood of bad deliveries does not reach the database. */
 const MISS_TTL_MS = 5_000;
 const MAX_ENTRIES = 100_000;
-
-export function sha256Hex(value: string): string {
-  return createHash('sha256').update(value, 'utf8').digest('hex');
-}
 
 /**
  * Finds the account a webhook delivery belongs to from the SHA-256 of its `token` (Aircall sends no
@@ -39,14 +34,10 @@ export class WebhookTokenCache {
       `SELECT id, webhook_token_hash FROM accounts WHERE webhook_token_hash = ? AND status <> 'disconnected'`,
       [hashHex],
     );
-    const hash = Buffer.from(hashHex, 'hex');
-    const match = rows.find((r) => {
-      const stored = Buffer.from(String(r.webhook_token_hash), 'hex');
-      return stored.length === hash.length && timingSafeEqual(stored, hash);
-    });
+    const match = rows.find((r) => constantTimeEqual(String(r.webhook_token_hash), hashHex));
     const accountId = match ? String(match.id) : null;
     if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
-    this.entries.set(hashHex, { accountId, hash, expiresAt: now + (accountId ? HIT_TTL_MS : MISS_TTL_MS) });
+    this.entries.set(hashHex, { accountId, expiresAt: now + (accountId ? HIT_TTL_MS : MISS_TTL_MS) });
     return accountId;
   }
 
