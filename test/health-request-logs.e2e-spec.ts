@@ -104,6 +104,70 @@ describeEachEngine('JSON logs: request ids, access lines, no secrets', (database
     expect(mine.find((l) => l.msg === 'request')).toMatchObject({ path: '/oauth/callback' });
   });
 
+  it('stamps GraphQL lines with the request id: access lines, unexpected errors (once), mutations', async () => {
+    const db = t.get(Database);
+    const now = db.date(new Date());
+    // A contact whose stored phone numbers are not JSON: reading them is a bug-class failure, not a client error.
+    const unchecked = database().engine === 'mysql' ? 'SET STATEMENT check_constraint_checks = 0 FOR ' : '';
+    await db.query(
+      `${unchecked}INSERT INTO contacts (account_id, id, phone_numbers, created_at, updated_at) VALUES (701, 77, '[not json', ?, ?)`,
+      [now, now],
+    );
+    await db.query(
+      `INSERT INTO calls (account_id, id, digits, contact_id, payload, last_event, last_event_at, state_version, state_hash, created_at, updated_at)
+       VALUES (701, 7701, '', 77, '{}', 'call.created', ?, 1, 'x', ?, ?)`,
+      [now, now, now],
+    );
+    await db.query(
+      `INSERT INTO accounts (id, name, auth_type, status, created_at, updated_at) VALUES (702, 'Gone Co', 'basic', 'disconnected', ?, ?)`,
+      [now, now],
+    );
+    const query = (text: string, requestId: string) =>
+      fetch(`${t.baseUrl}/graphql`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${TEST_ADMIN_KEY}`,
+          'x-request-id': requestId,
+        },
+        body: JSON.stringify({ query: text }),
+      });
+    try {
+      const { lines } = await captureLogs(async () => {
+        const broken = await query(
+          '{ call(id: "7701") { id contact { phoneNumbers { value } } } }',
+          'trace-gql-broken',
+        );
+        const body = (await broken.json()) as { errors: Array<{ message: string }> };
+        expect(body.errors[0].message).toBe('internal server error');
+        expect((await query('{ accounts { id } }', 'trace-gql-query')).status).toBe(200);
+        const disconnect = await query(
+          'mutation { disconnectAccount(id: "702") { id } }',
+          'trace-gql-mutation',
+        );
+        expect(disconnect.status).toBe(200);
+      });
+      const errors = lines.filter((l) => l.level === 'error' && String(l.msg).startsWith('unexpected error'));
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatchObject({ context: 'GraphQL', requestId: 'trace-gql-broken' });
+      expect(JSON.stringify(errors[0])).toContain('SyntaxError');
+      // A mutation runs in the request's logging context: a service deep inside stamps its line.
+      expect(lines.find((l) => l.msg === 'account disconnected')).toMatchObject({
+        accountId: '702',
+        requestId: 'trace-gql-mutation',
+      });
+      for (const id of ['trace-gql-broken', 'trace-gql-query', 'trace-gql-mutation']) {
+        expect(lines.filter((l) => l.msg === 'request' && l.requestId === id)).toEqual([
+          expect.objectContaining({ method: 'POST', path: '/graphql', status: 200 }),
+        ]);
+      }
+    } finally {
+      await db.query('DELETE FROM calls WHERE account_id = 701 AND id = 7701');
+      await db.query('DELETE FROM contacts WHERE account_id = 701 AND id = 77');
+      await db.query('DELETE FROM accounts WHERE id = 702');
+    }
+  });
+
   it('never logs a webhook token, an API key, an OAuth code or an Authorization header', async () => {
     const { raw, lines } = await captureLogs(async () => {
       const call = aCall().build();

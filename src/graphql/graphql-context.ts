@@ -7,6 +7,8 @@ import { RequestLoaders } from './request-loaders';
 /** What every resolver can rely on: the authenticated key and the request's DataLoaders. */
 export interface GraphqlContext {
   req: Request;
+  /** The request's id (X-Request-Id), for log lines: queries run without a logging context. */
+  requestId: string | undefined;
   apiKey: AuthenticatedApiKey;
   loaders: RequestLoaders;
 }

@@ -4,8 +4,9 @@ import { GraphQLModule as NestGraphQLModule } from '@nestjs/graphql';
 import { ApiKeyAuthenticator } from '../auth/api-key-authenticator';
 import { AuthModule } from '../auth/auth.module';
 import { AppConfig } from '../config/app-config';
+import { requestIdOf } from '../http/request-id';
 import { ExpressApolloDriver } from './express-apollo.driver';
-import { formatGraphqlError } from './format-error';
+import { formatGraphqlError, unexpectedErrorLogPlugin } from './format-error';
 import { GraphqlContext } from './graphql-context';
 import { unauthenticated } from './graphql-errors';
 import { ExpressContextArgs } from './apollo-express-handler';
@@ -34,12 +35,12 @@ import { RequestLoaders } from './request-loaders';
           introspection: !isProduction,
           includeStacktraceInErrorResponses: false,
           buildSchemaOptions: { dateScalarMode: 'isoDate', numberScalarMode: 'integer' },
-          plugins: [queryLimitsPlugin(DEFAULT_QUERY_LIMITS)],
+          plugins: [queryLimitsPlugin(DEFAULT_QUERY_LIMITS), unexpectedErrorLogPlugin],
           formatError: formatGraphqlError,
-          context: async ({ req }: ExpressContextArgs): Promise<GraphqlContext> => {
+          context: async ({ req, res }: ExpressContextArgs): Promise<GraphqlContext> => {
             const apiKey = await authenticator.authenticate(req.headers.authorization);
             if (!apiKey) throw unauthenticated();
-            return { req, apiKey, loaders: new RequestLoaders() };
+            return { req, requestId: requestIdOf(res), apiKey, loaders: new RequestLoaders() };
           },
         };
       },

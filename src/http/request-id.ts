@@ -10,3 +10,9 @@ export function requestIdFrom(header: string | string[] | undefined): string {
   const value = Array.isArray(header) ? header[0] : header;
   return value !== undefined && ACCEPTABLE.test(value) ? value : randomUUID();
 }
+
+/** The id the request lifecycle gave the request this response answers (stamped on its own log lines). */
+export function requestIdOf(res: { getHeader(name: string): unknown }): string | undefined {
+  const id = res.getHeader(REQUEST_ID_HEADER);
+  return typeof id === 'string' ? id : undefined;
+}

@@ -1,6 +1,6 @@
 import { JsonLogger } from './json-logger';
 import { redact, scrub } from './redaction';
-import { runInRequestContext } from './request-context';
+import { openRequestContext, openRequestContexts } from './request-context';
 
 describe('redact', () => {
   it('replaces values under secret-sounding keys at any depth', () => {
@@ -46,10 +46,44 @@ describe('JsonLogger', () => {
 
   it('stamps lines written inside a request with its id, and only those', () => {
     const { logger, lines } = capture();
-    runInRequestContext({ requestId: 'req-1' }, () => logger.log({ msg: 'inside' }, 'Test'));
+    const context = openRequestContext({ requestId: 'req-1' });
+    context.run(() => logger.log({ msg: 'inside' }, 'Test'));
     logger.log('outside');
+    context.release();
     expect(lines[0]).toMatchObject({ level: 'log', context: 'Test', msg: 'inside', requestId: 'req-1' });
     expect(lines[1].requestId).toBeUndefined();
+  });
+
+  it('keeps a context across awaits while it is open, and closes it with the last release', async () => {
+    const { logger, lines } = capture();
+    const first = openRequestContext({ requestId: 'req-a' });
+    const second = openRequestContext({ requestId: 'req-b' });
+    await Promise.all([
+      first.run(async () => {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        logger.log('a after await');
+      }),
+      second.run(async () => {
+        await Promise.resolve();
+        logger.log('b after await');
+      }),
+    ]);
+    first.release();
+    first.release(); // twice is harmless
+    expect(openRequestContexts()).toBe(1);
+    await second.run(async () => {
+      await Promise.resolve();
+      logger.log('b still open');
+    });
+    second.release();
+    expect(openRequestContexts()).toBe(0);
+    logger.log('after both');
+    expect(lines.map((l) => [l.msg, l.requestId])).toEqual([
+      ['b after await', 'req-b'],
+      ['a after await', 'req-a'],
+      ['b still open', 'req-b'],
+      ['after both', undefined],
+    ]);
   });
 
   it('drops lines below its level', () => {

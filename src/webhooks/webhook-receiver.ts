@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppConfig } from '../config/app-config';
 import { isDatabaseUnavailable } from '../database/database';
 import { MetricsService } from '../metrics/metrics.service';
+import { requestIdOf } from '../http/request-id';
 import { EnvelopeError, parseEnvelope } from './webhook-envelope';
 import { WebhookInbox } from './webhook-inbox';
 import { WebhookTokenCache } from './webhook-token-cache';
@@ -108,6 +109,7 @@ export class WebhookReceiver {
       if (isDatabaseUnavailable(error)) {
         this.logger.warn({
           msg: 'webhook delivery refused: database unavailable',
+          requestId: requestIdOf(res),
           error: String((error as Error).cause ?? error),
         });
         return reply(
@@ -116,7 +118,11 @@ export class WebhookReceiver {
           'unavailable',
         );
       }
-      this.logger.error({ msg: 'webhook delivery failed', error: String(error) });
+      this.logger.error({
+        msg: 'webhook delivery failed',
+        requestId: requestIdOf(res),
+        error: String(error),
+      });
       return reply(
         HttpStatus.SERVICE_UNAVAILABLE,
         { error: 'could not store the event, retry later' },
