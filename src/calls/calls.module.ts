@@ -1,11 +1,10 @@
 import { Module } from '@nestjs/common';
 import { DirectoryModule } from '../directory/directory.module';
-import { CallCommentFieldResolver, CallTagFieldResolver } from './call-child-field.resolvers';
 import { CallConnectionResolver } from './call-connection.resolver';
-import { CallFieldResolver } from './call-field.resolver';
 import { CallLoaders } from './call-loaders';
 import { CallQueryRepository } from './call-query.repository';
 import { CallQueryService } from './call-query.service';
+import { CallRelations } from './call-relations';
 import { CallUpserter } from './call-upserter';
 import { CallsResolver } from './calls.resolver';
 import {
@@ -24,11 +23,9 @@ import {
     CallQueryRepository,
     CallQueryService,
     CallLoaders,
+    CallRelations,
     CallsResolver,
     CallConnectionResolver,
-    CallFieldResolver,
-    CallTagFieldResolver,
-    CallCommentFieldResolver,
     UserCallsResolver,
     TeamCallsResolver,
     TagCallsResolver,

@@ -1,8 +1,12 @@
-import { Args, ID, Query, Resolver } from '@nestjs/graphql';
+import { Args, ID, Info, Query, Resolver } from '@nestjs/graphql';
+import type { GraphQLResolveInfo } from 'graphql';
 import { accountScope } from '../auth/account-access';
 import { AuthenticatedApiKey } from '../auth/authenticated-api-key';
 import { CurrentApiKey } from '../auth/current-api-key.decorator';
+import { Loaders } from '../graphql/graphql-context';
 import { connectionComplexity } from '../graphql/query-limits';
+import { RequestLoaders } from '../graphql/request-loaders';
+import { selectedAt, selectionTree } from '../graphql/selection';
 import { parseCallFilter } from './call-filter.parser';
 import { CallPageArgs } from './call-page-args';
 import { CallQueryService, DEFAULT_PAGE_SIZE } from './call-query.service';
@@ -17,13 +21,21 @@ export class CallsResolver {
     description: 'Calls matching `filter`, newest first by default, as a Relay connection (keyset cursors)',
     complexity: connectionComplexity(DEFAULT_PAGE_SIZE),
   })
-  calls(@CurrentApiKey() key: AuthenticatedApiKey, @Args() args: CallPageArgs): Promise<CallConnectionModel> {
-    return this.callQueries.connection({
-      filter: parseCallFilter(key, args.filter),
-      first: args.first,
-      after: args.after,
-      orderBy: args.orderBy,
-    });
+  calls(
+    @CurrentApiKey() key: AuthenticatedApiKey,
+    @Args() args: CallPageArgs,
+    @Info() info: GraphQLResolveInfo,
+    @Loaders() loaders: RequestLoaders,
+  ): Promise<CallConnectionModel> {
+    return this.callQueries.connection(
+      {
+        filter: parseCallFilter(key, args.filter),
+        first: args.first,
+        after: args.after,
+        orderBy: args.orderBy,
+      },
+      { node: selectedAt(selectionTree(info), 'edges', 'node'), loaders },
+    );
   }
 
   @Query(() => CallModel, {
@@ -38,8 +50,10 @@ export class CallsResolver {
       nullable: true,
       description: 'Needed only when the id exists in several accounts',
     })
-    accountId?: string | null,
+    accountId: string | null | undefined,
+    @Info() info: GraphQLResolveInfo,
+    @Loaders() loaders: RequestLoaders,
   ): Promise<CallModel | null> {
-    return this.callQueries.call(id, accountScope(key, accountId));
+    return this.callQueries.call(id, accountScope(key, accountId), { node: selectionTree(info), loaders });
   }
 }

@@ -1,11 +1,15 @@
-import { Args, Parent, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Info, Parent, ResolveField, Resolver } from '@nestjs/graphql';
+import type { GraphQLResolveInfo } from 'graphql';
 import { AuthenticatedApiKey } from '../auth/authenticated-api-key';
 import { CurrentApiKey } from '../auth/current-api-key.decorator';
 import { NumberModel } from '../directory/models/number.model';
 import { TagModel } from '../directory/models/tag.model';
 import { TeamModel } from '../directory/models/team.model';
 import { UserModel } from '../directory/models/user.model';
+import { Loaders } from '../graphql/graphql-context';
 import { connectionComplexity } from '../graphql/query-limits';
+import { RequestLoaders } from '../graphql/request-loaders';
+import { selectedAt, selectionTree } from '../graphql/selection';
 import { CallFilter } from './call-filter';
 import { parseCallFilter } from './call-filter.parser';
 import { CallPageArgs } from './call-page-args';
@@ -24,15 +28,20 @@ function callsOf(
   accountId: string,
   narrowing: Narrowing,
   args: CallPageArgs,
+  info: GraphQLResolveInfo,
+  loaders: RequestLoaders,
 ): Promise<CallConnectionModel> {
   const filter = parseCallFilter(key, args.filter);
   const inScope = filter.accountIds === null || filter.accountIds.includes(accountId);
-  return service.connection({
-    filter: { ...filter, ...narrowing, accountIds: inScope ? [accountId] : [] },
-    first: args.first,
-    after: args.after,
-    orderBy: args.orderBy,
-  });
+  return service.connection(
+    {
+      filter: { ...filter, ...narrowing, accountIds: inScope ? [accountId] : [] },
+      first: args.first,
+      after: args.after,
+      orderBy: args.orderBy,
+    },
+    { node: selectedAt(selectionTree(info), 'edges', 'node'), loaders },
+  );
 }
 
 const options = { complexity: connectionComplexity(DEFAULT_PAGE_SIZE) };
@@ -46,8 +55,10 @@ export class UserCallsResolver {
     @Parent() user: UserModel,
     @CurrentApiKey() key: AuthenticatedApiKey,
     @Args() args: CallPageArgs,
+    @Info() info: GraphQLResolveInfo,
+    @Loaders() loaders: RequestLoaders,
   ): Promise<CallConnectionModel> {
-    return callsOf(this.callQueries, key, user.accountId, { userId: user.id }, args);
+    return callsOf(this.callQueries, key, user.accountId, { userId: user.id }, args, info, loaders);
   }
 }
 
@@ -60,8 +71,10 @@ export class TeamCallsResolver {
     @Parent() team: TeamModel,
     @CurrentApiKey() key: AuthenticatedApiKey,
     @Args() args: CallPageArgs,
+    @Info() info: GraphQLResolveInfo,
+    @Loaders() loaders: RequestLoaders,
   ): Promise<CallConnectionModel> {
-    return callsOf(this.callQueries, key, team.accountId, { teamId: team.id }, args);
+    return callsOf(this.callQueries, key, team.accountId, { teamId: team.id }, args, info, loaders);
   }
 }
 
@@ -74,8 +87,10 @@ export class TagCallsResolver {
     @Parent() tag: TagModel,
     @CurrentApiKey() key: AuthenticatedApiKey,
     @Args() args: CallPageArgs,
+    @Info() info: GraphQLResolveInfo,
+    @Loaders() loaders: RequestLoaders,
   ): Promise<CallConnectionModel> {
-    return callsOf(this.callQueries, key, tag.accountId, { tagId: tag.id }, args);
+    return callsOf(this.callQueries, key, tag.accountId, { tagId: tag.id }, args, info, loaders);
   }
 }
 
@@ -88,7 +103,9 @@ export class NumberCallsResolver {
     @Parent() number: NumberModel,
     @CurrentApiKey() key: AuthenticatedApiKey,
     @Args() args: CallPageArgs,
+    @Info() info: GraphQLResolveInfo,
+    @Loaders() loaders: RequestLoaders,
   ): Promise<CallConnectionModel> {
-    return callsOf(this.callQueries, key, number.accountId, { numberId: number.id }, args);
+    return callsOf(this.callQueries, key, number.accountId, { numberId: number.id }, args, info, loaders);
   }
 }

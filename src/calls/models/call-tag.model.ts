@@ -1,4 +1,5 @@
 import { Field, ID, ObjectType } from '@nestjs/graphql';
+import { UserModel } from '../../directory/models/user.model';
 
 /** A tag on a call: the tag itself plus who tagged the call and when (when Aircall says). */
 @ObjectType('CallTag')
@@ -20,6 +21,9 @@ export class CallTagModel {
 
   @Field(() => Date, { nullable: true })
   taggedAt!: Date | null;
+
+  @Field(() => UserModel, { nullable: true, description: 'Who tagged the call, when Aircall says' })
+  taggedBy?: UserModel | null;
 
   taggedById!: string | null;
 }

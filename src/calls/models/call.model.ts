@@ -1,10 +1,17 @@
 import { Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
+import { ContactModel } from '../../directory/models/contact.model';
+import { NumberModel } from '../../directory/models/number.model';
+import { TeamModel } from '../../directory/models/team.model';
+import { UserModel } from '../../directory/models/user.model';
+import { CallCommentModel } from './call-comment.model';
 import { CallDirection } from './call-direction';
+import { CallTagModel } from './call-tag.model';
 
 /**
  * A call as stored from Aircall's Call object (https://developer.aircall.io/api-references/#call-overview),
- * field names Aircall's own in camelCase. Related rows (user, number, teams, tags…) are resolved by
- * CallFieldResolver through per-request DataLoaders; the `…Id` properties below feed them.
+ * field names Aircall's own in camelCase. Related rows (user, number, teams, tags…) are plain fields,
+ * filled before the calls are returned by CallRelations — only those the query selects, through the
+ * request's DataLoaders — so GraphQL reads them without a resolver call or a promise per call.
  */
 @ObjectType('Call')
 export class CallModel {
@@ -94,6 +101,39 @@ export class CallModel {
 
   @Field(() => Date, { description: 'When this service last changed the row' })
   updatedAt!: Date;
+
+  @Field(() => UserModel, {
+    nullable: true,
+    description: 'The user who took (inbound) or made (outbound) the call',
+  })
+  user?: UserModel | null;
+
+  @Field(() => UserModel, { nullable: true })
+  assignedTo?: UserModel | null;
+
+  @Field(() => UserModel, { nullable: true })
+  transferredBy?: UserModel | null;
+
+  @Field(() => UserModel, { nullable: true })
+  transferredTo?: UserModel | null;
+
+  @Field(() => NumberModel, {
+    nullable: true,
+    description: 'The Aircall number (line) the call went through',
+  })
+  number?: NumberModel | null;
+
+  @Field(() => ContactModel, { nullable: true })
+  contact?: ContactModel | null;
+
+  @Field(() => [TeamModel], { description: 'Teams the call rang' })
+  teams?: TeamModel[];
+
+  @Field(() => [CallTagModel])
+  tags?: CallTagModel[];
+
+  @Field(() => [CallCommentModel])
+  comments?: CallCommentModel[];
 
   userId!: string | null;
   numberId!: string | null;
