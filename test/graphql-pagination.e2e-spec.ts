@@ -221,3 +221,74 @@ describeEachEngine('GraphQL statement count', (db) => {
     expect(large).toBeLessThanOrEqual(11);
   });
 });
+
+describeEachEngine('GraphQL calls of one tag or team (read in link index order)', (db) => {
+  const ACCOUNT = '4003';
+  const vip = aTag({ id: 7001, name: 'vip' });
+  const sales = aTeam({ id: 8001, name: 'sales' });
+  let app: TestApp;
+  let tagged: AircallCall[];
+
+  const walk = async (filter: Record<string, unknown>, orderBy: string, first: number): Promise<string[]> => {
+    const ids: string[] = [];
+    let after: string | null = null;
+    for (let pages = 0; pages < 200; pages++) {
+      const page: Page = await graphqlData<Page>(app.baseUrl, TEST_ADMIN_KEY, PAGE, {
+        first,
+        after,
+        orderBy,
+        filter: { accountId: ACCOUNT, ...filter },
+      });
+      ids.push(...page.calls.edges.map((e) => e.node.id));
+      if (!page.calls.pageInfo.hasNextPage) return ids;
+      after = page.calls.pageInfo.endCursor;
+    }
+    throw new Error('pagination did not end');
+  };
+
+  beforeAll(async () => {
+    app = await startTestApp(db().url, { INBOX_PROCESSOR: 'false' });
+    const calls: AircallCall[] = [];
+    for (let i = 0; i < 40; i++) {
+      // Three calls per start second (ties broken by id); one call without a start time.
+      const b = aCall({ started_at: i === 39 ? null : BASE + Math.floor(i / 3) * 60 }).inbound();
+      if (i % 2 === 0) b.tagged(vip);
+      if (i % 3 === 0) b.ringingOn(sales);
+      calls.push(b.build());
+    }
+    tagged = calls.filter((_, i) => i % 2 === 0);
+    await storeCalls(app, ACCOUNT, calls);
+    // Another account's calls with the same tag and team ids never show.
+    await storeCalls(app, A, [aCall({ started_at: BASE }).inbound().tagged(vip).ringingOn(sales).build()]);
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it.each(['STARTED_AT_DESC', 'STARTED_AT_ASC'])(
+    'walks a tag and a team exactly once, in the order of the unfiltered connection (%s)',
+    async (orderBy) => {
+      const all = await walk({}, orderBy, 100);
+      const tagIds = new Set((await walk({ tagId: String(vip.id) }, orderBy, 100)).map(String));
+      expect(tagIds.size).toBe(20);
+      expect(await walk({ tagId: String(vip.id) }, orderBy, 3)).toEqual(all.filter((id) => tagIds.has(id)));
+      const teamIds = new Set(await walk({ teamId: String(sales.id) }, orderBy, 100));
+      expect(teamIds.size).toBe(14);
+      expect(await walk({ teamId: String(sales.id) }, orderBy, 4)).toEqual(
+        all.filter((id) => teamIds.has(id)),
+      );
+    },
+  );
+
+  it('follows a tagged call whose start time changes', async () => {
+    const moved = { ...tagged[0], started_at: BASE + 100_000 };
+    await storeCalls(app, ACCOUNT, [moved], new Date(Date.now() + 60_000));
+    const newest = await walk({ tagId: String(vip.id) }, 'STARTED_AT_DESC', 100);
+    expect(newest[0]).toBe(String(moved.id));
+    expect(newest).toHaveLength(20);
+    const all = await walk({}, 'STARTED_AT_DESC', 100);
+    expect(await walk({ tagId: String(vip.id) }, 'STARTED_AT_DESC', 6)).toEqual(
+      all.filter((id) => newest.includes(id)),
+    );
+  });
+});

@@ -452,12 +452,16 @@ export class CallDataset {
       ]);
       if (inbound) {
         const first = random.int(shape.teams);
-        await writer.add('call_teams', ['account_id', 'call_id', 'team_id'], [account, id, teamId(first)]);
+        await writer.add(
+          'call_teams',
+          ['account_id', 'call_id', 'team_id', 'started_at'],
+          [account, id, teamId(first), sqlDate(started)],
+        );
         if (random.chance(0.1))
           await writer.add(
             'call_teams',
-            ['account_id', 'call_id', 'team_id'],
-            [account, id, teamId((first + 1) % shape.teams)],
+            ['account_id', 'call_id', 'team_id', 'started_at'],
+            [account, id, teamId((first + 1) % shape.teams), sqlDate(started)],
           );
       }
       const tagCount = random.chance(0.3) ? (random.chance(0.3) ? 2 : 1) : 0;
@@ -465,13 +469,14 @@ export class CallDataset {
       for (let t = 0; t < tagCount; t++) {
         await writer.add(
           'call_tags',
-          ['account_id', 'call_id', 'tag_id', 'tagged_by_id', 'tagged_at'],
+          ['account_id', 'call_id', 'tag_id', 'tagged_by_id', 'tagged_at', 'started_at'],
           [
             account,
             id,
             tagId((firstTag + t) % shape.tags),
             user ?? userId(random.int(shape.users)),
             sqlDate(started + (duration + 60 + t) * 1000),
+            sqlDate(started),
           ],
         );
       }

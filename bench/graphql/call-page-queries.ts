@@ -62,19 +62,24 @@ export async function rawCallsPage(
   if (f.missed !== undefined) condition('c.missed = ?', f.missed ? 1 : 0);
   if (f.userId) condition('c.user_id = ?', f.userId);
   if (f.numberId) condition('c.number_id = ?', f.numberId);
-  if (f.tagId)
-    condition(
-      'EXISTS (SELECT 1 FROM call_tags g WHERE g.account_id = c.account_id AND g.call_id = c.id AND g.tag_id = ?)',
-      f.tagId,
-    );
-  if (after) {
-    const at = sqlDate(after.startedAt);
-    where.push('(c.started_at < ? OR (c.started_at = ? AND c.id < ?))');
-    params.push(at, at, after.id);
+  // A tag's calls: read in order from the tag index, as anyone writing the SQL by hand would.
+  const byTag = Boolean(f.tagId);
+  const [at, id] = byTag ? ['g.started_at', 'g.call_id'] : ['c.started_at', 'c.id'];
+  if (byTag) {
+    condition('g.account_id = ?', accountId);
+    condition('g.tag_id = ?', f.tagId);
   }
+  if (after) {
+    const when = sqlDate(after.startedAt);
+    where.push(`(${at} < ? OR (${at} = ? AND ${id} < ?))`);
+    params.push(when, when, after.id);
+  }
+  const from = byTag
+    ? 'call_tags g JOIN calls c ON c.account_id = g.account_id AND c.id = g.call_id'
+    : 'calls c';
   const [callRows] = await pool.query(
-    `SELECT ${CALL_READ_COLUMNS.map((c) => `c.${c}`).join(', ')} FROM calls c WHERE ${where.join(' AND ')}
-      ORDER BY c.started_at DESC, c.account_id DESC, c.id DESC LIMIT ${first}`,
+    `SELECT ${CALL_READ_COLUMNS.map((c) => `c.${c}`).join(', ')} FROM ${from} WHERE ${where.join(' AND ')}
+      ORDER BY ${at} DESC, ${id} DESC LIMIT ${first}`,
     params,
   );
   const calls = callRows as Row[];

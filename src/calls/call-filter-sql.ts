@@ -10,7 +10,8 @@ export interface SqlCondition {
 /**
  * The WHERE conditions of a CallFilter on `calls <alias>`. Shared by the calls connection and the stats
  * so both count exactly the same calls. Team and tag filters are EXISTS on the link tables (their
- * primary keys start with account_id, call_id; the `(account_id, tag_id, call_id)` indexes serve them).
+ * primary keys start with account_id, call_id; the `(account_id, team/tag, started_at, call_id)` indexes
+ * serve them, and drive the pages of one team or tag: CallQueryRepository.page).
  */
 export function callFilterSql(db: Database, filter: CallFilter, alias = 'c'): SqlCondition {
   const where: string[] = [];

@@ -25,23 +25,38 @@ export class CallQueryRepository {
     this.map = new CallRowMapper(db);
   }
 
-  /** Up to `limit` calls after `after` in `order`. */
+  /**
+   * Up to `limit` calls after `after` in `order`. A team or tag filter within one account reads its
+   * link table's (account_id, team/tag, started_at, call_id) index in order and joins the calls it
+   * needs, rather than finding every linked call and sorting them.
+   */
   async page(
     filter: CallFilter,
     order: CallOrder,
     limit: number,
     after: CallCursor | null,
   ): Promise<CallModel[]> {
-    const { where, params } = callFilterSql(this.db, filter);
+    const link = drivingLink(filter);
+    const { where, params } = callFilterSql(this.db, link ? { ...filter, [link.filterKey]: null } : filter);
+    const keys: KeyColumns = link
+      ? { startedAt: 'l.started_at', accountId: 'l.account_id', id: 'l.call_id' }
+      : { startedAt: 'c.started_at', accountId: 'c.account_id', id: 'c.id' };
+    if (link) {
+      where.push(`l.account_id = ?`, `l.${link.column} = ?`);
+      params.push(link.accountId, link.value);
+    }
     if (after) {
-      const keyset = this.keysetCondition(order, after);
+      const keyset = this.keysetCondition(order, after, keys);
       where.push(keyset.sql);
       params.push(...keyset.params);
     }
     const dir = order === CallOrder.STARTED_AT_ASC ? 'ASC' : 'DESC';
+    const from = link
+      ? `${link.table} l JOIN calls c ON c.account_id = l.account_id AND c.id = l.call_id`
+      : 'calls c';
     const rows = await this.db.query(
-      `SELECT ${SELECT_CALL} FROM calls c WHERE ${where.join(' AND ')}
-        ORDER BY c.started_at ${dir}, c.account_id ${dir}, c.id ${dir} LIMIT ${Math.floor(limit)}`,
+      `SELECT ${SELECT_CALL} FROM ${from} WHERE ${where.join(' AND ')}
+        ORDER BY ${keys.startedAt} ${dir}, ${keys.accountId} ${dir}, ${keys.id} ${dir} LIMIT ${Math.floor(limit)}`,
       params,
     );
     return rows.map((row) => this.map.call(row));
@@ -112,19 +127,50 @@ export class CallQueryRepository {
    * ascending and last descending; the expanded OR form (rather than a row-value comparison) lets
    * MariaDB's range optimizer use the (…, started_at, account_id, id) indexes.
    */
-  private keysetCondition(order: CallOrder, cursor: CallCursor): { sql: string; params: unknown[] } {
+  private keysetCondition(
+    order: CallOrder,
+    cursor: CallCursor,
+    keys: KeyColumns,
+  ): { sql: string; params: unknown[] } {
     const cmp = order === CallOrder.STARTED_AT_ASC ? '>' : '<';
-    const tie = `(c.account_id ${cmp} ? OR (c.account_id = ? AND c.id ${cmp} ?))`;
+    const { startedAt, accountId, id } = keys;
+    const tie = `(${accountId} ${cmp} ? OR (${accountId} = ? AND ${id} ${cmp} ?))`;
     const tieParams = [cursor.accountId, cursor.accountId, cursor.id];
     if (cursor.startedAt === null) {
-      const later = order === CallOrder.STARTED_AT_ASC ? 'c.started_at IS NOT NULL OR ' : '';
-      return { sql: `(${later}(c.started_at IS NULL AND ${tie}))`, params: tieParams };
+      const later = order === CallOrder.STARTED_AT_ASC ? `${startedAt} IS NOT NULL OR ` : '';
+      return { sql: `(${later}(${startedAt} IS NULL AND ${tie}))`, params: tieParams };
     }
     const at = this.db.date(cursor.startedAt);
-    const nulls = order === CallOrder.STARTED_AT_DESC ? ' OR c.started_at IS NULL' : '';
+    const nulls = order === CallOrder.STARTED_AT_DESC ? ` OR ${startedAt} IS NULL` : '';
     return {
-      sql: `(c.started_at ${cmp} ?${nulls} OR (c.started_at = ? AND ${tie}))`,
+      sql: `(${startedAt} ${cmp} ?${nulls} OR (${startedAt} = ? AND ${tie}))`,
       params: [at, at, ...tieParams],
     };
   }
+}
+
+/** The columns a page is ordered and resumed by: the call's, or the driving link table's copies. */
+interface KeyColumns {
+  startedAt: string;
+  accountId: string;
+  id: string;
+}
+
+interface DrivingLink {
+  table: 'call_tags' | 'call_teams';
+  column: 'tag_id' | 'team_id';
+  filterKey: 'tagId' | 'teamId';
+  accountId: string;
+  value: string;
+}
+
+/** The link table to read a page from: a tag (usually the narrower) or a team filter within one account. */
+function drivingLink(filter: CallFilter): DrivingLink | null {
+  if (filter.accountIds === null || filter.accountIds.length !== 1) return null;
+  const accountId = filter.accountIds[0];
+  if (filter.tagId)
+    return { table: 'call_tags', column: 'tag_id', filterKey: 'tagId', accountId, value: filter.tagId };
+  if (filter.teamId)
+    return { table: 'call_teams', column: 'team_id', filterKey: 'teamId', accountId, value: filter.teamId };
+  return null;
 }

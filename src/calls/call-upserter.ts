@@ -9,7 +9,14 @@ import {
   userRecord,
 } from '../directory/directory-records';
 import { compareIds, DirectorySnapshot, DirectoryUpserter } from '../directory/directory-upserter';
-import { CALL_TYPED_COLUMNS, callColumns, callComments, callTags, callTeamIds } from './call-record';
+import {
+  CALL_TYPED_COLUMNS,
+  callColumns,
+  callComments,
+  callTags,
+  callTeamIds,
+  fromUnix,
+} from './call-record';
 import { isNewer, stateHash, stateVersion } from './state-version';
 
 /** One full Call object as Aircall described it at `at` — from a webhook event or an API read. */
@@ -193,9 +200,12 @@ export class CallUpserter {
     const comments: unknown[][] = [];
     for (const { snapshot } of winners) {
       const callId = String(snapshot.call.id);
-      for (const teamId of callTeamIds(snapshot.call)) teams.push([snapshot.accountId, callId, teamId]);
+      // The call's started_at rides along, so a team's or tag's calls are read in index order.
+      const startedAt = this.db.date(fromUnix(snapshot.call.started_at));
+      for (const teamId of callTeamIds(snapshot.call))
+        teams.push([snapshot.accountId, callId, teamId, startedAt]);
       for (const t of callTags(snapshot.call))
-        tags.push([snapshot.accountId, callId, t.tagId, t.taggedById, this.db.date(t.taggedAt)]);
+        tags.push([snapshot.accountId, callId, t.tagId, t.taggedById, this.db.date(t.taggedAt), startedAt]);
       for (const m of callComments(snapshot.call))
         comments.push([snapshot.accountId, callId, m.id, m.content, m.postedById, this.db.date(m.postedAt)]);
     }
@@ -204,7 +214,7 @@ export class CallUpserter {
     }
     await this.db.upsert(
       'call_teams',
-      ['account_id', 'call_id', 'team_id'],
+      ['account_id', 'call_id', 'team_id', 'started_at'],
       teams,
       ['account_id', 'call_id', 'team_id'],
       [],
@@ -212,7 +222,7 @@ export class CallUpserter {
     );
     await this.db.upsert(
       'call_tags',
-      ['account_id', 'call_id', 'tag_id', 'tagged_by_id', 'tagged_at'],
+      ['account_id', 'call_id', 'tag_id', 'tagged_by_id', 'tagged_at', 'started_at'],
       tags,
       ['account_id', 'call_id', 'tag_id'],
       [],
