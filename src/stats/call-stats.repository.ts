@@ -35,6 +35,9 @@ interface GroupingSql {
 
 const UTC: OffsetSegment[] = [{ until: null, offsetSeconds: 0 }];
 
+/** From this many time buckets on, rangeBuckets reads two halves at once (MySQL). */
+const PARALLEL_MIN_RANGES = 8;
+
 /** The figures of a group of calls `c` (averages ignore NULLs: unanswered calls have no durations). */
 const AGGREGATES = `COUNT(*) AS total,
   SUM(CASE WHEN c.direction = 'inbound' THEN 1 ELSE 0 END) AS inbound,
@@ -141,6 +144,10 @@ export class CallStatsRepository {
    * temporary table — measured about 3× faster than GROUP BY on a computed day on MariaDB. The 90th
    * percentile is then one ordered LIMIT 1 OFFSET per range (its rank known from the first statement).
    * Ranges without calls are left out. Keep `ranges` under SQLite's 500 compound SELECTs.
+   *
+   * On MySQL the ranges are split in two halves read on two connections at once: a server runs one
+   * statement on one core, and 90 days of a busy account are a quarter of a million index entries
+   * (≈ 0.55 s on one core here, ≈ 0.35 s on two).
    */
   async rangeBuckets(
     filter: CallFilter,
@@ -148,14 +155,36 @@ export class CallStatsRepository {
   ): Promise<Array<RawBucket & { range: number }>> {
     if (ranges.length === 0) return [];
     const { where, params } = callFilterSql(this.db, await this.withExplicitAccounts(filter));
+    const parts = this.db.isMysql && ranges.length >= PARALLEL_MIN_RANGES ? 2 : 1;
+    const size = Math.ceil(ranges.length / parts);
+    const indexes = ranges.map((_, i) => i);
+    const halves = await Promise.all(
+      Array.from({ length: parts }, (_, p) =>
+        this.rangeFigures(where, params, ranges, indexes.slice(p * size, (p + 1) * size)),
+      ),
+    );
+    return halves.flat();
+  }
+
+  /** rangeBuckets for the ranges at `indexes`: one aggregate statement, then one for the percentiles. */
+  private async rangeFigures(
+    where: string[],
+    params: unknown[],
+    ranges: readonly TimeRange[],
+    indexes: readonly number[],
+  ): Promise<Array<RawBucket & { range: number }>> {
     const inRange = `${where.join(' AND ')} AND c.started_at >= ? AND c.started_at < ?`;
-    const rangeParams = (r: TimeRange) => [...params, this.db.date(r.from), this.db.date(r.to)];
+    const rangeParams = (index: number) => [
+      ...params,
+      this.db.date(ranges[index].from),
+      this.db.date(ranges[index].to),
+    ];
     const table = this.sql.callsTable();
     const rows = await this.db.query(
-      ranges
-        .map((_, i) => `SELECT ${i} AS bucket_index, ${AGGREGATES} FROM ${table} WHERE ${inRange}`)
+      indexes
+        .map((index) => `SELECT ${index} AS bucket_index, ${AGGREGATES} FROM ${table} WHERE ${inRange}`)
         .join(' UNION ALL '),
-      ranges.flatMap(rangeParams),
+      indexes.flatMap(rangeParams),
     );
     const filled = rows
       .filter((row) => num(row.total) > 0)
@@ -170,7 +199,7 @@ export class CallStatsRepository {
            ORDER BY c.in_call_duration LIMIT 1 OFFSET ${Math.ceil((num(row.timed) * 9) / 10) - 1}) p${index}`;
       const p90 = await this.db.query(
         timed.map(branch).join(' UNION ALL '),
-        timed.flatMap(({ index }) => rangeParams(ranges[index])),
+        timed.flatMap(({ index }) => rangeParams(index)),
       );
       for (const row of p90) percentiles.set(num(row.bucket_index), numOrNull(row.v));
     }
