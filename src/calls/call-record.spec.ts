@@ -7,7 +7,8 @@ import {
   normalizePhoneDigits,
   waitingDuration,
 } from './call-record';
-import { isNewer, stateVersion } from './state-version';
+import { sha256Hex } from '../crypto/hashing';
+import { isNewer, newestByKey, stateVersion } from './state-version';
 
 describe('isMissed', () => {
   it('is true for an inbound call that is done with a missed_call_reason', () => {
@@ -115,5 +116,52 @@ describe('state versions', () => {
     expect(isNewer({ version: 5, hash: 'b' }, { version: 5, hash: 'a' })).toBe(true);
     expect(isNewer({ version: 5, hash: 'a' }, { version: 5, hash: 'b' })).toBe(false);
     expect(isNewer({ version: 5, hash: 'a' }, { version: 5, hash: 'a' })).toBe(false);
+  });
+});
+
+describe('newestByKey', () => {
+  const item = (key: string, version: number, state: string) => ({ key, version, state });
+  type Item = ReturnType<typeof item>;
+
+  it('keeps the highest version per key, breaks ties by the hash of the state, and hashes only ties and winners', () => {
+    const serialized: string[] = [];
+    const items = [
+      item('a', 1, 'a1'),
+      item('a', 3, 'a3'),
+      item('a', 2, 'a2'),
+      item('b', 5, 'x'),
+      item('b', 5, 'y'),
+      item('c', 7, 'c7'),
+    ];
+    const newest = newestByKey<Item>(
+      items,
+      (i) => i.key,
+      (i) => i.version,
+      (i) => {
+        serialized.push(i.state);
+        return { s: i.state };
+      },
+    );
+    const hashOf = (state: string) => sha256Hex(JSON.stringify({ s: state }));
+    const tieWinner = hashOf('x') > hashOf('y') ? 'x' : 'y';
+    expect(newest.map((n) => [n.item.key, n.item.state])).toEqual([
+      ['a', 'a3'],
+      ['b', tieWinner],
+      ['c', 'c7'],
+    ]);
+    for (const n of newest) {
+      expect(n.json).toBe(JSON.stringify({ s: n.item.state }));
+      expect(n.hash).toBe(hashOf(n.item.state));
+    }
+    // a1 and a2 lost on version alone: never serialized.
+    expect(serialized.sort()).toEqual(['a3', 'c7', 'x', 'y']);
+    // The same winners whatever the order of arrival.
+    const reversed = newestByKey<Item>(
+      [...items].reverse(),
+      (i) => i.key,
+      (i) => i.version,
+      (i) => ({ s: i.state }),
+    );
+    expect(reversed.map((n) => n.item.state).sort()).toEqual(newest.map((n) => n.item.state).sort());
   });
 });

@@ -17,7 +17,7 @@ import {
   callTeamIds,
   fromUnix,
 } from './call-record';
-import { isNewer, stateHash, stateVersion } from './state-version';
+import { newestByKey, stateVersion } from './state-version';
 
 /** One full Call object as Aircall described it at `at` — from a webhook event or an API read. */
 export interface CallSnapshot {
@@ -54,6 +54,8 @@ interface Candidate {
   snapshot: CallSnapshot;
   version: number;
   hash: string;
+  /** JSON of the call: the hash is over it, and it is stored as the row's payload. */
+  json: string;
 }
 
 /**
@@ -79,18 +81,13 @@ export class CallUpserter {
   ): Promise<UpsertResult> {
     if (snapshots.length === 0) return { written: 0, stale: 0 };
     // Within the batch, keep only the newest snapshot of each call.
-    const newest = new Map<string, Candidate>();
-    for (const snapshot of snapshots) {
-      const candidate = {
-        snapshot,
-        version: stateVersion(snapshot.at, snapshot.source),
-        hash: stateHash(snapshot.call),
-      };
-      const key = `${snapshot.accountId}:${snapshot.call.id}`;
-      const current = newest.get(key);
-      if (!current || isNewer(candidate, current)) newest.set(key, candidate);
-    }
-    const candidates = [...newest.values()].sort((a, b) =>
+    const newest = newestByKey(
+      snapshots,
+      (snapshot) => `${snapshot.accountId}:${snapshot.call.id}`,
+      (snapshot) => stateVersion(snapshot.at, snapshot.source),
+      (snapshot) => snapshot.call,
+    ).map(({ item, version, json, hash }) => ({ snapshot: item, version, hash, json }));
+    const candidates = newest.sort((a, b) =>
       a.snapshot.accountId === b.snapshot.accountId
         ? compareIds(String(a.snapshot.call.id), String(b.snapshot.call.id))
         : compareIds(a.snapshot.accountId, b.snapshot.accountId),
@@ -113,7 +110,7 @@ export class CallUpserter {
     return { written: winners.length, stale: snapshots.length - winners.length };
   }
 
-  private callRow({ snapshot, version, hash }: Candidate, now: string | null): unknown[] {
+  private callRow({ snapshot, version, hash, json: payload }: Candidate, now: string | null): unknown[] {
     const c = callColumns(snapshot.call);
     const d = (v: Date | null) => this.db.date(v);
     const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
@@ -149,7 +146,7 @@ export class CallUpserter {
       c.contactId,
       json(c.participants),
       json(c.ivrOptions),
-      JSON.stringify(snapshot.call),
+      payload,
       snapshot.source.slice(0, 64),
       d(snapshot.at),
       version,

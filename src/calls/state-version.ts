@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../crypto/hashing';
 
 /**
  * Order of a call's lifecycle events within the same second. Aircall's envelope timestamp has
@@ -47,9 +47,46 @@ export function stateVersion(at: Date, source: string): number {
   return at.getTime() * 16 + eventRank(source);
 }
 
-/** Deterministic tie-break between two different snapshots with the same version. */
-export function stateHash(value: unknown): string {
-  return createHash('sha256').update(JSON.stringify(value)).digest('hex');
+/** The newest snapshot of one key, with its serialized state and that state's hash (the tie-break between two different states of one version). */
+export interface NewestSnapshot<T> {
+  item: T;
+  version: number;
+  /** JSON.stringify of the state (what `hash` is over). */
+  json: string;
+  hash: string;
+}
+
+/**
+ * Keeps, per key, the newest of `items` by (version, hash), where the hash is stateHash of
+ * `state(item)`. Serializing and hashing a snapshot is the costliest step of applying a batch, and a
+ * batch often holds several snapshots of one call or user: only ties and the winners are hashed.
+ */
+export function newestByKey<T>(
+  items: readonly T[],
+  keyOf: (item: T) => string,
+  versionOf: (item: T) => number,
+  state: (item: T) => unknown,
+): Array<NewestSnapshot<T>> {
+  type Entry = { item: T; version: number; json?: string; hash?: string };
+  const hashed = (entry: Entry): NewestSnapshot<T> => {
+    if (entry.hash === undefined) {
+      entry.json = JSON.stringify(state(entry.item));
+      entry.hash = sha256Hex(entry.json);
+    }
+    return entry as NewestSnapshot<T>;
+  };
+  const best = new Map<string, Entry>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const version = versionOf(item);
+    const current = best.get(key);
+    if (!current || version > current.version) best.set(key, { item, version });
+    else if (version === current.version) {
+      const challenger = hashed({ item, version });
+      if (isNewer(challenger, hashed(current))) best.set(key, challenger);
+    }
+  }
+  return [...best.values()].map(hashed);
 }
 
 export interface Versioned {

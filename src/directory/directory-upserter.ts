@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Database, Queryable } from '../database/database';
-import { isNewer, stateHash, stateVersion } from '../calls/state-version';
+import { newestByKey, stateVersion } from '../calls/state-version';
 import { DIRECTORY_COLUMNS, DirectoryRecord, DirectoryTable } from './directory-records';
 
 export interface DirectorySnapshot {
@@ -21,18 +21,16 @@ export class DirectoryUpserter {
   constructor(private readonly db: Database) {}
 
   async apply(snapshots: readonly DirectorySnapshot[], runner?: Queryable): Promise<void> {
-    const newest = new Map<string, { s: DirectorySnapshot; version: number; hash: string }>();
-    for (const s of snapshots) {
-      const version = stateVersion(s.at, s.source);
-      const hash = stateHash([s.record.values, s.record.deleted, s.record.payload]);
-      const key = `${s.record.table}:${s.accountId}:${s.record.id}`;
-      const current = newest.get(key);
-      if (!current || isNewer({ version, hash }, current)) newest.set(key, { s, version, hash });
-    }
+    const newest = newestByKey(
+      snapshots,
+      (s) => `${s.record.table}:${s.accountId}:${s.record.id}`,
+      (s) => stateVersion(s.at, s.source),
+      (s) => [s.record.values, s.record.deleted, s.record.payload],
+    ).map(({ item, version, hash }) => ({ s: item, version, hash }));
     const byTable = new Map<DirectoryTable, (readonly unknown[])[]>();
     const now = this.db.date(new Date());
     // Sorted keys give every transaction the same lock order on MySQL (fewer deadlocks between instances).
-    const entries = [...newest.values()].sort((a, b) =>
+    const entries = newest.sort((a, b) =>
       a.s.accountId === b.s.accountId
         ? compareIds(a.s.record.id, b.s.record.id)
         : compareIds(a.s.accountId, b.s.accountId),

@@ -1,4 +1,4 @@
-import { EnvelopeError, parseEnvelope } from './webhook-envelope';
+import { EnvelopeError, isUnicodeSafeJson, parseEnvelope } from './webhook-envelope';
 import { deliveryFingerprint } from './webhook-inbox';
 import { retryDelayMs } from './inbox-processor';
 
@@ -62,5 +62,29 @@ describe('retryDelayMs', () => {
       expect(delay).toBeLessThanOrEqual(base);
     }
     expect(retryDelayMs(40)).toBeLessThanOrEqual(3_600_000);
+  });
+});
+
+describe('isUnicodeSafeJson', () => {
+  it('accepts text decoded from UTF-8 without \\u escapes, which cannot hold a lone surrogate', () => {
+    // Encoded surrogates (CESU-8) and stray bytes decode to U+FFFD, never to a surrogate.
+    const decoded = Buffer.concat([
+      Buffer.from('{"token":"t","data":{"name":"'),
+      Buffer.from([0xed, 0xa0, 0x80, 0xff]),
+      Buffer.from('é 📞"}}'),
+    ]).toString('utf8');
+    expect(isUnicodeSafeJson(decoded)).toBe(true);
+    expect(
+      /[\ud800-\udfff](?![\udc00-\udfff])/.test(JSON.stringify(JSON.parse(decoded)).replace(/📞/g, '')),
+    ).toBe(false);
+    expect(isUnicodeSafeJson('{"name":"\\ud800"}')).toBe(false);
+    expect(isUnicodeSafeJson('{"name":"\\u00e9"}')).toBe(false);
+  });
+
+  it('still refuses a lone surrogate from an escape when the text was not safe', () => {
+    const body = JSON.parse(
+      '{"resource":"call","event":"call.created","timestamp":1717236000,"token":"t","data":{"id":1,"name":"\\ud800"}}',
+    ) as Record<string, unknown>;
+    expect(() => parseEnvelope(body, false)).toThrow('lone surrogate');
   });
 });

@@ -4,7 +4,7 @@ import { AppConfig } from '../config/app-config';
 import { isDatabaseUnavailable } from '../database/database';
 import { MetricsService } from '../metrics/metrics.service';
 import { requestIdOf } from '../http/request-id';
-import { EnvelopeError, parseEnvelope } from './webhook-envelope';
+import { EnvelopeError, isUnicodeSafeJson, parseEnvelope } from './webhook-envelope';
 import { WebhookInbox } from './webhook-inbox';
 import { WebhookTokenCache } from './webhook-token-cache';
 
@@ -65,8 +65,11 @@ export class WebhookReceiver {
     }
 
     let body: unknown;
+    let unicodeSafe: boolean;
     try {
-      body = JSON.parse(raw.toString('utf8'));
+      const text = raw.toString('utf8');
+      unicodeSafe = isUnicodeSafeJson(text);
+      body = JSON.parse(text);
     } catch (error) {
       return reply(
         HttpStatus.BAD_REQUEST,
@@ -90,7 +93,7 @@ export class WebhookReceiver {
       const accountId = await this.tokens.accountFor(token);
       if (!accountId)
         return reply(HttpStatus.UNAUTHORIZED, { error: 'unknown webhook token' }, 'unauthorized');
-      const envelope = parseEnvelope(body as Record<string, unknown>);
+      const envelope = parseEnvelope(body as Record<string, unknown>, unicodeSafe);
       await this.inbox.store({ accountId, envelope, receivedAt });
       this.metrics.inc(
         'aircall_webhook_events_received_total',
