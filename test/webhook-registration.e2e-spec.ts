@@ -3,6 +3,7 @@ import { AccountsService } from '../src/accounts/accounts.service';
 import { SUBSCRIBED_EVENTS } from '../src/aircall/aircall-types';
 import { sha256Hex } from '../src/crypto/hashing';
 import { Database } from '../src/database/database';
+import { LeaseService } from '../src/leases/lease.service';
 import { WebhookHealthCheck } from '../src/webhooks/webhook-health';
 import { AircallSimulator } from './simulator/aircall-simulator';
 import { SimulatedCompany } from './simulator/simulated-company';
@@ -210,6 +211,21 @@ describeEachEngine('Webhook registration and health check', (database) => {
     expect((await app.get(WebhookHealthCheck).runOnce())?.get(ACCOUNT_ID)).toBe('reactivated');
     // Released after the run.
     expect(await db.query(`SELECT * FROM leases WHERE name = 'webhook-health-check'`)).toEqual([]);
+  });
+
+  it('holds its lease for WEBHOOK_CHECK_LEASE_TTL_MS, extended after each account', async () => {
+    const leases = app.get(LeaseService);
+    const acquire = jest.spyOn(leases, 'acquire');
+    const ttl = app.config.WEBHOOK_CHECK_LEASE_TTL_MS;
+    app.config.WEBHOOK_CHECK_LEASE_TTL_MS = 2_345;
+    try {
+      expect((await app.get(WebhookHealthCheck).runOnce())?.get(ACCOUNT_ID)).toBe('healthy');
+      const calls = acquire.mock.calls.filter(([name]) => name === 'webhook-health-check');
+      expect(calls.map(([, ms]) => ms)).toEqual([2_345, 2_345]);
+    } finally {
+      app.config.WEBHOOK_CHECK_LEASE_TTL_MS = ttl;
+      acquire.mockRestore();
+    }
   });
 });
 

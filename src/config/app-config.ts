@@ -113,6 +113,16 @@ export class AppConfig {
   @Matches(/^(off|(\S+\s+){4,5}\S+)$/, { message: 'must be a cron expression of 5 or 6 fields, or "off"' })
   WEBHOOK_CHECK_CRON = '*/10 * * * *';
 
+  /**
+   * How long one instance's hold on the webhook check lasts, in ms: extended after each account checked,
+   * so it must exceed the check of one account (a few Aircall requests); a dead holder blocks the check
+   * at most this long.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(500)
+  WEBHOOK_CHECK_LEASE_TTL_MS = 300_000;
+
   @Transform(toInt)
   @IsInt()
   @Min(0)

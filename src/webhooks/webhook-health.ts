@@ -12,8 +12,6 @@ import { LeaseService } from '../leases/lease.service';
 import { WebhookRegistrar } from './webhook-registrar';
 
 const LEASE = 'webhook-health-check';
-/** Longer than a check of many accounts at Aircall's pace; a crashed holder blocks the check at most this long. */
-const LEASE_TTL_MS = 5 * 60_000;
 
 export type WebhookCheckResult = 'healthy' | 'reactivated' | 'recreated' | 'needs_reauth' | 'failed';
 
@@ -69,7 +67,7 @@ export class WebhookHealthCheck implements OnApplicationBootstrap, OnApplication
    */
   async runOnce(): Promise<Map<string, WebhookCheckResult> | null> {
     if (this.running) return this.running;
-    if (!(await this.lease.acquire(LEASE, LEASE_TTL_MS))) return null;
+    if (!(await this.lease.acquire(LEASE, this.config.WEBHOOK_CHECK_LEASE_TTL_MS))) return null;
     this.running = this.checkAll().finally(async () => {
       this.running = null;
       await this.lease.release(LEASE);
@@ -83,7 +81,7 @@ export class WebhookHealthCheck implements OnApplicationBootstrap, OnApplication
       if (account.status !== 'active') continue;
       results.set(account.id, await this.check(account));
       // Extend the lease as the run goes, so a long run is never taken over halfway.
-      await this.lease.acquire(LEASE, LEASE_TTL_MS);
+      await this.lease.acquire(LEASE, this.config.WEBHOOK_CHECK_LEASE_TTL_MS);
     }
     return results;
   }
