@@ -18,6 +18,8 @@ import { mountWebhookRoute, WEBHOOK_PATH } from '../webhooks/webhook-route';
 export function configureApp(app: INestApplication, config: AppConfig): INestApplication {
   const http = app.getHttpAdapter().getInstance() as Express;
   http.disable('x-powered-by');
+  // No ETag: the routes answer authenticated POSTs and live data; hashing every GraphQL answer bought nothing.
+  http.set('etag', false);
   http.set('trust proxy', true);
   const lifecycle = requestLifecycle(
     app.get(InFlightRequests, { strict: false }),
