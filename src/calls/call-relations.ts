@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import DataLoader from 'dataloader';
+import type { GraphQLResolveInfo } from 'graphql';
 import { DirectoryLoaders } from '../directory/directory-loaders';
 import { TeamModel } from '../directory/models/team.model';
 import { RequestLoaders } from '../graphql/request-loaders';
-import { SelectionTree } from '../graphql/selection';
+import { selectedAt, SelectionTree, selectionTree } from '../graphql/selection';
 import { tenantKey } from '../graphql/tenant-keys';
 import { CallLoaders } from './call-loaders';
 import { CallModel } from './models/call.model';
@@ -13,6 +14,11 @@ export interface CallRelationsRequest {
   /** The selection on the Call objects (`edges.node` of a connection); undefined when none is. */
   node: SelectionTree | undefined;
   loaders: RequestLoaders;
+}
+
+/** The request of a calls connection field: what the query selects on its `edges.node`. */
+export function connectionRelations(info: GraphQLResolveInfo, loaders: RequestLoaders): CallRelationsRequest {
+  return { node: selectedAt(selectionTree(info), 'edges', 'node'), loaders };
 }
 
 const USER_FIELDS = [

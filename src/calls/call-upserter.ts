@@ -17,7 +17,7 @@ import {
   callTeamIds,
   fromUnix,
 } from './call-record';
-import { newestByKey, stateVersion } from './state-version';
+import { newestByKey, NewestSnapshot, stateVersion } from './state-version';
 
 /** One full Call object as Aircall described it at `at` — from a webhook event or an API read. */
 export interface CallSnapshot {
@@ -50,13 +50,8 @@ const CALL_COLUMNS = [
   'updated_at',
 ];
 
-interface Candidate {
-  snapshot: CallSnapshot;
-  version: number;
-  hash: string;
-  /** JSON of the call: the hash is over it, and it is stored as the row's payload. */
-  json: string;
-}
+/** The newest snapshot of a call in a batch; its `json` (what the hash is over) is stored as the row's payload. */
+type Candidate = NewestSnapshot<CallSnapshot>;
 
 /**
  * The one write path for calls: webhooks and the batch sync both come through here.
@@ -81,16 +76,15 @@ export class CallUpserter {
   ): Promise<UpsertResult> {
     if (snapshots.length === 0) return { written: 0, stale: 0 };
     // Within the batch, keep only the newest snapshot of each call.
-    const newest = newestByKey(
+    const candidates = newestByKey(
       snapshots,
       (snapshot) => `${snapshot.accountId}:${snapshot.call.id}`,
       (snapshot) => stateVersion(snapshot.at, snapshot.source),
       (snapshot) => snapshot.call,
-    ).map(({ item, version, json, hash }) => ({ snapshot: item, version, hash, json }));
-    const candidates = newest.sort((a, b) =>
-      a.snapshot.accountId === b.snapshot.accountId
-        ? compareIds(String(a.snapshot.call.id), String(b.snapshot.call.id))
-        : compareIds(a.snapshot.accountId, b.snapshot.accountId),
+    ).sort((a, b) =>
+      a.item.accountId === b.item.accountId
+        ? compareIds(String(a.item.call.id), String(b.item.call.id))
+        : compareIds(a.item.accountId, b.item.accountId),
     );
 
     // Every snapshot feeds the directory (not only each call's newest): an object may appear only in an older one.
@@ -110,7 +104,10 @@ export class CallUpserter {
     return { written: winners.length, stale: snapshots.length - winners.length };
   }
 
-  private callRow({ snapshot, version, hash, json: payload }: Candidate, now: string | null): unknown[] {
+  private callRow(
+    { item: snapshot, version, hash, json: payload }: Candidate,
+    now: string | null,
+  ): unknown[] {
     const c = callColumns(snapshot.call);
     const d = (v: Date | null) => this.db.date(v);
     const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
@@ -165,7 +162,7 @@ export class CallUpserter {
       const keys = this.db.keysIn(
         'account_id',
         'id',
-        part.map((c) => [c.snapshot.accountId, String(c.snapshot.call.id)] as const),
+        part.map((c) => [c.item.accountId, String(c.item.call.id)] as const),
       );
       const rows = await this.db.query<{
         account_id: unknown;
@@ -181,7 +178,7 @@ export class CallUpserter {
         stored.set(`${String(r.account_id)}:${String(r.id)}`, `${String(r.state_version)}:${r.state_hash}`);
     }
     return candidates.filter(
-      (c) => stored.get(`${c.snapshot.accountId}:${c.snapshot.call.id}`) === `${c.version}:${c.hash}`,
+      (c) => stored.get(`${c.item.accountId}:${c.item.call.id}`) === `${c.version}:${c.hash}`,
     );
   }
 
@@ -190,12 +187,12 @@ export class CallUpserter {
     const keys = this.db.keysIn(
       'account_id',
       'call_id',
-      winners.map((w) => [w.snapshot.accountId, String(w.snapshot.call.id)] as const),
+      winners.map((w) => [w.item.accountId, String(w.item.call.id)] as const),
     );
     const teams: unknown[][] = [];
     const tags: unknown[][] = [];
     const comments: unknown[][] = [];
-    for (const { snapshot } of winners) {
+    for (const { item: snapshot } of winners) {
       const callId = String(snapshot.call.id);
       // The call's started_at rides along, so a team's or tag's calls are read in index order.
       const startedAt = this.db.date(fromUnix(snapshot.call.started_at));

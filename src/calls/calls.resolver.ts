@@ -6,9 +6,10 @@ import { CurrentApiKey } from '../auth/current-api-key.decorator';
 import { Loaders } from '../graphql/graphql-context';
 import { connectionComplexity } from '../graphql/query-limits';
 import { RequestLoaders } from '../graphql/request-loaders';
-import { selectedAt, selectionTree } from '../graphql/selection';
+import { selectionTree } from '../graphql/selection';
 import { parseCallFilter } from './call-filter.parser';
 import { CallPageArgs } from './call-page-args';
+import { connectionRelations } from './call-relations';
 import { CallQueryService, DEFAULT_PAGE_SIZE } from './call-query.service';
 import { CallConnectionModel } from './models/call-connection.model';
 import { CallModel } from './models/call.model';
@@ -34,7 +35,7 @@ export class CallsResolver {
         after: args.after,
         orderBy: args.orderBy,
       },
-      { node: selectedAt(selectionTree(info), 'edges', 'node'), loaders },
+      connectionRelations(info, loaders),
     );
   }
 

@@ -9,10 +9,10 @@ import { UserModel } from '../directory/models/user.model';
 import { Loaders } from '../graphql/graphql-context';
 import { connectionComplexity } from '../graphql/query-limits';
 import { RequestLoaders } from '../graphql/request-loaders';
-import { selectedAt, selectionTree } from '../graphql/selection';
 import { CallFilter } from './call-filter';
 import { parseCallFilter } from './call-filter.parser';
 import { CallPageArgs } from './call-page-args';
+import { connectionRelations } from './call-relations';
 import { CallQueryService, DEFAULT_PAGE_SIZE } from './call-query.service';
 import { CallConnectionModel } from './models/call-connection.model';
 
@@ -40,7 +40,7 @@ function callsOf(
       after: args.after,
       orderBy: args.orderBy,
     },
-    { node: selectedAt(selectionTree(info), 'edges', 'node'), loaders },
+    connectionRelations(info, loaders),
   );
 }
 

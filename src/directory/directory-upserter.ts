@@ -26,16 +26,16 @@ export class DirectoryUpserter {
       (s) => `${s.record.table}:${s.accountId}:${s.record.id}`,
       (s) => stateVersion(s.at, s.source),
       (s) => [s.record.values, s.record.deleted, s.record.payload],
-    ).map(({ item, version, hash }) => ({ s: item, version, hash }));
+    );
     const byTable = new Map<DirectoryTable, (readonly unknown[])[]>();
     const now = this.db.date(new Date());
     // Sorted keys give every transaction the same lock order on MySQL (fewer deadlocks between instances).
     const entries = newest.sort((a, b) =>
-      a.s.accountId === b.s.accountId
-        ? compareIds(a.s.record.id, b.s.record.id)
-        : compareIds(a.s.accountId, b.s.accountId),
+      a.item.accountId === b.item.accountId
+        ? compareIds(a.item.record.id, b.item.record.id)
+        : compareIds(a.item.accountId, b.item.accountId),
     );
-    for (const { s, version, hash } of entries) {
+    for (const { item: s, version, hash } of entries) {
       const { record } = s;
       const columns = DIRECTORY_COLUMNS[record.table];
       const row: unknown[] = [s.accountId, record.id];
