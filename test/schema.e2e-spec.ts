@@ -1,5 +1,7 @@
 import { DataSource } from 'typeorm';
+import { Database } from '../src/database/database';
 import { createDataSource } from '../src/database/database-options';
+import { claimStatement } from '../src/webhooks/inbox-processor';
 import { describeEachEngine } from './support/databases';
 
 const TENANT_TABLES = [
@@ -63,6 +65,57 @@ describeEachEngine('schema migrations', (db) => {
     );
     const rows = await dataSource.query(`SELECT CAST(id AS CHAR) AS id FROM calls WHERE account_id = 1`);
     expect(String(rows[0].id)).toBe(id);
+  });
+
+  it('claims inbox batches in index order: the cost of a claim does not grow with the backlog', async () => {
+    const database = new Database(dataSource);
+    // A backlog: pending rows due at many different times, and rows already applied.
+    const rows: unknown[][] = [];
+    for (let i = 0; i < 3000; i++) {
+      const due = database.date(new Date(Date.UTC(2024, 0, 1) + (i % 700) * 1000));
+      const received = database.date(new Date(Date.UTC(2023, 11, 31) + i));
+      const status = i % 3 ? 'pending' : 'applied';
+      rows.push([1, `claim-order-${i}`, 'call', 'call.created', 1, i, '{}', status, 0, due, received]);
+    }
+    await database.upsert(
+      'webhook_events',
+      [
+        'account_id',
+        'id',
+        'resource',
+        'event',
+        'event_timestamp',
+        'resource_id',
+        'data',
+        'status',
+        'attempts',
+        'next_attempt_at',
+        'received_at',
+      ],
+      rows,
+      ['account_id', 'id'],
+      [],
+    );
+    if (database.isMysql) await dataSource.query('ANALYZE TABLE webhook_events');
+    const sql = claimStatement(database, 200);
+    const now = [database.date(new Date())];
+    if (database.isMysql) {
+      const plan = (await dataSource.query(`EXPLAIN ${sql}`, now)) as Array<{ key: string; Extra: string }>;
+      expect(plan.map((p) => p.key)).toEqual(['IDX_webhook_events_queue']);
+      expect(plan[0].Extra ?? '').not.toMatch(/filesort/i);
+    } else {
+      const plan = (await dataSource.query(`EXPLAIN QUERY PLAN ${sql}`, now)) as Array<{ detail: string }>;
+      const details = plan.map((p) => p.detail).join('\n');
+      expect(details).toMatch(/IDX_webhook_events_queue/);
+      expect(details).not.toMatch(/TEMP B-TREE/i);
+    }
+    // And the claim returns the earliest due rows first.
+    const claimed = (await dataSource.query(sql, now)) as Array<{ id: string }>;
+    expect(claimed).toHaveLength(200);
+    expect(claimed.slice(0, 5).map((r) => r.id)).toEqual(
+      [700, 1400, 2800, 1, 701].map((i) => `claim-order-${i}`),
+    );
+    await dataSource.query(`DELETE FROM webhook_events WHERE account_id = 1`);
   });
 
   it('reverts and re-applies cleanly', async () => {

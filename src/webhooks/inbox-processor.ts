@@ -15,6 +15,19 @@ export function retryDelayMs(attempts: number): number {
   return Math.round(base / 2 + randomInt(0, Math.max(1, Math.floor(base / 2))));
 }
 
+/**
+ * The claim of a batch: the due pending rows in queue order, locked (rows another instance holds are
+ * skipped). IDX_webhook_events_queue (status, next_attempt_at, received_at) serves the WHERE and the
+ * ORDER BY, so the database reads `limit` rows however long the backlog is. Parameters: the key when
+ * `one` (account_id, id), then the current time.
+ */
+export function claimStatement(db: Database, limit: number, one = false): string {
+  const where = one ? 'account_id = ? AND id = ? AND ' : '';
+  return `SELECT account_id, id, event, event_timestamp, data, attempts, received_at FROM webhook_events
+       WHERE ${where}status = 'pending' AND next_attempt_at <= ?
+       ORDER BY next_attempt_at, received_at LIMIT ${Number(limit)}${db.forUpdateSkipLocked}`;
+}
+
 interface ClaimedRow {
   account_id: unknown;
   id: string;
@@ -170,11 +183,8 @@ export class InboxProcessor implements OnApplicationBootstrap, OnApplicationShut
   }
 
   private async claim(m: Queryable, limit: number, only?: [string, string]): Promise<InboxRow[]> {
-    const where = only ? 'account_id = ? AND id = ? AND ' : '';
     const rows = await this.db.query<ClaimedRow>(
-      `SELECT account_id, id, event, event_timestamp, data, attempts, received_at FROM webhook_events
-       WHERE ${where}status = 'pending' AND next_attempt_at <= ?
-       ORDER BY next_attempt_at, received_at LIMIT ${Number(limit)}${this.db.forUpdateSkipLocked}`,
+      claimStatement(this.db, limit, only !== undefined),
       [...(only ?? []), this.db.date(new Date())],
       m,
     );
