@@ -65,6 +65,7 @@ describeEachEngine('POST /aircall/webhook', (database) => {
     await insertAccount(db, '102', TOKEN_B);
     await insertAccount(db, '103', 'token-of-account-c');
     await insertAccount(db, '104', 'token-of-account-d');
+    await insertAccount(db, '105', 'token-of-account-e');
   });
   afterAll(async () => {
     await t?.close();
@@ -89,6 +90,39 @@ describeEachEngine('POST /aircall/webhook', (database) => {
       (r) => r.length === 1,
     );
     expect(stored.status).toBe('done');
+  });
+
+  it('group-commits concurrent deliveries: one INSERT in flight, the deliveries that arrive meanwhile in the next one', async () => {
+    const real = Database.prototype.upsert;
+    const upsert = jest.spyOn(db, 'upsert');
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const inboxRowsPerInsert: number[] = [];
+    upsert.mockImplementation(async function (this: Database, ...args: Parameters<Database['upsert']>) {
+      if (args[0] !== 'webhook_events') return real.apply(this, args);
+      inboxRowsPerInsert.push(args[2].length);
+      maxInFlight = Math.max(maxInFlight, ++inFlight);
+      try {
+        // The first INSERT is slow, so the other deliveries arrive while it is in flight.
+        if (inboxRowsPerInsert.length === 1) await new Promise((r) => setTimeout(r, 300));
+        return await real.apply(this, args);
+      } finally {
+        inFlight--;
+      }
+    });
+    try {
+      const calls = Array.from({ length: 40 }, () => aCall().build());
+      const answers = await Promise.all(
+        calls.map((call) => post(envelope('call.created', call, call.started_at!, 'token-of-account-e'))),
+      );
+      expect(answers.map((r) => r.status)).toEqual(calls.map(() => 200));
+      expect(await inboxCount('105')).toBe(40);
+      expect(maxInFlight).toBe(1);
+      expect(inboxRowsPerInsert.reduce((a, b) => a + b, 0)).toBe(40);
+      expect(inboxRowsPerInsert.length).toBeLessThan(10);
+    } finally {
+      upsert.mockRestore();
+    }
   });
 
   it('keeps one inbox row when Aircall delivers the same event twice', async () => {

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
+import { loadConfig } from '../../src/config/app-config';
 import { createDataSource } from '../../src/database/database-options';
 import { Database } from '../../src/database/database';
 import { MetricsService } from '../../src/metrics/metrics.service';
@@ -11,7 +12,7 @@ import { WebhookTokenCache } from '../../src/webhooks/webhook-token-cache';
  * Reference "raw node:http": the service's own ingestion path — the same token cache, envelope
  * validation and group-committed WebhookInbox on the same pool settings — behind a bare node:http
  * handler instead of NestJS + Express. The gap between this and the service is what the HTTP
- * framework costs. Started as its own process (env: DATABASE_URL, PORT).
+ * framework costs. Started as its own process (env: DATABASE_URL, PORT, ENCRYPTION_KEY and the INBOX_* settings of the service).
  */
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -36,7 +37,7 @@ async function main(): Promise<void> {
   await dataSource.initialize();
   const db = new Database(dataSource);
   const tokens = new WebhookTokenCache(db);
-  const inbox = new WebhookInbox(db, new MetricsService());
+  const inbox = new WebhookInbox(db, new MetricsService(), loadConfig());
   const server = createServer((req, res) => {
     const receivedAt = new Date();
     void (async () => {

@@ -163,6 +163,16 @@ export class AppConfig {
   @Min(10)
   INBOX_POLL_MS = 250;
 
+  /**
+   * Multi-row inbox INSERTs one instance keeps in flight on MySQL (SQLite: always 1). Deliveries that
+   * arrive while they run go together in the next one, so fewer writers make bigger batches.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(16)
+  INBOX_INSERT_CONCURRENCY = 1;
+
   /** Inbox rows applied per database transaction. */
   @Transform(toInt)
   @IsInt()

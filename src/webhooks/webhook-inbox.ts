@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
+import { AppConfig } from '../config/app-config';
 import { Database, DatabaseUnavailableError, isDatabaseUnavailable } from '../database/database';
 import { MetricsService } from '../metrics/metrics.service';
 import { WebhookEnvelope } from './webhook-envelope';
@@ -64,8 +65,12 @@ export class WebhookInbox {
   constructor(
     private readonly db: Database,
     private readonly metrics: MetricsService,
+    config: AppConfig,
   ) {
-    this.maxInFlight = db.isMysql ? 4 : 1;
+    // One INSERT at a time by default: under load each carries every delivery that arrived during the
+    // previous one. The benchmark measured 1 writer ahead of 4 on both capacity and p99 at 80 % load
+    // (fewer, larger statements cost the database less CPU on a machine it shares).
+    this.maxInFlight = db.isMysql ? config.INBOX_INSERT_CONCURRENCY : 1;
   }
 
   /** Called after rows are committed (the processor wakes up instead of waiting for its poll). */
