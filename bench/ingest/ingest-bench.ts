@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Connection } from 'mysql2/promise';
 import { ChildServer, freePort } from '../support/child-server';
 import { LoadResult, runLoad } from '../support/load';
+import { runPacedLoad } from '../support/paced-load';
 import { MysqlServer } from '../support/mysql-server';
 import { distribution, Distribution, ratio, round, sleep } from '../support/stats';
 import { runRawInsert, RawInsertResult } from './raw-insert';
@@ -97,7 +98,8 @@ export class IngestBench {
         key: 'rawhttp',
         label: 'raw node:http + WebhookInbox',
         script: 'bench/ingest/raw-http-server.js',
-        env: (url) => ({ DATABASE_URL: url }),
+        // The service's configuration rules apply to its inbox settings here too (ENCRYPTION_KEY is required on MySQL).
+        env: (url) => ({ DATABASE_URL: url, ENCRYPTION_KEY: BENCH_ENCRYPTION_KEY }),
       },
       ...(this.options.withoutProcessorRun
         ? [
@@ -211,7 +213,17 @@ export class IngestBench {
     const targetRate = Math.max(1, Math.round(saturation.okPerSecond * 0.8));
     await this.drain(conn);
     const windowStart = new Date();
-    const load = roundLoad(await this.load(child.baseUrl, this.options.runSeconds, targetRate));
+    // Evenly paced (open loop), not autocannon's rate option: see paced-load.ts.
+    const load = roundLoad(
+      await runPacedLoad({
+        url: child.baseUrl,
+        path: '/aircall/webhook',
+        rate: targetRate,
+        durationSeconds: this.options.runSeconds,
+        connections: this.options.connections,
+        nextBody: () => this.deliveries.next(),
+      }),
+    );
     this.log(
       `ingest: service at 80% (${targetRate}/s): achieved ${load.okPerSecond}/s, p50 ${load.latencyMs.p50} ms, p99 ${load.latencyMs.p99} ms`,
     );
@@ -257,13 +269,13 @@ export class IngestBench {
     return name;
   }
 
-  private load(baseUrl: string, durationSeconds: number, overallRate?: number): Promise<LoadResult> {
+  /** Saturation: every connection sends its next delivery as soon as the previous one is answered. */
+  private load(baseUrl: string, durationSeconds: number): Promise<LoadResult> {
     return runLoad({
       url: baseUrl,
       path: '/aircall/webhook',
       connections: this.options.connections,
       durationSeconds,
-      overallRate,
       nextBody: () => this.deliveries.next(),
     });
   }

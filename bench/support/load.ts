@@ -1,6 +1,8 @@
 /**
- * A typed wrapper around autocannon (the load generator): HTTP/1.1 keep-alive connections, each
- * request's body produced by `nextBody()` so every request can be a distinct delivery.
+ * A typed wrapper around autocannon (the load generator) for saturation runs: HTTP/1.1 keep-alive
+ * connections, each sending its next request as soon as the previous one is answered, each request's
+ * body produced by `nextBody()` so every request can be a distinct delivery. Runs at a given rate
+ * use paced-load.ts instead.
  */
 interface AutocannonRequest {
   method?: string;
@@ -31,7 +33,6 @@ interface AutocannonOptions {
   url: string;
   connections: number;
   duration?: number;
-  overallRate?: number;
   timeout?: number;
   requests: Array<AutocannonRequest & { setupRequest?: (req: AutocannonRequest) => AutocannonRequest }>;
 }
@@ -47,8 +48,6 @@ export interface LoadOptions {
   path: string;
   connections: number;
   durationSeconds: number;
-  /** Requests per second over all connections; unlimited when absent (a saturation run). */
-  overallRate?: number;
   headers?: Record<string, string>;
   nextBody: () => string;
 }
@@ -69,7 +68,6 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     url: options.url,
     connections: options.connections,
     duration: options.durationSeconds,
-    overallRate: options.overallRate,
     // Aircall gives up on a delivery after 5 s; a slower answer is a failure, not a latency.
     timeout: 5,
     requests: [

@@ -1,0 +1,115 @@
+import { Agent, request } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { LoadResult } from './load';
+import { percentile } from './stats';
+
+export interface PacedLoadOptions {
+  url: string;
+  path: string;
+  /** Requests per second, sent at evenly spaced instants. */
+  rate: number;
+  durationSeconds: number;
+  /** Keep-alive connections at most; a request finding them all busy waits for one (and that wait counts). */
+  connections: number;
+  headers?: Record<string, string>;
+  nextBody: () => string;
+  /** A request unanswered after this long is an error (Aircall gives up after 5 s). */
+  timeoutMs?: number;
+}
+
+/**
+ * An open-loop load at a constant rate, the way the "ack latency at 80 % load" figure has to be
+ * measured: request i is due at start + i / rate whatever happened to the ones before it, and its
+ * latency runs from that due instant to the answer, so time spent queued behind a slow answer
+ * counts (no coordinated omission).
+ *
+ * autocannon's own rate option is not that: each connection sends its per-second quota back to back
+ * at the top of every second and then idles, so "80 % of capacity" arrives as bursts at full
+ * saturation followed by silence, and its p99 is the saturation p99.
+ */
+export async function runPacedLoad(options: PacedLoadOptions): Promise<LoadResult> {
+  const target = new URL(options.url);
+  const agent = new Agent({ keepAlive: true, maxSockets: options.connections });
+  const total = Math.max(1, Math.round(options.rate * options.durationSeconds));
+  const intervalMs = 1000 / options.rate;
+  const timeoutMs = options.timeoutMs ?? 5000;
+  const latencies: number[] = [];
+  const statusCodes: Record<string, number> = {};
+  let ok = 0;
+  let non2xx = 0;
+  let errors = 0;
+  let sent = 0;
+  let settled = 0;
+  const start = performance.now();
+
+  const send = (dueAt: number, done: () => void) => {
+    const body = options.nextBody();
+    const req = request(
+      {
+        agent,
+        host: target.hostname,
+        port: target.port,
+        path: options.path,
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          ...options.headers,
+        },
+        timeout: timeoutMs,
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => {
+          const code = String(res.statusCode);
+          statusCodes[code] = (statusCodes[code] ?? 0) + 1;
+          if (res.statusCode !== undefined && res.statusCode >= 200 && res.statusCode < 300) {
+            ok++;
+            latencies.push(performance.now() - dueAt);
+          } else non2xx++;
+          done();
+        });
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', () => {
+      errors++;
+      done();
+    });
+    req.end(body);
+  };
+
+  await new Promise<void>((resolve) => {
+    const settle = () => {
+      if (++settled === total) resolve();
+    };
+    const tick = () => {
+      const now = performance.now();
+      // Everything due by now goes out now: a late timer delays the send, never drops or bunches the clock.
+      while (sent < total && start + sent * intervalMs <= now) send(start + sent++ * intervalMs, settle);
+      if (sent < total) setTimeout(tick, Math.max(0, start + sent * intervalMs - performance.now()));
+    };
+    tick();
+  });
+  const durationSeconds = (performance.now() - start) / 1000;
+  agent.destroy();
+  const sorted = latencies.sort((a, b) => a - b);
+  const at = (p: number) => Math.round(percentile(sorted, p) * 100) / 100;
+  return {
+    okPerSecond: ok / durationSeconds,
+    ok,
+    non2xx,
+    errors,
+    durationSeconds,
+    latencyMs: {
+      p50: at(50),
+      p90: at(90),
+      p99: at(99),
+      max: at(100),
+      average: sorted.length
+        ? Math.round((sorted.reduce((a, b) => a + b, 0) / sorted.length) * 100) / 100
+        : 0,
+    },
+    statusCodes,
+  };
+}
