@@ -51,6 +51,18 @@ describe('deliveryFingerprint', () => {
       deliveryFingerprint({ ...valid, timestamp: valid.timestamp + 1 }),
     );
   });
+
+  it('leads with the envelope time, so later deliveries sort after earlier ones (inbox rows cluster by time)', () => {
+    const at = (timestamp: number, id: number) =>
+      deliveryFingerprint({ event: 'call.created', timestamp, data: { id } });
+    expect(at(1_717_236_000, 1)).toMatch(/^[0-9a-f]{32}$/);
+    expect(at(1_717_236_000, 1).slice(0, 10)).toBe((1_717_236_000).toString(16).padStart(10, '0'));
+    // The year 3000, the largest timestamp an envelope may carry, still fits the 10 characters.
+    expect(at(32_503_680_000, 1).slice(0, 10)).toBe('07915ecc00');
+    const times = [1_717_236_999, 1_600_000_000, 1_717_236_000, 1_717_236_001, 1_900_000_000];
+    const ids = times.map((t, i) => at(t, 100 - i));
+    expect([...ids].sort()).toEqual([...times].sort((a, b) => a - b).map((t) => ids[times.indexOf(t)]));
+  });
 });
 
 describe('retryDelayMs', () => {
