@@ -7,6 +7,7 @@ import {
   normalizePhoneDigits,
   waitingDuration,
 } from './call-record';
+import * as hashingModule from '../crypto/hashing';
 import { sha256Hex } from '../crypto/hashing';
 import { isNewer, newestByKey, stateVersion } from './state-version';
 
@@ -163,5 +164,24 @@ describe('newestByKey', () => {
       (i) => ({ s: i.state }),
     );
     expect(reversed.map((n) => n.item.state).sort()).toEqual(newest.map((n) => n.item.state).sort());
+  });
+
+  it('settles a tie between identical states without hashing the challengers', () => {
+    const hashing = jest.spyOn(hashingModule, 'sha256Hex');
+    let newest;
+    try {
+      // One agent seen four times in one snapshot (user, assignee, tagger, comment author).
+      newest = newestByKey(
+        [1, 2, 3, 4].map((n) => ({ n, user: { id: 9, name: 'Ana' } })),
+        () => 'user:9',
+        () => 42,
+        (i) => i.user,
+      );
+      expect(hashing).toHaveBeenCalledTimes(1);
+    } finally {
+      hashing.mockRestore();
+    }
+    expect(newest.map((x) => x.item.n)).toEqual([1]);
+    expect(newest[0].hash).toBe(sha256Hex(JSON.stringify({ id: 9, name: 'Ana' })));
   });
 });

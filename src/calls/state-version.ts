@@ -68,11 +68,9 @@ export function newestByKey<T>(
   state: (item: T) => unknown,
 ): Array<NewestSnapshot<T>> {
   type Entry = { item: T; version: number; json?: string; hash?: string };
+  const serialized = (entry: Entry): string => (entry.json ??= JSON.stringify(state(entry.item)));
   const hashed = (entry: Entry): NewestSnapshot<T> => {
-    if (entry.hash === undefined) {
-      entry.json = JSON.stringify(state(entry.item));
-      entry.hash = sha256Hex(entry.json);
-    }
+    entry.hash ??= sha256Hex(serialized(entry));
     return entry as NewestSnapshot<T>;
   };
   const best = new Map<string, Entry>();
@@ -82,8 +80,11 @@ export function newestByKey<T>(
     const current = best.get(key);
     if (!current || version > current.version) best.set(key, { item, version });
     else if (version === current.version) {
-      const challenger = hashed({ item, version });
-      if (isNewer(challenger, hashed(current))) best.set(key, challenger);
+      // A tie is usually the same object seen twice in one snapshot (a call's agent is also its
+      // assignee, tagger and comment author): the same state needs no hash to choose between.
+      const challenger: Entry = { item, version };
+      if (serialized(challenger) !== serialized(current) && isNewer(hashed(challenger), hashed(current)))
+        best.set(key, challenger);
     }
   }
   return [...best.values()].map(hashed);
