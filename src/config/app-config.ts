@@ -187,6 +187,15 @@ export class AppConfig {
   @Max(16)
   INBOX_CONCURRENCY = 1;
 
+  /**
+   * On MySQL, apply the inbox in a worker thread of its own (its own event loop and connection pool),
+   * so applying never delays a webhook's acknowledgement and gets its share of the CPU under a
+   * sustained intake. SQLite has one writer: its processor always runs in the main thread.
+   */
+  @Transform(toBool)
+  @IsIn([true, false], { message: 'must be true or false' })
+  INBOX_PROCESSOR_THREAD = true;
+
   /** Set to false to run an instance that only ingests (the processor then runs elsewhere). */
   @Transform(toBool)
   @IsIn([true, false], { message: 'must be true or false' })

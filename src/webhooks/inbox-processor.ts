@@ -3,6 +3,7 @@ import { randomInt } from 'node:crypto';
 import { AppConfig } from '../config/app-config';
 import { Database, isDatabaseUnavailable, Queryable } from '../database/database';
 import { MetricsService } from '../metrics/metrics.service';
+import { runsProcessorHere } from './processor-placement';
 import { InboxRow, WebhookEventApplier } from './webhook-event-applier';
 import { WebhookInbox } from './webhook-inbox';
 
@@ -66,7 +67,8 @@ export class InboxProcessor implements OnApplicationBootstrap, OnApplicationShut
   }
 
   onApplicationBootstrap(): void {
-    if (!this.config.INBOX_PROCESSOR) return;
+    // On MySQL the loop runs in the processor thread (InboxThread), not in the main thread.
+    if (!runsProcessorHere(this.config)) return;
     this.running = true;
     this.schedule(0);
   }

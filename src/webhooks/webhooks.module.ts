@@ -3,6 +3,7 @@ import { CallsModule } from '../calls/calls.module';
 import { DirectoryModule } from '../directory/directory.module';
 import { InboxProcessor } from './inbox-processor';
 import { InboxRetention } from './inbox-retention';
+import { InboxThread } from './inbox-thread';
 import { WebhookEventApplier } from './webhook-event-applier';
 import { WebhookInbox } from './webhook-inbox';
 import { WebhookReceiver } from './webhook-receiver';
@@ -19,8 +20,9 @@ import { WebhookTokenCache } from './webhook-token-cache';
     WebhookInbox,
     WebhookEventApplier,
     InboxProcessor,
+    InboxThread,
     InboxRetention,
   ],
-  exports: [WebhookReceiver, WebhookTokenCache, WebhookInbox, InboxProcessor],
+  exports: [WebhookReceiver, WebhookTokenCache, WebhookInbox, InboxProcessor, InboxThread],
 })
 export class WebhooksModule {}

@@ -1,0 +1,165 @@
+import {
+  DynamicModule,
+  Injectable,
+  Logger,
+  Module,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
+import { join } from 'node:path';
+import { isMainThread, parentPort, Worker } from 'node:worker_threads';
+import { CallUpserter } from '../calls/call-upserter';
+import { AppConfig } from '../config/app-config';
+import { ConfigModule } from '../config/config.module';
+import { DatabaseModule } from '../database/database.module';
+import { DirectoryUpserter } from '../directory/directory-upserter';
+import { MetricsService } from '../metrics/metrics.service';
+import { InboxProcessor } from './inbox-processor';
+import { processorInThread } from './processor-placement';
+import { WebhookEventApplier } from './webhook-event-applier';
+import { WebhookInbox } from './webhook-inbox';
+
+type Labels = Record<string, string>;
+
+/** A metric update made in the processor thread, replayed on the main thread's registry (GET /metrics). */
+export type MetricOp =
+  | { kind: 'inc'; name: string; help: string; labels: Labels; value: number }
+  | { kind: 'observe'; name: string; help: string; labels: Labels; value: number; buckets?: number[] };
+
+/** Messages between the main thread and the processor thread. */
+export type ToProcessorThread = { type: 'wake' } | { type: 'stop' };
+export type FromProcessorThread =
+  { type: 'ready' } | { type: 'metrics'; ops: MetricOp[] } | { type: 'stopped'; ops: MetricOp[] };
+
+/** The processor thread's registry: every update goes to the main thread, batched every 200 ms. */
+@Injectable()
+export class ForwardingMetrics extends MetricsService {
+  private ops: MetricOp[] = [];
+  private readonly timer = setInterval(() => this.flush(), 200).unref();
+
+  override inc(name: string, help: string, labels: Labels = {}, by = 1): void {
+    this.ops.push({ kind: 'inc', name, help, labels, value: by });
+  }
+
+  override observe(name: string, help: string, value: number, labels: Labels = {}, buckets?: number[]): void {
+    this.ops.push({ kind: 'observe', name, help, labels, value, buckets });
+  }
+
+  /** The updates not sent yet (and forgets them). */
+  take(): MetricOp[] {
+    const ops = this.ops;
+    this.ops = [];
+    return ops;
+  }
+
+  flush(): void {
+    if (this.ops.length > 0)
+      parentPort?.postMessage({ type: 'metrics', ops: this.take() } satisfies FromProcessorThread);
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}
+
+/** What the processor thread runs: the config, its own connection pool, and the apply path. */
+@Module({})
+export class InboxThreadModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: InboxThreadModule,
+      imports: [ConfigModule.forRoot(config), DatabaseModule],
+      providers: [
+        ForwardingMetrics,
+        { provide: MetricsService, useExisting: ForwardingMetrics },
+        DirectoryUpserter,
+        CallUpserter,
+        WebhookEventApplier,
+        WebhookInbox,
+        InboxProcessor,
+      ],
+    };
+  }
+}
+
+const MAX_RESTART_DELAY_MS = 30_000;
+
+/**
+ * Runs the inbox processor in a worker thread (MySQL, INBOX_PROCESSOR_THREAD): wakes it when
+ * deliveries are stored, replays its metrics on this thread's registry, restarts it (with backoff)
+ * if it dies, and on shutdown lets it finish its batch and close its pool before the process exits.
+ */
+@Injectable()
+export class InboxThread implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(InboxThread.name);
+  private worker: Worker | null = null;
+  private stopping = false;
+  private restarts = 0;
+  private restartTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly metrics: MetricsService,
+    inbox: WebhookInbox,
+  ) {
+    inbox.onStored(() => this.worker?.postMessage({ type: 'wake' } satisfies ToProcessorThread));
+  }
+
+  /** True while a processor thread is running. */
+  get running(): boolean {
+    return this.worker !== null;
+  }
+
+  onApplicationBootstrap(): void {
+    if (isMainThread && processorInThread(this.config)) this.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    const worker = this.worker;
+    if (!worker) return;
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    worker.postMessage({ type: 'stop' } satisfies ToProcessorThread);
+    // The thread answers 'stopped' once its batch is committed and its pool closed (then it is ended).
+    const deadline = setTimeout(() => void worker.terminate(), this.config.SHUTDOWN_TIMEOUT_MS);
+    await exited;
+    clearTimeout(deadline);
+  }
+
+  private start(): void {
+    const typescript = __filename.endsWith('.ts');
+    // Under ts-jest (tests) the worker runs the TypeScript source through ts-node; built, the .js file.
+    const worker = new Worker(join(__dirname, `inbox-worker.${typescript ? 'ts' : 'js'}`), {
+      workerData: { config: { ...this.config } },
+      execArgv: typescript ? ['--require', 'ts-node/register/transpile-only'] : undefined,
+    });
+    this.worker = worker;
+    worker.on('message', (message: FromProcessorThread) => {
+      if (message.type === 'ready') this.restarts = 0;
+      if (message.type === 'metrics' || message.type === 'stopped') this.replay(message.ops);
+      if (message.type === 'stopped') void worker.terminate();
+    });
+    worker.on('error', (error) =>
+      this.logger.error({ msg: 'inbox processor thread failed', error: String(error) }),
+    );
+    worker.on('exit', (code) => {
+      if (this.worker === worker) this.worker = null;
+      if (this.stopping) return;
+      const delay = Math.min(MAX_RESTART_DELAY_MS, 1000 * 2 ** this.restarts++);
+      this.metrics.inc('aircall_inbox_processor_thread_restarts_total', 'Inbox processor threads restarted');
+      this.logger.error({ msg: 'inbox processor thread exited; restarting', code, inMs: delay });
+      this.restartTimer = setTimeout(() => {
+        this.restartTimer = null;
+        if (!this.stopping) this.start();
+      }, delay);
+    });
+  }
+
+  private replay(ops: readonly MetricOp[]): void {
+    for (const op of ops) {
+      if (op.kind === 'inc') this.metrics.inc(op.name, op.help, op.labels, op.value);
+      else this.metrics.observe(op.name, op.help, op.value, op.labels, op.buckets);
+    }
+  }
+}

@@ -1,0 +1,41 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { parentPort, workerData } from 'node:worker_threads';
+import { AppConfig } from '../config/app-config';
+import { JsonLogger } from '../logging/json-logger';
+import { InboxProcessor } from './inbox-processor';
+import { ForwardingMetrics, FromProcessorThread, InboxThreadModule, ToProcessorThread } from './inbox-thread';
+
+/**
+ * Entry point of the inbox processor thread (started by InboxThread). It gets the main thread's
+ * validated configuration, opens its own pool (migrations already ran on the main thread), and runs
+ * the same InboxProcessor the main thread runs on SQLite.
+ */
+async function main(): Promise<void> {
+  const port = parentPort!;
+  const config = Object.assign(new AppConfig(), (workerData as { config: AppConfig }).config, {
+    DATABASE_MIGRATE: false,
+  });
+  const app = await NestFactory.createApplicationContext(InboxThreadModule.forRoot(config), {
+    logger: new JsonLogger(config.LOG_LEVEL),
+  });
+  const processor = app.get(InboxProcessor);
+  const metrics = app.get(ForwardingMetrics);
+  port.on('message', (message: ToProcessorThread) => {
+    if (message.type === 'wake') processor.wake();
+    if (message.type === 'stop') {
+      void app.close().then(() => {
+        metrics.stop();
+        port.postMessage({ type: 'stopped', ops: metrics.take() } satisfies FromProcessorThread);
+      });
+    }
+  });
+  port.postMessage({ type: 'ready' } satisfies FromProcessorThread);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `${JSON.stringify({ level: 'error', context: 'InboxThread', msg: 'inbox processor thread could not start', error: error instanceof Error ? error.message : String(error) })}\n`,
+  );
+  process.exit(1);
+});

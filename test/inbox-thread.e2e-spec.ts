@@ -1,0 +1,135 @@
+import type { Worker } from 'node:worker_threads';
+import { sha256Hex } from '../src/crypto/hashing';
+import { Database } from '../src/database/database';
+import { MetricsService } from '../src/metrics/metrics.service';
+import { InboxProcessor } from '../src/webhooks/inbox-processor';
+import { InboxThread } from '../src/webhooks/inbox-thread';
+import { aCall, envelope } from './support/aircall-builders';
+import { describeEachEngine } from './support/databases';
+import { startTestApp, TestApp } from './support/test-app';
+
+const TOKEN = 'inbox-thread-webhook-token';
+const APPLIED = 'aircall_webhook_events_applied_total';
+
+async function waitFor<T>(
+  probe: () => Promise<T> | T,
+  done: (value: T) => boolean,
+  timeoutMs = 20_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (done(value)) return value;
+    if (Date.now() > deadline)
+      throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describeEachEngine('inbox processor placement', (database) => {
+  let t: TestApp;
+  let db: Database;
+  let mainThreadBatches: jest.SpyInstance;
+  let closed = false;
+
+  const deliver = async () => {
+    const call = aCall().build();
+    const res = await fetch(`${t.baseUrl}/aircall/webhook`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(envelope('call.created', call, call.started_at!, TOKEN)),
+    });
+    expect(res.status).toBe(200);
+    return call.id;
+  };
+  const applied = (callId: number) =>
+    waitFor(
+      () => db.query(`SELECT id FROM calls WHERE account_id = 301 AND id = ?`, [callId]),
+      (rows) => rows.length === 1,
+    );
+
+  beforeAll(async () => {
+    t = await startTestApp(database().url);
+    db = t.get(Database);
+    const now = db.date(new Date());
+    await db.query(
+      `INSERT INTO accounts (id, name, auth_type, status, webhook_token_hash, created_at, updated_at) VALUES (301, 'Thread Co', 'basic', 'active', ?, ?, ?)`,
+      [sha256Hex(TOKEN), now, now],
+    );
+    mainThreadBatches = jest.spyOn(t.get(InboxProcessor), 'processBatch');
+  });
+  afterAll(async () => {
+    mainThreadBatches?.mockRestore();
+    if (!closed) await t?.close();
+  });
+
+  it('applies deliveries in a worker thread on MySQL, in the main thread on SQLite, and counts them in /metrics', async () => {
+    const mysql = database().engine === 'mysql';
+    expect(t.get(InboxThread).running).toBe(mysql);
+    const callId = await deliver();
+    await applied(callId);
+    if (mysql) expect(mainThreadBatches).not.toHaveBeenCalled();
+    else expect(mainThreadBatches).toHaveBeenCalled();
+    // The thread's counters reach the main thread's registry (forwarded every 200 ms).
+    const metrics = t.get(MetricsService);
+    await waitFor(
+      () => metrics.value(APPLIED, { event: 'call.created' }),
+      (n) => n >= 1,
+    );
+    const text = await (await fetch(`${t.baseUrl}/metrics`)).text();
+    expect(text).toMatch(/^aircall_webhook_events_applied_total\{event="call\.created"\} [1-9]/m);
+  });
+
+  it('restarts a processor thread that died, and it picks up where it stopped', async () => {
+    if (database().engine !== 'mysql') return expect(t.get(InboxThread).running).toBe(false);
+    const thread = t.get(InboxThread);
+    // A crash of the thread, as an uncaught error would end it.
+    const { worker } = thread as unknown as { worker: Worker };
+    await worker.terminate();
+    expect(thread.running).toBe(false);
+    // Delivered while no thread runs: stored (200), applied once the new thread is up.
+    const callId = await deliver();
+    await waitFor(
+      () => thread.running,
+      (running) => running,
+    );
+    await applied(callId);
+    expect(t.get(MetricsService).value('aircall_inbox_processor_thread_restarts_total')).toBe(1);
+    expect(mainThreadBatches).not.toHaveBeenCalled();
+  });
+
+  it('stops the thread on shutdown after its last batch, keeping the counts it made', async () => {
+    const metrics = t.get(MetricsService);
+    // Every count of the earlier tests has arrived (they are forwarded every 200 ms).
+    const appliedRows = async () => {
+      const [row] = await db.query<{ n: unknown }>(
+        `SELECT COUNT(*) AS n FROM webhook_events WHERE account_id = 301 AND status = 'applied'`,
+      );
+      return Number(row.n);
+    };
+    const before = await appliedRows();
+    await waitFor(
+      () => metrics.value(APPLIED, { event: 'call.created' }),
+      (n) => n === before,
+    );
+    const callId = await deliver();
+    await applied(callId);
+    const thread = t.get(InboxThread);
+    await t.close();
+    closed = true;
+    expect(thread.running).toBe(false);
+    // Counted although the app closed right after the row was applied (the last flush rides on 'stopped').
+    expect(metrics.value(APPLIED, { event: 'call.created' })).toBe(before + 1);
+    const [row] = await (async () => {
+      const again = await startTestApp(database().url, { INBOX_PROCESSOR: 'false' });
+      try {
+        return await again
+          .get(Database)
+          .query<{ n: unknown }>(`SELECT COUNT(*) AS n FROM webhook_events WHERE status = 'pending'`);
+      } finally {
+        await again.close();
+      }
+    })();
+    expect(Number(row.n)).toBe(0);
+  });
+});
