@@ -7,24 +7,12 @@ import { InboxThread } from '../src/webhooks/inbox-thread';
 import { aCall, envelope } from './support/aircall-builders';
 import { describeEachEngine } from './support/databases';
 import { startTestApp, TestApp } from './support/test-app';
+import { waitFor } from './support/wait-for';
 
 const TOKEN = 'inbox-thread-webhook-token';
 const APPLIED = 'aircall_webhook_events_applied_total';
-
-async function waitFor<T>(
-  probe: () => Promise<T> | T,
-  done: (value: T) => boolean,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline)
-      throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+/** A (re)started processor thread loads its modules first: seconds under ts-node. */
+const SLOW = 20_000;
 
 describeEachEngine('inbox processor placement', (database) => {
   let t: TestApp;
@@ -46,6 +34,7 @@ describeEachEngine('inbox processor placement', (database) => {
     waitFor(
       () => db.query(`SELECT id FROM calls WHERE account_id = 301 AND id = ?`, [callId]),
       (rows) => rows.length === 1,
+      SLOW,
     );
 
   beforeAll(async () => {
@@ -92,10 +81,19 @@ describeEachEngine('inbox processor placement', (database) => {
     await waitFor(
       () => thread.running,
       (running) => running,
+      SLOW,
     );
     await applied(callId);
     expect(t.get(MetricsService).value('aircall_inbox_processor_thread_restarts_total')).toBe(1);
     expect(mainThreadBatches).not.toHaveBeenCalled();
+  });
+
+  it('closes cleanly while the thread is still loading its modules', async () => {
+    const booting = await startTestApp(database().url);
+    const thread = booting.get(InboxThread);
+    expect(thread.running).toBe(database().engine === 'mysql');
+    await booting.close();
+    expect(thread.running).toBe(false);
   });
 
   it('stops the thread on shutdown after its last batch, keeping the counts it made', async () => {

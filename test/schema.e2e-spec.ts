@@ -2,6 +2,7 @@ import { DataSource } from 'typeorm';
 import { Database } from '../src/database/database';
 import { createDataSource } from '../src/database/database-options';
 import { claimStatement } from '../src/webhooks/inbox-processor';
+import { INBOX_COLUMNS } from '../src/webhooks/webhook-inbox';
 import { describeEachEngine } from './support/databases';
 
 const TENANT_TABLES = [
@@ -77,25 +78,7 @@ describeEachEngine('schema migrations', (db) => {
       const status = i % 3 ? 'pending' : 'applied';
       rows.push([1, `claim-order-${i}`, 'call', 'call.created', 1, i, '{}', status, 0, due, received]);
     }
-    await database.upsert(
-      'webhook_events',
-      [
-        'account_id',
-        'id',
-        'resource',
-        'event',
-        'event_timestamp',
-        'resource_id',
-        'data',
-        'status',
-        'attempts',
-        'next_attempt_at',
-        'received_at',
-      ],
-      rows,
-      ['account_id', 'id'],
-      [],
-    );
+    await database.upsert('webhook_events', INBOX_COLUMNS, rows, ['account_id', 'id'], []);
     if (database.isMysql) await dataSource.query('ANALYZE TABLE webhook_events');
     const sql = claimStatement(database, 200);
     const now = [database.date(new Date())];

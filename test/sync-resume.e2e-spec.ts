@@ -155,19 +155,22 @@ describeEachEngine('Batch sync: resuming and exclusivity', (database) => {
     const [left] = await storedRuns(db, company);
     expect(left.status).toBe('running');
     expect(left.checkpoint!.current!.pagesDone).toBe(12);
-    // A dead process leaves its lease behind, still valid for a while.
+    // A dead process leaves its lease behind, still valid for a while: long enough for this instance
+    // to stop and the next one to start, however slow the machine is at that moment.
+    const leaseExpiresAt = Date.now() + 5_000;
     await db.execute('DELETE FROM leases WHERE account_id = ?', [company.id]);
     await db.execute(
       "INSERT INTO leases (account_id, name, holder, expires_at, acquired_at) VALUES (?, 'sync', 'dead-instance', ?, ?)",
-      [company.id, db.date(Date.now() + 1_500), db.date(new Date())],
+      [company.id, db.date(leaseExpiresAt), db.date(new Date())],
     );
     await stop(first);
 
     const before = listRequests(company);
     const second = await start({ SYNC_LEASE_TTL_MS: '1000' });
     const db2 = second.get(Database);
-    // Not before the dead instance's lease expired…
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Not before the dead instance's lease expired: looked at just before it does.
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, leaseExpiresAt - 400 - Date.now())));
+    expect(Date.now()).toBeLessThan(leaseExpiresAt);
     expect(listRequests(company)).toBe(before);
     // …then resumed to the end, at page 13 of the same window.
     await waitFor(

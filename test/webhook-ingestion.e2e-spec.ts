@@ -7,6 +7,7 @@ import { aCall, answeredCallHistory, aUser, envelope, missedCallHistory } from '
 import { describeEachEngine } from './support/databases';
 import { accountSnapshot } from './support/table-snapshot';
 import { startTestApp, TestApp } from './support/test-app';
+import { waitFor } from './support/wait-for';
 
 const TOKEN_A = 'aircall-webhook-token-account-a';
 const TOKEN_B = 'aircall-webhook-token-account-b';
@@ -17,21 +18,6 @@ async function insertAccount(db: Database, id: string, token: string): Promise<v
     `INSERT INTO accounts (id, name, auth_type, status, webhook_token_hash, created_at, updated_at) VALUES (?, ?, 'basic', 'active', ?, ?, ?)`,
     [id, `Company ${id}`, sha256Hex(token), now, now],
   );
-}
-
-async function waitFor<T>(
-  probe: () => Promise<T>,
-  done: (value: T) => boolean,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline)
-      throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 describeEachEngine('POST /aircall/webhook', (database) => {

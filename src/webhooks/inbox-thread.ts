@@ -93,6 +93,8 @@ const MAX_RESTART_DELAY_MS = 30_000;
 export class InboxThread implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(InboxThread.name);
   private worker: Worker | null = null;
+  /** The running thread has started its processor (it answered 'ready'). */
+  private ready = false;
   private stopping = false;
   private restarts = 0;
   private restartTimer: NodeJS.Timeout | null = null;
@@ -120,6 +122,13 @@ export class InboxThread implements OnApplicationBootstrap, OnApplicationShutdow
     const worker = this.worker;
     if (!worker) return;
     const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    if (!this.ready) {
+      // Still loading its modules (as far as this thread has heard): it has nothing to finish. Had a
+      // first batch just begun, ending the thread rolls it back and its rows are claimed again.
+      await worker.terminate();
+      await exited;
+      return;
+    }
     worker.postMessage({ type: 'stop' } satisfies ToProcessorThread);
     // The thread answers 'stopped' once its batch is committed and its pool closed (then it is ended).
     const deadline = setTimeout(() => void worker.terminate(), this.config.SHUTDOWN_TIMEOUT_MS);
@@ -135,8 +144,12 @@ export class InboxThread implements OnApplicationBootstrap, OnApplicationShutdow
       execArgv: typescript ? ['--require', 'ts-node/register/transpile-only'] : undefined,
     });
     this.worker = worker;
+    this.ready = false;
     worker.on('message', (message: FromProcessorThread) => {
-      if (message.type === 'ready') this.restarts = 0;
+      if (message.type === 'ready') {
+        this.ready = true;
+        this.restarts = 0;
+      }
       if (message.type === 'metrics' || message.type === 'stopped') this.replay(message.ops);
       if (message.type === 'stopped') void worker.terminate();
     });
