@@ -178,7 +178,7 @@ export class IngestBench {
           }
         }
         const service = best.get('service')!;
-        const at80 = await this.at80Percent(running.get('service')!.child, serviceDb, service, databases);
+        const at80 = await this.at80Percent(running.get('service')!, serviceDb, service, databases);
         const naive = best.get('naive')!;
         const rawHttp = best.get('rawhttp')!;
         const eventsPerSecond = service.okPerSecond;
@@ -220,7 +220,12 @@ export class IngestBench {
    * Capacity is measured again right before, on the same emptied tables: the host's speed drifts
    * during a run, and 80 % of a faster moment's rate would be an overload, not 80 %.
    */
-  private async at80Percent(child: ChildServer, conn: Connection, best: LoadResult, databases: string[]) {
+  private async at80Percent(
+    { child, database }: { child: ChildServer; database: string },
+    conn: Connection,
+    best: LoadResult,
+    databases: string[],
+  ) {
     await this.drain(conn);
     for (const database of databases) await this.emptyTables(database);
     const before = roundLoad(await this.load(child.baseUrl, this.options.runSeconds));
@@ -228,7 +233,7 @@ export class IngestBench {
     const capacityBefore = before.okPerSecond;
     const targetRate = Math.max(1, Math.round(Math.min(best.okPerSecond, capacityBefore) * 0.8));
     await this.drain(conn);
-    await this.emptyTables(this.serviceDatabase(databases));
+    await this.emptyTables(database);
     const windowStart = new Date();
     // Evenly paced (open loop), not autocannon's rate option: see paced-load.ts.
     const load = roundLoad(
@@ -250,10 +255,6 @@ export class IngestBench {
       `ingest: apply lag at 80%: p50 ${lag.p50} ms, p99 ${lag.p99} ms, max ${lag.max} ms, not applied ${lag.notAppliedWithinTimeout}`,
     );
     return { capacityBefore, targetRate, load, lag };
-  }
-
-  private serviceDatabase(databases: string[]): string {
-    return databases.find((d) => d.startsWith('aircall_bench_service_'))!;
   }
 
   /** Empties what the contenders write (inbox, calls and the directory), keeping the accounts. */

@@ -47,7 +47,7 @@ export function stateVersion(at: Date, source: string): number {
   return at.getTime() * 16 + eventRank(source);
 }
 
-/** The newest snapshot of one key, with its serialized state and that state's hash (the tie-break between two different states of one version). */
+/** The newest snapshot of one key, with its serialized state and that state's SHA-256 (the tie-break between two different states of one version). */
 export interface NewestSnapshot<T> {
   item: T;
   version: number;
@@ -57,9 +57,10 @@ export interface NewestSnapshot<T> {
 }
 
 /**
- * Keeps, per key, the newest of `items` by (version, hash), where the hash is stateHash of
- * `state(item)`. Serializing and hashing a snapshot is the costliest step of applying a batch, and a
- * batch often holds several snapshots of one call or user: only ties and the winners are hashed.
+ * Keeps, per key, the newest of `items` by (version, hash), where the hash is the SHA-256 of
+ * JSON.stringify(`state(item)`). Serializing and hashing a snapshot is the costliest step of applying
+ * a batch, and a batch often holds several snapshots of one call or user: only the winners and ties
+ * are serialized, and only the winners and ties between different states are hashed.
  */
 export function newestByKey<T>(
   items: readonly T[],
