@@ -127,6 +127,11 @@ export function markdownSummary(results: BenchResults): string {
       '| --- | --- | --- | --- |',
       `| service, saturation | ${ingest.eventsPerSecond} | ${ingest.service.latencyMs.p50} | ${ingest.service.latencyMs.p99} |`,
       `| service, 80% (${ingest.loadAt80Percent.targetRate}/s) | ${ingest.loadAt80Percent.achievedRate} | ${ingest.loadAt80Percent.p50AckMs} | ${ingest.loadAt80Percent.p99AckMs} |`,
+      ...(ingest.loadAt80Percent.warmup
+        ? [
+            `| service, 80%: its first ${ingest.loadAt80Percent.warmup.seconds} s (step from idle, not in the row above) | | ${ingest.loadAt80Percent.warmup.p50} | ${ingest.loadAt80Percent.warmup.p99} |`,
+          ]
+        : []),
       ...(ingest.serviceWithoutProcessor
         ? [
             `| service, inbox processor off | ${ingest.serviceWithoutProcessor.okPerSecond} | ${ingest.serviceWithoutProcessor.latencyMs.p50} | ${ingest.serviceWithoutProcessor.latencyMs.p99} |`,

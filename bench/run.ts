@@ -65,6 +65,7 @@ async function main(): Promise<void> {
         drainTimeoutSeconds: num('BENCH_DRAIN_TIMEOUT_SECONDS', 120, 60),
         withoutProcessorRun: num('BENCH_WITHOUT_PROCESSOR_RUN', 1, 0) > 0,
         rounds: Math.max(1, num('BENCH_ROUNDS', 2, 1)),
+        pacedWarmupSeconds: num('BENCH_PACED_WARMUP_SECONDS', 3, 2),
       },
       log,
     ).run(),

@@ -1,9 +1,11 @@
+import { getPriority } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { sha256Hex } from '../src/crypto/hashing';
 import { Database } from '../src/database/database';
 import { MetricsService } from '../src/metrics/metrics.service';
 import { InboxProcessor } from '../src/webhooks/inbox-processor';
 import { InboxThread } from '../src/webhooks/inbox-thread';
+import { currentThreadId } from '../src/webhooks/thread-priority';
 import { aCall, envelope } from './support/aircall-builders';
 import { describeEachEngine } from './support/databases';
 import { startTestApp, TestApp } from './support/test-app';
@@ -86,6 +88,24 @@ describeEachEngine('inbox processor placement', (database) => {
     await applied(callId);
     expect(t.get(MetricsService).value('aircall_inbox_processor_thread_restarts_total')).toBe(1);
     expect(mainThreadBatches).not.toHaveBeenCalled();
+  });
+
+  it('lowers the priority of the processor thread only (INBOX_PROCESSOR_NICE, default 10)', async () => {
+    const thread = t.get(InboxThread);
+    if (database().engine !== 'mysql') return expect(thread.priority).toBeNull();
+    const priority = await waitFor(
+      () => thread.priority,
+      (p) => p !== null,
+      SLOW,
+    );
+    expect(priority!.nice).toBe(10);
+    // The kernel agrees, for that thread; this process's other threads keep their priority.
+    expect(getPriority(priority!.tid)).toBe(10);
+    expect(priority!.tid).not.toBe(currentThreadId());
+    expect(getPriority(currentThreadId()!)).toBe(getPriority(process.pid));
+    expect(getPriority(process.pid)).toBeLessThan(10);
+    // And it still applies.
+    await applied(await deliver());
   });
 
   it('closes cleanly while the thread is still loading its modules', async () => {

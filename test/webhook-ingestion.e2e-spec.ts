@@ -96,6 +96,16 @@ describeEachEngine('POST /aircall/webhook', (database) => {
         inFlight--;
       }
     });
+    const insertMs = async () => {
+      const text = await (await fetch(`${t.baseUrl}/metrics`)).text();
+      const sample = (series: string) =>
+        Number(new RegExp(`^${series.replace(/[{}"+]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
+      return {
+        count: sample('aircall_inbox_insert_ms_count'),
+        over250: sample('aircall_inbox_insert_ms_count') - sample('aircall_inbox_insert_ms_bucket{le="250"}'),
+      };
+    };
+    const before = await insertMs();
     try {
       const calls = Array.from({ length: 40 }, () => aCall().build());
       const answers = await Promise.all(
@@ -106,6 +116,10 @@ describeEachEngine('POST /aircall/webhook', (database) => {
       expect(maxInFlight).toBe(1);
       expect(inboxRowsPerInsert.reduce((a, b) => a + b, 0)).toBe(40);
       expect(inboxRowsPerInsert.length).toBeLessThan(10);
+      // Each INSERT is timed in /metrics, the slow first one among them.
+      const after = await insertMs();
+      expect(after.count - before.count).toBe(inboxRowsPerInsert.length);
+      expect(after.over250 - before.over250).toBe(1);
     } finally {
       upsert.mockRestore();
     }

@@ -15,6 +15,16 @@ export interface PacedLoadOptions {
   nextBody: () => string;
   /** A request unanswered after this long is an error (Aircall gives up after 5 s). */
   timeoutMs?: number;
+  /**
+   * Seconds sent at the same rate before `durationSeconds` starts, kept out of the measured figures
+   * and reported on their own (`warmup`): the step from idle to the full rate is a transient.
+   */
+  warmupSeconds?: number;
+}
+
+export interface PacedLoadResult extends LoadResult {
+  /** The warm-up's own answers, when there was one. */
+  warmup: { seconds: number; ok: number; p50: number; p99: number; max: number } | null;
 }
 
 /**
@@ -27,13 +37,16 @@ export interface PacedLoadOptions {
  * at the top of every second and then idles, so "80 % of capacity" arrives as bursts at full
  * saturation followed by silence, and its p99 is the saturation p99.
  */
-export async function runPacedLoad(options: PacedLoadOptions): Promise<LoadResult> {
+export async function runPacedLoad(options: PacedLoadOptions): Promise<PacedLoadResult> {
   const target = new URL(options.url);
   const agent = new Agent({ keepAlive: true, maxSockets: options.connections });
-  const total = Math.max(1, Math.round(options.rate * options.durationSeconds));
+  const warmupSeconds = options.warmupSeconds ?? 0;
+  const warmupTotal = Math.round(options.rate * warmupSeconds);
+  const total = warmupTotal + Math.max(1, Math.round(options.rate * options.durationSeconds));
   const intervalMs = 1000 / options.rate;
   const timeoutMs = options.timeoutMs ?? 5000;
   const latencies: number[] = [];
+  const warmupLatencies: number[] = [];
   const statusCodes: Record<string, number> = {};
   let ok = 0;
   let non2xx = 0;
@@ -41,8 +54,10 @@ export async function runPacedLoad(options: PacedLoadOptions): Promise<LoadResul
   let sent = 0;
   let settled = 0;
   const start = performance.now();
+  const measuredFrom = start + warmupTotal * intervalMs;
 
   const send = (dueAt: number, done: () => void) => {
+    const warmup = dueAt < measuredFrom;
     const body = options.nextBody();
     const req = request(
       {
@@ -61,9 +76,14 @@ export async function runPacedLoad(options: PacedLoadOptions): Promise<LoadResul
       (res) => {
         res.resume();
         res.on('end', () => {
+          const ok2xx = res.statusCode !== undefined && res.statusCode >= 200 && res.statusCode < 300;
+          if (warmup) {
+            if (ok2xx) warmupLatencies.push(performance.now() - dueAt);
+            return done();
+          }
           const code = String(res.statusCode);
           statusCodes[code] = (statusCodes[code] ?? 0) + 1;
-          if (res.statusCode !== undefined && res.statusCode >= 200 && res.statusCode < 300) {
+          if (ok2xx) {
             ok++;
             latencies.push(performance.now() - dueAt);
           } else non2xx++;
@@ -73,7 +93,7 @@ export async function runPacedLoad(options: PacedLoadOptions): Promise<LoadResul
     );
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', () => {
-      errors++;
+      if (!warmup) errors++;
       done();
     });
     req.end(body);
@@ -91,11 +111,22 @@ export async function runPacedLoad(options: PacedLoadOptions): Promise<LoadResul
     };
     tick();
   });
-  const durationSeconds = (performance.now() - start) / 1000;
+  const durationSeconds = (performance.now() - measuredFrom) / 1000;
   agent.destroy();
   const sorted = latencies.sort((a, b) => a - b);
-  const at = (p: number) => Math.round(percentile(sorted, p) * 100) / 100;
+  const at = (p: number, list = sorted) => Math.round(percentile(list, p) * 100) / 100;
+  const warm = warmupLatencies.sort((a, b) => a - b);
   return {
+    warmup:
+      warmupTotal > 0
+        ? {
+            seconds: warmupSeconds,
+            ok: warm.length,
+            p50: at(50, warm),
+            p99: at(99, warm),
+            max: at(100, warm),
+          }
+        : null,
     okPerSecond: ok / durationSeconds,
     ok,
     non2xx,

@@ -196,6 +196,17 @@ export class AppConfig {
   @IsIn([true, false], { message: 'must be true or false' })
   INBOX_PROCESSOR_THREAD = true;
 
+  /**
+   * Linux: the nice value of the processor thread (0–19; 0 leaves it at the process's). When the
+   * CPU is short, acknowledging deliveries comes first: Aircall retries and then disables a webhook
+   * that answers late, while applying can catch up afterwards. With idle cores it changes nothing.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(19)
+  INBOX_PROCESSOR_NICE = 10;
+
   /** Set to false to run an instance that only ingests (the processor then runs elsewhere). */
   @Transform(toBool)
   @IsIn([true, false], { message: 'must be true or false' })

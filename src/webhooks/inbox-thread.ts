@@ -29,7 +29,15 @@ export type MetricOp =
 /** Messages between the main thread and the processor thread. */
 export type ToProcessorThread = { type: 'wake' } | { type: 'stop' };
 export type FromProcessorThread =
-  { type: 'ready' } | { type: 'metrics'; ops: MetricOp[] } | { type: 'stopped'; ops: MetricOp[] };
+  | { type: 'ready'; priority: ThreadPriority | null }
+  | { type: 'metrics'; ops: MetricOp[] }
+  | { type: 'stopped'; ops: MetricOp[] };
+
+/** The processor thread's kernel thread id and nice value (Linux), as it reported them when ready. */
+export interface ThreadPriority {
+  tid: number;
+  nice: number;
+}
 
 /** The processor thread's registry: every update goes to the main thread, batched every 200 ms. */
 @Injectable()
@@ -98,6 +106,7 @@ export class InboxThread implements OnApplicationBootstrap, OnApplicationShutdow
   private stopping = false;
   private restarts = 0;
   private restartTimer: NodeJS.Timeout | null = null;
+  private reportedPriority: ThreadPriority | null = null;
 
   constructor(
     private readonly config: AppConfig,
@@ -105,6 +114,11 @@ export class InboxThread implements OnApplicationBootstrap, OnApplicationShutdow
     inbox: WebhookInbox,
   ) {
     inbox.onStored(() => this.worker?.postMessage({ type: 'wake' } satisfies ToProcessorThread));
+  }
+
+  /** The running thread's id and nice value, once it is ready (null before, or where not Linux). */
+  get priority(): ThreadPriority | null {
+    return this.worker && this.ready ? this.reportedPriority : null;
   }
 
   /** True while a processor thread is running. */
@@ -149,6 +163,8 @@ export class InboxThread implements OnApplicationBootstrap, OnApplicationShutdow
       if (message.type === 'ready') {
         this.ready = true;
         this.restarts = 0;
+        this.reportedPriority = message.priority;
+        this.logger.debug({ msg: 'inbox processor thread ready', priority: message.priority });
       }
       if (message.type === 'metrics' || message.type === 'stopped') this.replay(message.ops);
       if (message.type === 'stopped') void worker.terminate();

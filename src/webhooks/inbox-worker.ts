@@ -4,6 +4,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { AppConfig } from '../config/app-config';
 import { JsonLogger } from '../logging/json-logger';
 import { InboxProcessor } from './inbox-processor';
+import { lowerThreadPriority } from './thread-priority';
 import { ForwardingMetrics, FromProcessorThread, InboxThreadModule, ToProcessorThread } from './inbox-thread';
 
 /**
@@ -16,6 +17,8 @@ async function main(): Promise<void> {
   const config = Object.assign(new AppConfig(), (workerData as { config: AppConfig }).config, {
     DATABASE_MIGRATE: false,
   });
+  // Before anything runs here: when the cores are busy, the main thread's acknowledgements go first.
+  const priority = config.INBOX_PROCESSOR_NICE > 0 ? lowerThreadPriority(config.INBOX_PROCESSOR_NICE) : null;
   const app = await NestFactory.createApplicationContext(InboxThreadModule.forRoot(config), {
     logger: new JsonLogger(config.LOG_LEVEL),
   });
@@ -30,7 +33,7 @@ async function main(): Promise<void> {
       });
     }
   });
-  port.postMessage({ type: 'ready' } satisfies FromProcessorThread);
+  port.postMessage({ type: 'ready', priority } satisfies FromProcessorThread);
 }
 
 main().catch((error: unknown) => {

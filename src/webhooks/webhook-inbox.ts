@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { AppConfig } from '../config/app-config';
 import { Database, DatabaseUnavailableError, isDatabaseUnavailable } from '../database/database';
 import { MetricsService } from '../metrics/metrics.service';
@@ -123,8 +124,16 @@ export class WebhookInbox {
 
   private async write(batch: Pending[]): Promise<void> {
     try {
+      const started = performance.now();
       await this.insert(batch.map((p) => p.row));
       batch.forEach((p) => p.resolve());
+      this.metrics.observe(
+        'aircall_inbox_insert_ms',
+        'Milliseconds per inbox INSERT (one group commit of deliveries)',
+        performance.now() - started,
+        {},
+        [1, 2, 5, 10, 25, 50, 100, 250, 1000, 5000],
+      );
       this.metrics.observe(
         'aircall_inbox_insert_batch_size',
         'Deliveries written per inbox INSERT',
