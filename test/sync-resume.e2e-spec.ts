@@ -1,4 +1,5 @@
 import { Database } from '../src/database/database';
+import { PAGES_PER_BATCH } from '../src/sync/call-window-fetcher';
 import { SyncStopped } from '../src/sync/sync-control';
 import { SyncService } from '../src/sync/sync.service';
 import { AircallSimulator } from './simulator/aircall-simulator';
@@ -117,7 +118,7 @@ describeEachEngine('Batch sync: resuming and exclusivity', (database) => {
     expect(failed.error).toMatch(/503/);
     const pagesDone = failed.checkpoint!.current!.pagesDone;
     // Two batches at least (pages already fetched when Aircall went down may have been written too), not all.
-    expect(pagesDone).toBeGreaterThanOrEqual(8);
+    expect(pagesDone).toBeGreaterThanOrEqual(2 * PAGES_PER_BATCH);
     expect(pagesDone).toBeLessThan(PAGES);
     expect((await callCount(db, company)).rows).toBe(pagesDone * 50);
 
@@ -154,7 +155,7 @@ describeEachEngine('Batch sync: resuming and exclusivity', (database) => {
     await sync.whenIdle();
     const [left] = await storedRuns(db, company);
     expect(left.status).toBe('running');
-    expect(left.checkpoint!.current!.pagesDone).toBe(12);
+    expect(left.checkpoint!.current!.pagesDone).toBe(3 * PAGES_PER_BATCH);
     // A dead process leaves its lease behind, still valid for a while: long enough for this instance
     // to stop and the next one to start, however slow the machine is at that moment.
     const leaseExpiresAt = Date.now() + 5_000;
@@ -180,7 +181,7 @@ describeEachEngine('Batch sync: resuming and exclusivity', (database) => {
     const runs = await storedRuns(db2, company);
     expect(runs).toHaveLength(1);
     expect(runs[0].id).toBe(left.id);
-    expect(listRequests(company) - before).toBe(PAGES - 12);
+    expect(listRequests(company) - before).toBe(PAGES - 3 * PAGES_PER_BATCH);
     expect(await callCount(db2, company)).toEqual({ rows: CALLS, distinct: CALLS });
     await stop(second);
   });
@@ -200,7 +201,7 @@ describeEachEngine('Batch sync: resuming and exclusivity', (database) => {
     await waitFor('the instance to stop', async () => closing !== undefined);
     await closing;
     const { runId, pagesDone } = written[written.length - 1];
-    expect(pagesDone).toBeGreaterThanOrEqual(8);
+    expect(pagesDone).toBeGreaterThanOrEqual(2 * PAGES_PER_BATCH);
     expect(pagesDone).toBeLessThan(PAGES);
 
     const before = listRequests(company);

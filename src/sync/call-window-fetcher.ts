@@ -24,7 +24,7 @@ const PREFETCH_PAGES = 3;
  * syncing process (processor thread included) peaked at 299–322 MB RSS with 6 ahead and 4 per batch,
  * at 265–278 MB with 3 and 2, at the same pace (0.98–0.99 of Aircall's bound).
  */
-const PAGES_PER_BATCH = 2;
+export const PAGES_PER_BATCH = 2;
 
 interface FetchedPage {
   page: number;
