@@ -173,7 +173,7 @@ describeEachEngine('Batch sync: resuming and exclusivity', (database) => {
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, leaseExpiresAt - 400 - Date.now())));
     expect(Date.now()).toBeLessThan(leaseExpiresAt);
     expect(listRequests(company)).toBe(before);
-    // …then resumed to the end, at page 13 of the same window.
+    // …then resumed to the end, from the page after its checkpoint in the same window.
     await waitFor(
       'the run to finish',
       async () => (await storedRuns(db2, company))[0].status === 'succeeded',

@@ -16,6 +16,7 @@ import { DirectoryUpserter } from '../directory/directory-upserter';
 import { MetricsService } from '../metrics/metrics.service';
 import { InboxProcessor } from './inbox-processor';
 import { processorInThread } from './processor-placement';
+import { ThreadPriority } from './thread-priority';
 import { WebhookEventApplier } from './webhook-event-applier';
 import { WebhookInbox } from './webhook-inbox';
 
@@ -32,12 +33,6 @@ export type FromProcessorThread =
   | { type: 'ready'; priority: ThreadPriority | null }
   | { type: 'metrics'; ops: MetricOp[] }
   | { type: 'stopped'; ops: MetricOp[] };
-
-/** The processor thread's kernel thread id and nice value (Linux), as it reported them when ready. */
-export interface ThreadPriority {
-  tid: number;
-  nice: number;
-}
 
 /** The processor thread's registry: every update goes to the main thread, batched every 200 ms. */
 @Injectable()

@@ -1,6 +1,12 @@
 import { readlinkSync } from 'node:fs';
 import { getPriority, setPriority } from 'node:os';
 
+/** A thread's kernel id and nice value (Linux). */
+export interface ThreadPriority {
+  tid: number;
+  nice: number;
+}
+
 /** The kernel's id of the calling thread on Linux (`/proc/thread-self` → `<pid>/task/<tid>`), else null. */
 export function currentThreadId(): number | null {
   try {
@@ -18,7 +24,7 @@ export function currentThreadId(): number | null {
  * and the nice value read back, or null where there are no thread ids to use (not Linux) or the kernel
  * refused.
  */
-export function lowerThreadPriority(nice: number): { tid: number; nice: number } | null {
+export function lowerThreadPriority(nice: number): ThreadPriority | null {
   const tid = currentThreadId();
   if (tid === null) return null;
   try {
