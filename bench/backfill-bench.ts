@@ -32,6 +32,12 @@ export interface BackfillBenchResult {
   http429: number;
   /** Peak resident memory of this (the syncing) process during the backfill. */
   peakRssMb: number;
+  /**
+   * What the main isolate held at the sample with the peak RSS (MB): V8 heap reserved and used, and
+   * memory outside it (Buffers and the like). The rest of the RSS is code, native allocations and the
+   * inbox processor's thread (a second isolate, not counted here).
+   */
+  atPeak: { heapTotalMb: number; heapUsedMb: number; externalMb: number; arrayBuffersMb: number };
 }
 
 interface SimulatorReady {
@@ -140,10 +146,12 @@ export async function runBackfillBench(opts: BackfillBenchOptions): Promise<Back
     });
     const sync = app.get(SyncService);
 
-    let peakRss = process.memoryUsage().rss;
-    const sampler = setInterval(() => {
-      peakRss = Math.max(peakRss, process.memoryUsage().rss);
-    }, 50);
+    let peak = process.memoryUsage();
+    const sample = () => {
+      const now = process.memoryUsage();
+      if (now.rss > peak.rss) peak = now;
+    };
+    const sampler = setInterval(sample, 50);
     const started = process.hrtime.bigint();
     let failure: string | null = null;
     try {
@@ -156,7 +164,7 @@ export async function runBackfillBench(opts: BackfillBenchOptions): Promise<Back
       clearInterval(sampler);
     }
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    sample();
     if (failure) throw new Error(failure);
 
     const windows = (seconds * 1000) / opts.windowMs;
@@ -179,12 +187,22 @@ export async function runBackfillBench(opts: BackfillBenchOptions): Promise<Back
       boundCallsPerWindow,
       ratioToRateLimitBound: round(boundSeconds / seconds, 3),
       http429,
-      peakRssMb: round(peakRss / (1024 * 1024), 1),
+      peakRssMb: mb(peak.rss),
+      atPeak: {
+        heapTotalMb: mb(peak.heapTotal),
+        heapUsedMb: mb(peak.heapUsed),
+        externalMb: mb(peak.external),
+        arrayBuffersMb: mb(peak.arrayBuffers),
+      },
     };
   } finally {
     await app?.close();
     if (http429 === undefined && child.exitCode === null) await stopSimulator(child).catch(() => undefined);
   }
+}
+
+function mb(bytes: number): number {
+  return round(bytes / (1024 * 1024), 1);
 }
 
 function round(value: number, digits: number): number {

@@ -1,4 +1,4 @@
-import type { BackfillReport } from './backfill/run-backfill';
+import type { BackfillReport, BackfillRun } from './backfill/run-backfill';
 import type { GraphqlReport } from './graphql/graphql-bench';
 import type { IngestReport } from './ingest/ingest-bench';
 import type { CommitInfo, MachineInfo } from './support/machine';
@@ -161,6 +161,20 @@ export function markdownSummary(results: BenchResults): string {
         `| ${name} | ${v.graphqlP50} / ${v.graphqlP95} | ${v.rawP50} / ${v.rawP95} | ${v.p95Ratio ?? 'n/a'} |`,
       );
     }
+  }
+  if (backfill?.available) {
+    const runs = [backfill.throughputRun, backfill.memoryRun].filter(
+      (run, index, all): run is BackfillRun => run !== undefined && all.indexOf(run) === index,
+    );
+    lines.push(
+      '',
+      `Backfill: ${runs
+        .map((run) => {
+          const heap = `main heap ${run.atPeak.heapUsedMb} of ${run.atPeak.heapTotalMb} MB used`;
+          return `${run.calls} calls in ${run.seconds} s, ${run.ratioToRateLimitBound} of the bound, peak RSS ${run.peakRssMb} MB (${heap})`;
+        })
+        .join('; ')}.`,
+    );
   }
   if (backfill && !backfill.available) lines.push('', `Backfill: ${backfill.missing}.`);
   for (const [name, section] of Object.entries({

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { BackfillBenchResult } from '../backfill-bench';
 import { MysqlServer } from '../support/mysql-server';
 
 export interface BackfillOptions {
@@ -13,13 +14,8 @@ export interface BackfillOptions {
   windowMs: number;
 }
 
-/** The fields of `runBackfillBench`'s result this report relies on (bench/backfill-bench.ts owns the rest). */
-export interface BackfillRun {
-  ratioToRateLimitBound: number;
-  http429: number;
-  peakRssMb: number;
-  [figure: string]: unknown;
-}
+/** One backfill measurement: `runBackfillBench`'s result, printed by backfill-child.ts. */
+export type BackfillRun = BackfillBenchResult;
 
 export interface BackfillReport {
   available: boolean;
