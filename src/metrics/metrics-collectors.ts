@@ -1,15 +1,24 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 import { AircallClient } from '../aircall/aircall-client';
 import { OperationalReadings } from '../health/operational-readings';
 import { MetricsService } from './metrics.service';
 
+const LOOP_DELAY_RESOLUTION_MS = 10;
+
 /**
  * Gauges and totals that live elsewhere, refreshed at scrape time: the database's reachability, the
- * inbox backlog and lag, sync progress, the Aircall client's request/429/retry counts and the process.
- * A part whose query fails (database down) keeps its previous value; aircall_database_up says why.
+ * inbox backlog and lag, sync progress, the Aircall client's request/429/retry counts and the process
+ * (memory, and the main event loop's delay since the previous scrape: what a webhook waits before its
+ * handler even starts). A part whose query fails (database down) keeps its previous value;
+ * aircall_database_up says why.
  */
 @Injectable()
-export class MetricsCollectors implements OnModuleInit {
+export class MetricsCollectors implements OnModuleInit, OnModuleDestroy {
+  private readonly loopDelay: IntervalHistogram = monitorEventLoopDelay({
+    resolution: LOOP_DELAY_RESOLUTION_MS,
+  });
+
   constructor(
     private readonly metrics: MetricsService,
     private readonly readings: OperationalReadings,
@@ -20,6 +29,11 @@ export class MetricsCollectors implements OnModuleInit {
     this.metrics.addCollector(() => this.collectDatabase());
     this.metrics.addCollector(() => this.collectAircall());
     this.metrics.addCollector(() => this.collectProcess());
+    this.loopDelay.enable();
+  }
+
+  onModuleDestroy(): void {
+    this.loopDelay.disable();
   }
 
   private async collectDatabase(): Promise<void> {
@@ -102,5 +116,20 @@ export class MetricsCollectors implements OnModuleInit {
       memory.rss,
     );
     this.metrics.set('nodejs_heap_used_bytes', 'V8 heap in use, in bytes', memory.heapUsed);
+    // The histogram records the time between its timer's ticks (in ns): the delay is what exceeds the
+    // sampling interval. Empty (NaN) until a tick was sampled; reset at each scrape.
+    const delay = this.loopDelay;
+    const seconds = (ns: number) =>
+      Number.isFinite(ns) ? Math.max(0, Math.round((ns - LOOP_DELAY_RESOLUTION_MS * 1e6) / 1e3) / 1e6) : 0;
+    const help = (what: string) =>
+      `${what} delay of the main event loop since the previous scrape, in seconds (sampled every ${LOOP_DELAY_RESOLUTION_MS} ms)`;
+    this.metrics.set('nodejs_eventloop_delay_p50_seconds', help('Median'), seconds(delay.percentile(50)));
+    this.metrics.set(
+      'nodejs_eventloop_delay_p99_seconds',
+      help('99th percentile'),
+      seconds(delay.percentile(99)),
+    );
+    this.metrics.set('nodejs_eventloop_delay_max_seconds', help('Largest'), seconds(delay.max));
+    delay.reset();
   }
 }

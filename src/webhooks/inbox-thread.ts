@@ -22,10 +22,13 @@ import { WebhookInbox } from './webhook-inbox';
 
 type Labels = Record<string, string>;
 
-/** A metric update made in the processor thread, replayed on the main thread's registry (GET /metrics). */
+/**
+ * Metric updates made in the processor thread, replayed on the main thread's registry (GET /metrics):
+ * one op per series and flush, the increments summed and the observations listed.
+ */
 export type MetricOp =
   | { kind: 'inc'; name: string; help: string; labels: Labels; value: number }
-  | { kind: 'observe'; name: string; help: string; labels: Labels; value: number; buckets?: number[] };
+  | { kind: 'observe'; name: string; help: string; labels: Labels; values: number[]; buckets?: number[] };
 
 /** Messages between the main thread and the processor thread. */
 export type ToProcessorThread = { type: 'wake' } | { type: 'stop' };
@@ -34,29 +37,39 @@ export type FromProcessorThread =
   | { type: 'metrics'; ops: MetricOp[] }
   | { type: 'stopped'; ops: MetricOp[] };
 
-/** The processor thread's registry: every update goes to the main thread, batched every 200 ms. */
+/**
+ * The processor thread's registry: every update goes to the main thread, batched every 200 ms and
+ * folded per series (a busy processor makes two updates per event; the main thread, which answers
+ * webhooks, then replays a few ops per flush instead of thousands).
+ */
 @Injectable()
 export class ForwardingMetrics extends MetricsService {
-  private ops: MetricOp[] = [];
+  private ops = new Map<string, MetricOp>();
   private readonly timer = setInterval(() => this.flush(), 200).unref();
 
   override inc(name: string, help: string, labels: Labels = {}, by = 1): void {
-    this.ops.push({ kind: 'inc', name, help, labels, value: by });
+    const key = `inc ${name} ${JSON.stringify(labels)}`;
+    const op = this.ops.get(key);
+    if (op?.kind === 'inc') op.value += by;
+    else this.ops.set(key, { kind: 'inc', name, help, labels, value: by });
   }
 
   override observe(name: string, help: string, value: number, labels: Labels = {}, buckets?: number[]): void {
-    this.ops.push({ kind: 'observe', name, help, labels, value, buckets });
+    const key = `observe ${name} ${JSON.stringify(labels)}`;
+    const op = this.ops.get(key);
+    if (op?.kind === 'observe') op.values.push(value);
+    else this.ops.set(key, { kind: 'observe', name, help, labels, values: [value], buckets });
   }
 
   /** The updates not sent yet (and forgets them). */
   take(): MetricOp[] {
-    const ops = this.ops;
-    this.ops = [];
+    const ops = [...this.ops.values()];
+    this.ops = new Map();
     return ops;
   }
 
   flush(): void {
-    if (this.ops.length > 0)
+    if (this.ops.size > 0)
       parentPort?.postMessage({ type: 'metrics', ops: this.take() } satisfies FromProcessorThread);
   }
 
@@ -161,7 +174,8 @@ export class InboxThread implements OnApplicationBootstrap, OnApplicationShutdow
         this.reportedPriority = message.priority;
         this.logger.debug({ msg: 'inbox processor thread ready', priority: message.priority });
       }
-      if (message.type === 'metrics' || message.type === 'stopped') this.replay(message.ops);
+      if (message.type === 'metrics' || message.type === 'stopped')
+        replayMetricOps(message.ops, this.metrics);
       if (message.type === 'stopped') void worker.terminate();
     });
     worker.on('error', (error) =>
@@ -179,11 +193,12 @@ export class InboxThread implements OnApplicationBootstrap, OnApplicationShutdow
       }, delay);
     });
   }
+}
 
-  private replay(ops: readonly MetricOp[]): void {
-    for (const op of ops) {
-      if (op.kind === 'inc') this.metrics.inc(op.name, op.help, op.labels, op.value);
-      else this.metrics.observe(op.name, op.help, op.value, op.labels, op.buckets);
-    }
+/** Applies the processor thread's metric updates to this thread's registry. */
+export function replayMetricOps(ops: readonly MetricOp[], metrics: MetricsService): void {
+  for (const op of ops) {
+    if (op.kind === 'inc') metrics.inc(op.name, op.help, op.labels, op.value);
+    else for (const value of op.values) metrics.observe(op.name, op.help, value, op.labels, op.buckets);
   }
 }
