@@ -49,6 +49,8 @@ export interface IngestReport {
     non2xx: number;
     /** The first seconds at that rate, right after the step from idle: not in the figures above. */
     warmup: PacedLoadResult['warmup'];
+    /** The load generator's own event-loop lateness during the measured window (see paced-load.ts). */
+    generatorLoopDelayMs: PacedLoadResult['generatorLoopDelayMs'];
   };
   p99ApplyLagMs: number;
   applyLagMs: Distribution & { notAppliedWithinTimeout: number };
@@ -202,6 +204,7 @@ export class IngestBench {
             p99AckMs: at80.load.latencyMs.p99,
             non2xx: at80.load.non2xx,
             warmup: at80.warmup,
+            generatorLoopDelayMs: at80.generatorLoopDelayMs,
           },
           p99ApplyLagMs: at80.lag.p99,
           applyLagMs: at80.lag,
@@ -253,17 +256,18 @@ export class IngestBench {
       nextBody: () => this.deliveries.next(),
     });
     const load = roundLoad(paced);
-    const { warmup } = paced;
+    const { warmup, generatorLoopDelayMs } = paced;
     this.log(
       `ingest: service at 80% (${targetRate}/s): achieved ${load.okPerSecond}/s, p50 ${load.latencyMs.p50} ms, p99 ${load.latencyMs.p99} ms` +
-        (warmup ? ` (first ${warmup.seconds} s, apart: p99 ${warmup.p99} ms, max ${warmup.max} ms)` : ''),
+        (warmup ? ` (first ${warmup.seconds} s, apart: p99 ${warmup.p99} ms, max ${warmup.max} ms)` : '') +
+        `; the generator's own loop ran late by p99 ${generatorLoopDelayMs.p99} ms, max ${generatorLoopDelayMs.max} ms`,
     );
     await this.drain(conn);
     const lag = await this.applyLag(conn, windowStart);
     this.log(
       `ingest: apply lag at 80%: p50 ${lag.p50} ms, p99 ${lag.p99} ms, max ${lag.max} ms, not applied ${lag.notAppliedWithinTimeout}`,
     );
-    return { capacityBefore, targetRate, load, warmup, lag };
+    return { capacityBefore, targetRate, load, warmup, generatorLoopDelayMs, lag };
   }
 
   /** Empties what the contenders write (inbox, calls and the directory), keeping the accounts. */

@@ -1,5 +1,5 @@
 import { Agent, request } from 'node:http';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { LoadResult } from './load';
 import { percentile } from './stats';
 
@@ -25,6 +25,20 @@ export interface PacedLoadOptions {
 export interface PacedLoadResult extends LoadResult {
   /** The warm-up's own answers, when there was one. */
   warmup: { seconds: number; ok: number; p50: number; p99: number; max: number } | null;
+  /**
+   * How late this generator's own event loop ran during the measured window (ms beyond its 5 ms
+   * sampling): a late loop sends late and reads answers late, and both count in the latencies above,
+   * so this is the part of them the server under test may not be responsible for.
+   */
+  generatorLoopDelayMs: { p50: number; p99: number; max: number };
+}
+
+const LOOP_DELAY_RESOLUTION_MS = 5;
+
+/** A loop-delay sample (ns between ticks) as ms late, rounded; 0 when nothing was sampled. */
+function lateMs(ns: number): number {
+  if (!Number.isFinite(ns) || ns === 0) return 0;
+  return Math.max(0, Math.round((ns / 1e6 - LOOP_DELAY_RESOLUTION_MS) * 100) / 100);
 }
 
 /**
@@ -55,6 +69,8 @@ export async function runPacedLoad(options: PacedLoadOptions): Promise<PacedLoad
   let settled = 0;
   const start = performance.now();
   const measuredFrom = start + warmupTotal * intervalMs;
+  const loopDelay = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
+  const measuring = setTimeout(() => loopDelay.enable(), Math.max(0, measuredFrom - start));
 
   const send = (dueAt: number, done: () => void) => {
     const warmup = dueAt < measuredFrom;
@@ -112,6 +128,8 @@ export async function runPacedLoad(options: PacedLoadOptions): Promise<PacedLoad
     tick();
   });
   const durationSeconds = (performance.now() - measuredFrom) / 1000;
+  clearTimeout(measuring);
+  loopDelay.disable();
   agent.destroy();
   const sorted = latencies.sort((a, b) => a - b);
   const at = (p: number, list = sorted) => Math.round(percentile(list, p) * 100) / 100;
@@ -127,6 +145,11 @@ export async function runPacedLoad(options: PacedLoadOptions): Promise<PacedLoad
             max: at(100, warm),
           }
         : null,
+    generatorLoopDelayMs: {
+      p50: lateMs(loopDelay.percentile(50)),
+      p99: lateMs(loopDelay.percentile(99)),
+      max: lateMs(loopDelay.max),
+    },
     okPerSecond: ok / durationSeconds,
     ok,
     non2xx,
