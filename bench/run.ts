@@ -66,6 +66,7 @@ async function main(): Promise<void> {
         withoutProcessorRun: num('BENCH_WITHOUT_PROCESSOR_RUN', 1, 0) > 0,
         rounds: Math.max(1, num('BENCH_ROUNDS', 2, 1)),
         pacedWarmupSeconds: num('BENCH_PACED_WARMUP_SECONDS', 3, 2),
+        pacedRuns: Math.max(1, num('BENCH_PACED_RUNS', 3, 1)),
       },
       log,
     ).run(),
