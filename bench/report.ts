@@ -118,7 +118,7 @@ export function markdownSummary(results: BenchResults): string {
   const lines = [
     `# Benchmark results (${results.mode})`,
     '',
-    `${results.startedAt} · commit ${results.commit.commit.slice(0, 12)}${results.commit.dirty ? ' (dirty tree)' : ''} · ${m.cores} cores (${m.cpuModel}), ${m.memoryGb} GB · Node ${m.node} · ${m.databaseServer} · load average ${m.loadAverage.atStart[0]} → ${m.loadAverage.atEnd[0]} · ${results.durationSeconds} s`,
+    `${results.startedAt} · commit ${results.commit.commit.slice(0, 12)}${results.commit.dirty ? ' (dirty tree)' : ''} · ${m.cores} cores (${m.cpuModel}), ${m.memoryGb} GB · Node ${m.node} · ${m.databaseServer} (InnoDB buffer pool ${m.databaseSizing.bufferPoolMb} MB, redo log ${m.databaseSizing.redoLogMb} MB) · load average ${m.loadAverage.atStart[0]} → ${m.loadAverage.atEnd[0]} · ${results.durationSeconds} s`,
     '',
     '| figure | target | measured | result |',
     '| --- | --- | --- | --- |',

@@ -48,9 +48,9 @@ async function main(): Promise<void> {
   const server = new MysqlServer(env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/');
   const started = new Date();
   const atStart = loadavg().map((l) => Math.round(l * 100) / 100);
-  const machine = machineInfo(await server.version());
+  const machine = machineInfo(await server.version(), await server.innodbSizing());
   log(
-    `${quick ? 'quick' : 'full'} run on ${machine.cores} cores, ${machine.databaseServer}, load average ${atStart.join(' ')}`,
+    `${quick ? 'quick' : 'full'} run on ${machine.cores} cores, ${machine.databaseServer} (buffer pool ${machine.databaseSizing.bufferPoolMb} MB, redo log ${machine.databaseSizing.redoLogMb} MB), load average ${atStart.join(' ')}`,
   );
 
   const ingest = await section('ingest', only.includes('ingest'), () =>

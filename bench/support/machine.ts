@@ -8,9 +8,14 @@ export interface MachineInfo {
   node: string;
   platform: string;
   databaseServer: string;
+  /** The database server's InnoDB buffer pool and redo log, MB (see MysqlServer.innodbSizing). */
+  databaseSizing: { bufferPoolMb: number; redoLogMb: number };
 }
 
-export function machineInfo(databaseServer: string): MachineInfo {
+export function machineInfo(
+  databaseServer: string,
+  databaseSizing: MachineInfo['databaseSizing'],
+): MachineInfo {
   const cpu = cpus();
   return {
     cores: cpu.length,
@@ -19,6 +24,7 @@ export function machineInfo(databaseServer: string): MachineInfo {
     node: process.version,
     platform: `${process.platform} ${process.arch}`,
     databaseServer,
+    databaseSizing,
   };
 }
 

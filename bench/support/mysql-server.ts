@@ -34,6 +34,34 @@ export class MysqlServer {
     });
   }
 
+  /**
+   * The InnoDB settings the ingestion figures depend on most (MB): a sustained intake writes several MB
+   * of rows and redo per second, and a small buffer pool or redo log makes the server flush in the
+   * middle of it. Recorded with every result so runs on differently sized servers are not compared blind.
+   */
+  async innodbSizing(): Promise<{ bufferPoolMb: number; redoLogMb: number }> {
+    const conn = await this.connect();
+    try {
+      const [rows] = await conn.query(
+        `SHOW GLOBAL VARIABLES WHERE Variable_name IN ('innodb_buffer_pool_size', 'innodb_log_file_size', 'innodb_log_files_in_group', 'innodb_redo_log_capacity')`,
+      );
+      const value = new Map(
+        (rows as Array<{ Variable_name: string; Value: string }>).map((r) => [
+          r.Variable_name,
+          Number(r.Value),
+        ]),
+      );
+      const mb = (bytes: number) => Math.round(bytes / (1024 * 1024));
+      // MySQL 8.0.30+ sizes redo by innodb_redo_log_capacity; MariaDB and older MySQL by file size × files.
+      const redo =
+        value.get('innodb_redo_log_capacity') ??
+        (value.get('innodb_log_file_size') ?? 0) * (value.get('innodb_log_files_in_group') ?? 1);
+      return { bufferPoolMb: mb(value.get('innodb_buffer_pool_size') ?? 0), redoLogMb: mb(redo) };
+    } finally {
+      await conn.end();
+    }
+  }
+
   async version(): Promise<string> {
     const conn = await this.connect();
     try {
