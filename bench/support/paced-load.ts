@@ -1,5 +1,6 @@
 import { Agent, request } from 'node:http';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { msLate } from '../../src/metrics/loop-delay';
 import { LoadResult } from './load';
 import { percentile } from './stats';
 
@@ -35,10 +36,9 @@ export interface PacedLoadResult extends LoadResult {
 
 const LOOP_DELAY_RESOLUTION_MS = 5;
 
-/** A loop-delay sample (ns between ticks) as ms late, rounded; 0 when nothing was sampled. */
+/** A loop-delay reading as ms late, rounded to 0.01 ms. */
 function lateMs(ns: number): number {
-  if (!Number.isFinite(ns) || ns === 0) return 0;
-  return Math.max(0, Math.round((ns / 1e6 - LOOP_DELAY_RESOLUTION_MS) * 100) / 100);
+  return Math.round(msLate(ns, LOOP_DELAY_RESOLUTION_MS) * 100) / 100;
 }
 
 /**

@@ -2,6 +2,7 @@ import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 import { AircallClient } from '../aircall/aircall-client';
 import { OperationalReadings } from '../health/operational-readings';
+import { msLate } from './loop-delay';
 import { MetricsService } from './metrics.service';
 
 const LOOP_DELAY_RESOLUTION_MS = 10;
@@ -116,11 +117,9 @@ export class MetricsCollectors implements OnModuleInit, OnModuleDestroy {
       memory.rss,
     );
     this.metrics.set('nodejs_heap_used_bytes', 'V8 heap in use, in bytes', memory.heapUsed);
-    // The histogram records the time between its timer's ticks (in ns): the delay is what exceeds the
-    // sampling interval. Empty (NaN) until a tick was sampled; reset at each scrape.
+    // Reset at each scrape: each reading covers the time since the previous one.
     const delay = this.loopDelay;
-    const seconds = (ns: number) =>
-      Number.isFinite(ns) ? Math.max(0, Math.round((ns - LOOP_DELAY_RESOLUTION_MS * 1e6) / 1e3) / 1e6) : 0;
+    const seconds = (ns: number) => Math.round(msLate(ns, LOOP_DELAY_RESOLUTION_MS) * 1000) / 1e6;
     const help = (what: string) =>
       `${what} delay of the main event loop since the previous scrape, in seconds (sampled every ${LOOP_DELAY_RESOLUTION_MS} ms)`;
     this.metrics.set('nodejs_eventloop_delay_p50_seconds', help('Median'), seconds(delay.percentile(50)));

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 
-type Labels = Record<string, string>;
+export type Labels = Record<string, string>;
 
 interface Family {
   type: 'counter' | 'gauge' | 'histogram';
@@ -10,7 +10,8 @@ interface Family {
   histograms?: Map<string, { labels: Labels; counts: number[]; sum: number; count: number }>;
 }
 
-const labelKey = (labels: Labels) =>
+/** A series' identity within its family: its labels, in key order. */
+export const labelKey = (labels: Labels) =>
   Object.keys(labels)
     .sort()
     .map((k) => `${k}=${labels[k]}`)

@@ -13,14 +13,12 @@ import { AppConfig } from '../config/app-config';
 import { ConfigModule } from '../config/config.module';
 import { DatabaseModule } from '../database/database.module';
 import { DirectoryUpserter } from '../directory/directory-upserter';
-import { MetricsService } from '../metrics/metrics.service';
+import { Labels, labelKey, MetricsService } from '../metrics/metrics.service';
 import { InboxProcessor } from './inbox-processor';
 import { processorInThread } from './processor-placement';
 import { ThreadPriority } from './thread-priority';
 import { WebhookEventApplier } from './webhook-event-applier';
 import { WebhookInbox } from './webhook-inbox';
-
-type Labels = Record<string, string>;
 
 /**
  * Metric updates made in the processor thread, replayed on the main thread's registry (GET /metrics):
@@ -48,14 +46,14 @@ export class ForwardingMetrics extends MetricsService {
   private readonly timer = setInterval(() => this.flush(), 200).unref();
 
   override inc(name: string, help: string, labels: Labels = {}, by = 1): void {
-    const key = `inc ${name} ${JSON.stringify(labels)}`;
+    const key = `inc ${name} ${labelKey(labels)}`;
     const op = this.ops.get(key);
     if (op?.kind === 'inc') op.value += by;
     else this.ops.set(key, { kind: 'inc', name, help, labels, value: by });
   }
 
   override observe(name: string, help: string, value: number, labels: Labels = {}, buckets?: number[]): void {
-    const key = `observe ${name} ${JSON.stringify(labels)}`;
+    const key = `observe ${name} ${labelKey(labels)}`;
     const op = this.ops.get(key);
     if (op?.kind === 'observe') op.values.push(value);
     else this.ops.set(key, { kind: 'observe', name, help, labels, values: [value], buckets });
