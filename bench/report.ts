@@ -171,9 +171,9 @@ export function markdownSummary(results: BenchResults): string {
       );
     }
   }
-  if (backfill?.available) {
+  if (backfill) {
     const runs = [backfill.throughputRun, backfill.memoryRun].filter(
-      (run, index, all): run is BackfillRun => run !== undefined && all.indexOf(run) === index,
+      (run, index, all): run is BackfillRun => all.indexOf(run) === index,
     );
     lines.push(
       '',
@@ -185,7 +185,6 @@ export function markdownSummary(results: BenchResults): string {
         .join('; ')}.`,
     );
   }
-  if (backfill && !backfill.available) lines.push('', `Backfill: ${backfill.missing}.`);
   for (const [name, section] of Object.entries({
     ingest: results.ingest,
     backfill: results.backfill,

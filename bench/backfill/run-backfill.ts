@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BackfillBenchResult } from '../backfill-bench';
 import { MysqlServer } from '../support/mysql-server';
@@ -18,14 +17,11 @@ export interface BackfillOptions {
 export type BackfillRun = BackfillBenchResult;
 
 export interface BackfillReport {
-  available: boolean;
-  /** Why the figures are missing, when they are. */
-  missing?: string;
-  ratioToRateLimitBound: number | null;
-  http429: number | null;
-  peakRssMb: number | null;
-  throughputRun?: BackfillRun;
-  memoryRun?: BackfillRun;
+  ratioToRateLimitBound: number;
+  http429: number;
+  peakRssMb: number;
+  throughputRun: BackfillRun;
+  memoryRun: BackfillRun;
   settings: BackfillOptions;
 }
 
@@ -33,27 +29,13 @@ export interface BackfillReport {
  * The backfill figures come from `runBackfillBench` (bench/backfill-bench.ts, written with the sync
  * engine): one run at `calls` for the ratio to the rate-limit bound and 429s, one at `rssCalls` for
  * peak memory, each on its own throwaway database and in its own process (backfill-child.ts), so the
- * RSS is the sync engine's and not this driver's. When that module is not there yet, the report
- * says so instead of failing the other benchmarks.
+ * RSS is the sync engine's and not this driver's.
  */
 export async function runBackfill(
   server: MysqlServer,
   options: BackfillOptions,
   log: (line: string) => void,
 ): Promise<BackfillReport> {
-  const modulePath = join(__dirname, '..', 'backfill-bench.js');
-  if (!existsSync(modulePath)) {
-    const missing = 'bench/backfill-bench.ts (runBackfillBench) is not in this tree yet';
-    log(`backfill: skipped — ${missing}`);
-    return {
-      available: false,
-      missing,
-      ratioToRateLimitBound: null,
-      http429: null,
-      peakRssMb: null,
-      settings: options,
-    };
-  }
   const once = async (purpose: string, calls: number): Promise<BackfillRun> => {
     const name = `aircall_bench_backfill_${purpose}_${process.pid}`;
     const databaseUrl = await server.createDatabase(name);
@@ -77,7 +59,6 @@ export async function runBackfill(
   const throughputRun = await once('throughput', options.calls);
   const memoryRun = options.rssCalls > 0 ? await once('memory', options.rssCalls) : throughputRun;
   return {
-    available: true,
     ratioToRateLimitBound: throughputRun.ratioToRateLimitBound,
     http429: throughputRun.http429 + (memoryRun === throughputRun ? 0 : memoryRun.http429),
     peakRssMb: Math.max(throughputRun.peakRssMb, memoryRun.peakRssMb),
