@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { AircallModule } from '../aircall/aircall.module';
 import { HealthModule } from '../health/health.module';
+import { GcMetrics } from './gc-metrics';
 import { MetricsCollectors } from './metrics-collectors';
 import { MetricsController } from './metrics.controller';
 import { MetricsService } from './metrics.service';
@@ -14,7 +15,7 @@ import { MetricsService } from './metrics.service';
 @Module({
   imports: [HealthModule, AircallModule],
   controllers: [MetricsController],
-  providers: [MetricsService, MetricsCollectors],
+  providers: [MetricsService, MetricsCollectors, GcMetrics],
   exports: [MetricsService],
 })
 export class MetricsModule {}

@@ -88,6 +88,12 @@ export class MetricsService {
     return this.families.get(name)?.values.get(labelKey(labels))?.value ?? 0;
   }
 
+  /** Observations and their sum of one histogram series (tests read it); zeros when none. */
+  histogram(name: string, labels: Labels = {}): { count: number; sum: number } {
+    const h = this.families.get(name)?.histograms?.get(labelKey(labels));
+    return { count: h?.count ?? 0, sum: h?.sum ?? 0 };
+  }
+
   /** Registers a callback that refreshes gauges before each scrape. */
   addCollector(collect: () => Promise<void>): void {
     this.collectors.push(collect);

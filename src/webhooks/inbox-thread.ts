@@ -13,6 +13,7 @@ import { AppConfig } from '../config/app-config';
 import { ConfigModule } from '../config/config.module';
 import { DatabaseModule } from '../database/database.module';
 import { DirectoryUpserter } from '../directory/directory-upserter';
+import { GcMetrics } from '../metrics/gc-metrics';
 import { Labels, labelKey, MetricsService } from '../metrics/metrics.service';
 import { InboxProcessor } from './inbox-processor';
 import { processorInThread } from './processor-placement';
@@ -86,6 +87,7 @@ export class InboxThreadModule {
       providers: [
         ForwardingMetrics,
         { provide: MetricsService, useExisting: ForwardingMetrics },
+        GcMetrics,
         DirectoryUpserter,
         CallUpserter,
         WebhookEventApplier,
