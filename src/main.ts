@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import { getHeapStatistics } from 'node:v8';
 import { AppModule } from './app.module';
 import { AppConfig, ConfigError, loadConfig } from './config/app-config';
 import { configureApp } from './http/configure-app';
@@ -44,6 +45,8 @@ async function bootstrap(): Promise<void> {
       port: config.PORT,
       pid: process.pid,
       database: config.DATABASE_URL.split(':')[0],
+      // npm start sets it to 1024 (SERVICE_NODE_FLAGS); Node's default here would be ≈ 4 GB.
+      heapLimitMb: Math.round(getHeapStatistics().heap_size_limit / 2 ** 20),
     },
     'Bootstrap',
   );

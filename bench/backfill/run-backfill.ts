@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { SERVICE_NODE_FLAGS } from '../../src/node-flags';
 import type { BackfillBenchResult } from '../backfill-bench';
 import { MysqlServer } from '../support/mysql-server';
 
@@ -76,9 +77,9 @@ function inChildProcess(options: {
   windowMs: number;
 }): Promise<BackfillRun> {
   return new Promise((resolveRun, reject) => {
-    const child = spawn(process.execPath, [join(__dirname, 'backfill-child.js'), JSON.stringify(options)], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    // The sync engine runs there as in the service, so with the service's V8 flags (its heap cap).
+    const args = [...SERVICE_NODE_FLAGS, join(__dirname, 'backfill-child.js'), JSON.stringify(options)];
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

@@ -1,5 +1,6 @@
 import { createPool } from 'mysql2/promise';
 import { performance } from 'node:perf_hooks';
+import { SERVICE_NODE_FLAGS } from '../../src/node-flags';
 import { ChildServer, freePort } from '../support/child-server';
 import { MysqlServer } from '../support/mysql-server';
 import { distribution, Distribution, ratio } from '../support/stats';
@@ -83,6 +84,7 @@ export class GraphqlBench {
       },
       port,
       '/graphql',
+      SERVICE_NODE_FLAGS,
     );
     const pool = createPool({
       uri: this.server.urlOf(dataset.databaseName),

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Connection } from 'mysql2/promise';
+import { SERVICE_NODE_FLAGS } from '../../src/node-flags';
 import { ChildServer, freePort } from '../support/child-server';
 import { LoadResult, runLoad } from '../support/load';
 import { PacedLoadResult, runPacedLoad } from '../support/paced-load';
@@ -31,6 +32,8 @@ interface ServerUnderTest {
   label: string;
   script: string;
   env: (databaseUrl: string) => Record<string, string>;
+  /** The service's own V8 flags (as `npm start` runs it); the baselines run with Node's defaults. */
+  nodeFlags?: readonly string[];
 }
 
 /** received → applied lags of a window; events not applied in time count as the whole drain timeout. */
@@ -123,10 +126,17 @@ export class IngestBench {
               label: 'service, inbox processor off',
               script: 'src/main.js',
               env: (url: string) => ({ ...this.serviceEnv(url), INBOX_PROCESSOR: 'false' }),
+              nodeFlags: SERVICE_NODE_FLAGS,
             },
           ]
         : []),
-      { key: 'service', label: 'service', script: 'src/main.js', env: (url) => this.serviceEnv(url) },
+      {
+        key: 'service',
+        label: 'service',
+        script: 'src/main.js',
+        env: (url) => this.serviceEnv(url),
+        nodeFlags: SERVICE_NODE_FLAGS,
+      },
     ];
     const databases: string[] = [];
     const running = new Map<string, { child: ChildServer; database: string }>();
@@ -141,6 +151,7 @@ export class IngestBench {
           s.env(this.server.urlOf(database)),
           await freePort(),
           '/aircall/webhook',
+          s.nodeFlags,
         );
         running.set(s.key, { child, database });
         await this.load(child.baseUrl, this.options.warmupSeconds);

@@ -37,18 +37,22 @@ export class ChildServer {
     });
   }
 
-  /** Starts `node <script>` (a path relative to the dist/ root) and waits until it answers HTTP on `readyPath`. */
+  /**
+   * Starts `node <nodeFlags> <script>` (a path relative to the dist/ root) and waits until it answers
+   * HTTP on `readyPath`. The service is started with SERVICE_NODE_FLAGS, as `npm start` starts it.
+   */
   static async start(
     script: string,
     env: Record<string, string>,
     port: number,
     readyPath: string,
+    nodeFlags: readonly string[] = [],
   ): Promise<ChildServer> {
     const distRoot = resolve(__dirname, '..', '..');
     // BENCH_CPU_PROFILE_DIR: every server under test writes a V8 CPU profile there when it stops.
     const profileDir = process.env.BENCH_CPU_PROFILE_DIR;
     const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(profileDir)}`] : [];
-    const child = spawn(process.execPath, [...nodeArgs, resolve(distRoot, script)], {
+    const child = spawn(process.execPath, [...nodeFlags, ...nodeArgs, resolve(distRoot, script)], {
       env: { ...process.env, ...env, PORT: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

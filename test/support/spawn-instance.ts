@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { AddressInfo, createServer } from 'node:net';
 import { join, resolve } from 'node:path';
+import { SERVICE_NODE_FLAGS } from '../../src/node-flags';
 import { TEST_ADMIN_KEY, TEST_ENCRYPTION_KEY } from './test-app';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -103,7 +104,7 @@ export async function spawnInstance(build: ServiceBuild, options: SpawnOptions):
     INBOX_POLL_MS: '50',
     ...options.env,
   };
-  const child: ChildProcess = spawn(process.execPath, [build.main], {
+  const child: ChildProcess = spawn(process.execPath, [...SERVICE_NODE_FLAGS, build.main], {
     cwd: ROOT,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
