@@ -128,6 +128,7 @@ export function markdownSummary(results: BenchResults): string {
     ),
   ];
   if (ingest) {
+    const gc = ingest.loadAt80Percent.gcPauseSeconds;
     lines.push(
       '',
       '| ingestion | events/s (2xx) | p50 ack ms | p99 ack ms |',
@@ -151,6 +152,8 @@ export function markdownSummary(results: BenchResults): string {
       `Processor: ${ingest.processor.appliedPerSecond} events/s applied; apply lag at 80% p50 ${ingest.applyLagMs.p50} ms, p99 ${ingest.applyLagMs.p99} ms (${ingest.applyLagMs.notAppliedWithinTimeout} not applied in time).`,
       '',
       `Load generator at 80%: its own event loop ran late by p50 ${ingest.loadAt80Percent.generatorLoopDelayMs.p50} ms, p99 ${ingest.loadAt80Percent.generatorLoopDelayMs.p99} ms, max ${ingest.loadAt80Percent.generatorLoopDelayMs.max} ms (a late generator sends and reads late: that much of the ack latencies may be its own).`,
+      '',
+      `Service GC at 80% (that run, ${ingest.settings.pacedWarmupSeconds + ingest.settings.runSeconds} s): main thread paused ${gc.main} s (full collections ${gc.mainMajor} s), processor thread ${gc.processor} s.`,
     );
   }
   if (graphql) {

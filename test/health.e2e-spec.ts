@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { Database } from '../src/database/database';
 import { sha256Hex } from '../src/crypto/hashing';
+import { sampleValue as sample } from '../src/metrics/exposition';
 import { aCall, envelope } from './support/aircall-builders';
 import { describeEachEngine } from './support/databases';
 import { TcpProxy } from './support/tcp-proxy';
@@ -27,12 +28,6 @@ interface HealthBody {
     } | null;
     webhook: { registered: boolean; active: boolean | null; checkedAt: string | null };
   }> | null;
-}
-
-/** The value of one sample of a metric in Prometheus text, or undefined when absent. */
-function sample(text: string, name: string, labels = ''): number | undefined {
-  const line = text.split('\n').find((l) => l.startsWith(`${name}${labels} `));
-  return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
 }
 
 describeEachEngine('GET /health and GET /metrics', (database) => {
@@ -179,13 +174,13 @@ describeEachEngine('GET /health and GET /metrics', (database) => {
     expect(sample(text, 'aircall_inbox_pending')).toBe(3);
     expect(sample(text, 'aircall_inbox_failed')).toBe(1);
     expect(sample(text, 'aircall_inbox_lag_seconds')).toBeGreaterThan(3590);
-    expect(sample(text, 'aircall_sync_runs', '{status="running"}')).toBe(1);
+    expect(sample(text, 'aircall_sync_runs', { status: 'running' })).toBe(1);
     expect(sample(text, 'aircall_sync_running_calls_fetched')).toBe(120);
     expect(sample(text, 'aircall_sync_running_calls_written')).toBe(80);
     expect(sample(text, 'aircall_api_requests_total')).toBe(0);
     expect(sample(text, 'aircall_api_rate_limited_total')).toBe(0);
-    expect(sample(text, 'aircall_webhook_deliveries_total', '{outcome="stored"}')).toBe(1);
-    expect(sample(text, 'aircall_webhook_events_received_total', '{event="call.created"}')).toBe(1);
+    expect(sample(text, 'aircall_webhook_deliveries_total', { outcome: 'stored' })).toBe(1);
+    expect(sample(text, 'aircall_webhook_events_received_total', { event: 'call.created' })).toBe(1);
     expect(text).toMatch(/^http_requests_total\{.*route="\/health".*\} \d+$/m);
     expect(text).toMatch(/^aircall_webhook_ack_ms_bucket\{le="\+Inf"\} 1$/m);
     expect(text).not.toContain(TOKEN);

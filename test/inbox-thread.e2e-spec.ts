@@ -2,6 +2,7 @@ import { getPriority } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { sha256Hex } from '../src/crypto/hashing';
 import { Database } from '../src/database/database';
+import { sampleValue } from '../src/metrics/exposition';
 import { MetricsService } from '../src/metrics/metrics.service';
 import { InboxProcessor } from '../src/webhooks/inbox-processor';
 import { InboxThread } from '../src/webhooks/inbox-thread';
@@ -68,7 +69,9 @@ describeEachEngine('inbox processor placement', (database) => {
       (n) => n >= 1,
     );
     const text = await (await fetch(`${t.baseUrl}/metrics`)).text();
-    expect(text).toMatch(/^aircall_webhook_events_applied_total\{event="call\.created"\} [1-9]/m);
+    expect(
+      sampleValue(text, 'aircall_webhook_events_applied_total', { event: 'call.created' }),
+    ).toBeGreaterThan(0);
   });
 
   it('restarts a processor thread that died, and it picks up where it stopped', async () => {

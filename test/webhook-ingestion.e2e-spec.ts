@@ -2,6 +2,7 @@ import { Database } from '../src/database/database';
 import { InboxProcessor } from '../src/webhooks/inbox-processor';
 import { InboxRetention } from '../src/webhooks/inbox-retention';
 import { sha256Hex } from '../src/crypto/hashing';
+import { sampleValue } from '../src/metrics/exposition';
 import { WebhookTokenCache } from '../src/webhooks/webhook-token-cache';
 import { aCall, answeredCallHistory, aUser, envelope, missedCallHistory } from './support/aircall-builders';
 import { describeEachEngine } from './support/databases';
@@ -98,11 +99,10 @@ describeEachEngine('POST /aircall/webhook', (database) => {
     });
     const insertMs = async () => {
       const text = await (await fetch(`${t.baseUrl}/metrics`)).text();
-      const sample = (series: string) =>
-        Number(new RegExp(`^${series.replace(/[{}"+]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
+      const count = sampleValue(text, 'aircall_inbox_insert_ms_count') ?? 0;
       return {
-        count: sample('aircall_inbox_insert_ms_count'),
-        over250: sample('aircall_inbox_insert_ms_count') - sample('aircall_inbox_insert_ms_bucket{le="250"}'),
+        count,
+        over250: count - (sampleValue(text, 'aircall_inbox_insert_ms_bucket', { le: '250' }) ?? 0),
       };
     };
     const before = await insertMs();

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Connection } from 'mysql2/promise';
 import { SERVICE_NODE_FLAGS } from '../../src/node-flags';
 import { ChildServer, freePort } from '../support/child-server';
+import { GcPauses, gcPauses, gcPausesBetween } from '../support/gc-pauses';
 import { LoadResult, runLoad } from '../support/load';
 import { PacedLoadResult, runPacedLoad } from '../support/paced-load';
 import { MysqlServer } from '../support/mysql-server';
@@ -59,8 +60,16 @@ export interface IngestReport {
     warmup: PacedLoadResult['warmup'];
     /** The load generator's own event-loop lateness during the measured window (see paced-load.ts). */
     generatorLoopDelayMs: PacedLoadResult['generatorLoopDelayMs'];
+    /** The service's GC pauses during that run (its warm-up included), seconds by thread. */
+    gcPauseSeconds: GcPauses;
     /** Every run at that rate, in order: the figures above are the run with the median ack p99. */
-    runs: Array<{ achievedRate: number; p50AckMs: number; p99AckMs: number; p99ApplyLagMs: number }>;
+    runs: Array<{
+      achievedRate: number;
+      p50AckMs: number;
+      p99AckMs: number;
+      p99ApplyLagMs: number;
+      gcPauseSeconds: GcPauses;
+    }>;
   };
   p99ApplyLagMs: number;
   applyLagMs: ApplyLag;
@@ -223,11 +232,13 @@ export class IngestBench {
             non2xx: at80.load.non2xx,
             warmup: at80.warmup,
             generatorLoopDelayMs: at80.generatorLoopDelayMs,
+            gcPauseSeconds: at80.gc,
             runs: at80.runs.map((r) => ({
               achievedRate: r.load.okPerSecond,
               p50AckMs: r.load.latencyMs.p50,
               p99AckMs: r.load.latencyMs.p99,
               p99ApplyLagMs: r.lag.p99,
+              gcPauseSeconds: r.gc,
             })),
           },
           p99ApplyLagMs: at80.lag.p99,
@@ -267,12 +278,17 @@ export class IngestBench {
     const capacityBefore = before.okPerSecond;
     const targetRate = Math.max(1, Math.round(Math.min(best.okPerSecond, capacityBefore) * 0.8));
     const runs: Array<
-      Pick<PacedLoadResult, 'warmup' | 'generatorLoopDelayMs'> & { load: LoadResult; lag: ApplyLag }
+      Pick<PacedLoadResult, 'warmup' | 'generatorLoopDelayMs'> & {
+        load: LoadResult;
+        lag: ApplyLag;
+        gc: GcPauses;
+      }
     > = [];
     for (let run = 1; run <= this.options.pacedRuns; run++) {
       await this.drain(conn);
       await this.emptyTables(database);
       const windowStart = new Date();
+      const gcBefore = await gcPauses(child.baseUrl);
       // Evenly paced (open loop), not autocannon's rate option: see paced-load.ts. The load steps from
       // idle to the full rate onto emptied tables; its first seconds are reported apart from the
       // sustained figures (the same transient shows on the bare node:http reference).
@@ -285,6 +301,7 @@ export class IngestBench {
         connections: this.options.connections,
         nextBody: () => this.deliveries.next(),
       });
+      const gc = gcPausesBetween(gcBefore, await gcPauses(child.baseUrl));
       const load = roundLoad(paced);
       const { warmup, generatorLoopDelayMs } = paced;
       await this.drain(conn);
@@ -293,9 +310,10 @@ export class IngestBench {
         `ingest: service at 80% (${targetRate}/s), run ${run}: achieved ${load.okPerSecond}/s, p50 ${load.latencyMs.p50} ms, p99 ${load.latencyMs.p99} ms` +
           (warmup ? ` (first ${warmup.seconds} s, apart: p99 ${warmup.p99} ms, max ${warmup.max} ms)` : '') +
           `; the generator's own loop ran late by p99 ${generatorLoopDelayMs.p99} ms, max ${generatorLoopDelayMs.max} ms;` +
+          ` GC pauses main ${gc.main} s (full ${gc.mainMajor} s), processor ${gc.processor} s;` +
           ` apply lag p50 ${lag.p50} ms, p99 ${lag.p99} ms, max ${lag.max} ms, not applied ${lag.notAppliedWithinTimeout}`,
       );
-      runs.push({ load, warmup, generatorLoopDelayMs, lag });
+      runs.push({ load, warmup, generatorLoopDelayMs, lag, gc });
     }
     const median = medianBy(runs, (r) => r.load.latencyMs.p99);
     const lag = medianBy(runs, (r) => r.lag.p99).lag;
