@@ -110,7 +110,7 @@ export class CallUpserter {
   ): unknown[] {
     const c = callColumns(snapshot.call);
     const d = (v: Date | null) => this.db.date(v);
-    const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
+    const json = (v: unknown) => this.db.jsonText(v === null || v === undefined ? null : JSON.stringify(v));
     return [
       snapshot.accountId,
       c.id,
@@ -143,7 +143,7 @@ export class CallUpserter {
       c.contactId,
       json(c.participants),
       json(c.ivrOptions),
-      payload,
+      this.db.jsonText(payload),
       snapshot.source.slice(0, 64),
       d(snapshot.at),
       version,

@@ -42,7 +42,7 @@ export class DirectoryUpserter {
       for (const column of columns) row.push(this.encode(record.values[column]));
       row.push(
         record.deleted ? this.db.date(s.at) : null,
-        JSON.stringify(record.payload),
+        this.db.jsonText(JSON.stringify(record.payload)),
         version,
         hash,
         now,

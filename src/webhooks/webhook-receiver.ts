@@ -93,12 +93,16 @@ export class WebhookReceiver {
       const accountId = await this.tokens.accountFor(token);
       if (!accountId)
         return reply(HttpStatus.UNAUTHORIZED, { error: 'unknown webhook token' }, 'unauthorized');
-      const envelope = parseEnvelope(body as Record<string, unknown>, unicodeSafe);
-      await this.inbox.store({ accountId, envelope, receivedAt });
+      const stored = this.store(accountId, body as Record<string, unknown>, unicodeSafe, receivedAt);
+      // Nothing of the parsed body is referenced past this point: while the INSERT is awaited, each
+      // delivery in flight holds its event name and strings only, not its object graph, which every
+      // young-generation collection of the wait would otherwise copy (see store()).
+      body = undefined;
+      const event = await stored;
       this.metrics.inc(
         'aircall_webhook_events_received_total',
         'Webhook events stored in the inbox, by event',
-        { event: envelope.event },
+        { event },
       );
       this.metrics.observe(
         'aircall_webhook_ack_ms',
@@ -132,6 +136,22 @@ export class WebhookReceiver {
         'error',
       );
     }
+  }
+
+  /**
+   * Checks the envelope and queues its inbox row; resolves with the event name once the row is
+   * committed. A function of its own so that the parsed envelope is a local of this synchronous part
+   * only: the inbox row holds strings, and the caller awaits only the promise.
+   */
+  private store(
+    accountId: string,
+    body: Record<string, unknown>,
+    unicodeSafe: boolean,
+    receivedAt: Date,
+  ): Promise<string> {
+    const envelope = parseEnvelope(body, unicodeSafe);
+    const event = envelope.event;
+    return this.inbox.store({ accountId, envelope, receivedAt }).then(() => event);
   }
 
   private readBody(req: IncomingMessage): Promise<Buffer> {
