@@ -1,4 +1,11 @@
-import { EnvelopeError, isUnicodeSafeJson, parseEnvelope } from './webhook-envelope';
+import { validateSync } from 'class-validator';
+import {
+  EnvelopeError,
+  isUnicodeSafeJson,
+  parseEnvelope,
+  passesEnvelopeDecorators,
+  WebhookEnvelope,
+} from './webhook-envelope';
 import { deliveryFingerprint } from './webhook-inbox';
 import { retryDelayMs } from './inbox-processor';
 
@@ -38,6 +45,80 @@ describe('parseEnvelope', () => {
   ])('rejects %j naming the field', (patch, message) => {
     expect(() => parseEnvelope({ ...valid, ...patch } as Record<string, unknown>)).toThrow(EnvelopeError);
     expect(() => parseEnvelope({ ...valid, ...patch } as Record<string, unknown>)).toThrow(message);
+  });
+});
+
+describe('passesEnvelopeDecorators', () => {
+  it('agrees with validateSync on thousands of generated envelopes', () => {
+    let seed = 42;
+    const random = () => {
+      seed = (seed * 1664525 + 1013904223) >>> 0;
+      return seed / 2 ** 32;
+    };
+    const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)];
+    // Each field: values the decorators accept, then values they refuse (or that test their edges).
+    const anything = [undefined, null, true, 0, 1, -1, 1.5, NaN, Infinity, '', [], {}, ['call'], { id: 1 }];
+    const fields: Record<keyof WebhookEnvelope, [unknown[], unknown[]]> = {
+      resource: [
+        ['call', 'user', 'number_x', '_', 'a'.repeat(32)],
+        ['Call', 'call1', 'call.created', 'cäll', 'a'.repeat(33), 'call\n', ' call', '😀', ...anything],
+      ],
+      event: [
+        [
+          'call.created',
+          'call.ringing_on_agent',
+          'contact.v2.updated',
+          'call.created1',
+          `a.${'b'.repeat(62)}`,
+        ],
+        [
+          'call',
+          'call.',
+          '.created',
+          'call..created',
+          'Call.created',
+          'call.Created',
+          'call.created\n',
+          'call. created',
+          `a.${'b'.repeat(63)}`,
+          'call.😀',
+          'call.créé',
+          ...anything,
+        ],
+      ],
+      timestamp: [
+        [1, 1_717_236_000, 32_503_680_000, 2 ** 53, Number.MAX_VALUE],
+        [0, -5, 1.5, NaN, Infinity, -Infinity, '1717236000', ...anything],
+      ],
+      token: [
+        ['t', '', 'x'.repeat(600)],
+        [5, null, undefined, ['t'], { t: 1 }],
+      ],
+      data: [
+        [{}, { id: 1 }, { id: 'abc', nested: { a: [1, 2] } }],
+        [[], [{ id: 1 }], null, undefined, 'data', 7, false],
+      ],
+    };
+    const field = (name: keyof WebhookEnvelope): unknown => pick(fields[name][random() < 0.9 ? 0 : 1]);
+    let passed = 0;
+    let failed = 0;
+    for (let i = 0; i < 5000; i++) {
+      const envelope = Object.assign(new WebhookEnvelope(), {
+        resource: field('resource'),
+        event: field('event'),
+        timestamp: field('timestamp'),
+        token: field('token'),
+        data: field('data'),
+      });
+      const expected = validateSync(envelope, { forbidUnknownValues: false }).length === 0;
+      if (passesEnvelopeDecorators(envelope) !== expected)
+        throw new Error(`disagree on ${JSON.stringify(envelope)}`);
+      if (expected) passed++;
+      else failed++;
+    }
+    // Both answers were exercised, many times.
+    expect(passed).toBeGreaterThan(200);
+    expect(failed).toBeGreaterThan(200);
   });
 });
 

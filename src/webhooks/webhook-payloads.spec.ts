@@ -1,0 +1,50 @@
+import { callPayloadProblem, directoryPayloadProblem } from './webhook-payloads';
+
+describe('callPayloadProblem', () => {
+  const call = {
+    id: 42,
+    direction: 'inbound',
+    status: 'done',
+    missed_call_reason: null,
+    started_at: 1_717_236_000,
+    answered_at: null,
+    ended_at: 1_717_236_060,
+    duration: 60,
+    archived: false,
+    raw_digits: '+33 1 23 45 67 89',
+    cost: '0.01',
+    user: { id: 7 },
+    number: { id: 8 },
+    contact: null,
+    teams: [{ id: 1 }],
+    tags: [],
+    comments: [{ id: 3, content: 'hi' }],
+  };
+
+  it('accepts a Call object, optional fields absent or null', () => {
+    expect(callPayloadProblem(call)).toBeNull();
+    expect(callPayloadProblem({ id: 1 })).toBeNull();
+  });
+
+  it('names every wrong field, in the order of the Call object', () => {
+    expect(
+      callPayloadProblem({
+        ...call,
+        id: 0,
+        status: 3,
+        cost: true,
+        user: { id: 'x' },
+        teams: [{ id: 1 }, {}],
+      }),
+    ).toBe('call payload has a wrong or missing value for: id, status, cost, user, teams');
+    expect(callPayloadProblem({ ...call, started_at: Infinity, archived: 'no', comments: {} })).toBe(
+      'call payload has a wrong or missing value for: started_at, archived, comments',
+    );
+  });
+
+  it('refuses anything that is not an object', () => {
+    for (const data of [null, [], 'call', 5])
+      expect(callPayloadProblem(data)).toBe('data must be a Call object');
+    expect(directoryPayloadProblem({ id: 'x' })).toMatch(/positive integer id/);
+  });
+});
