@@ -1,6 +1,6 @@
 import type { BackfillReport, BackfillRun } from './backfill/run-backfill';
 import type { GraphqlReport } from './graphql/graphql-bench';
-import type { IngestReport } from './ingest/ingest-bench';
+import { describeCores, type IngestReport } from './ingest/ingest-bench';
 import type { CommitInfo, MachineInfo } from './support/machine';
 
 export interface BenchResults {
@@ -129,6 +129,7 @@ export function markdownSummary(results: BenchResults): string {
   ];
   if (ingest) {
     const gc = ingest.loadAt80Percent.gcPauseSeconds;
+    const cpu = ingest.loadAt80Percent.cpuCores;
     lines.push(
       '',
       '| ingestion | events/s (2xx) | p50 ack ms | p99 ack ms |',
@@ -154,6 +155,9 @@ export function markdownSummary(results: BenchResults): string {
       `Load generator at 80%: its own event loop ran late by p50 ${ingest.loadAt80Percent.generatorLoopDelayMs.p50} ms, p99 ${ingest.loadAt80Percent.generatorLoopDelayMs.p99} ms, max ${ingest.loadAt80Percent.generatorLoopDelayMs.max} ms (a late generator sends and reads late: that much of the ack latencies may be its own).`,
       '',
       `Service GC at 80% (that run, ${ingest.settings.pacedWarmupSeconds + ingest.settings.runSeconds} s): main thread paused ${gc.main} s (full collections ${gc.mainMajor} s), processor thread ${gc.processor} s.`,
+      ...(cpu
+        ? ['', `Cores busy at 80% (that run, of ${results.machine.cores}): ${describeCores(cpu)}.`]
+        : []),
     );
   }
   if (graphql) {

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Connection } from 'mysql2/promise';
 import { SERVICE_NODE_FLAGS } from '../../src/node-flags';
 import { ChildServer, freePort } from '../support/child-server';
+import { CoresUsed, coresUsed, readCpu } from '../support/cpu-usage';
 import { GcPauses, gcPauses, gcPausesBetween } from '../support/gc-pauses';
 import { LoadResult, runLoad } from '../support/load';
 import { PacedLoadResult, runPacedLoad } from '../support/paced-load';
@@ -62,6 +63,8 @@ export interface IngestReport {
     generatorLoopDelayMs: PacedLoadResult['generatorLoopDelayMs'];
     /** The service's GC pauses during that run (its warm-up included), seconds by thread. */
     gcPauseSeconds: GcPauses;
+    /** Cores kept busy during that run, by part (null without /proc). */
+    cpuCores: CoresUsed | null;
     /** Every run at that rate, in order: the figures above are the run with the median ack p99. */
     runs: Array<{
       achievedRate: number;
@@ -69,6 +72,7 @@ export interface IngestReport {
       p99AckMs: number;
       p99ApplyLagMs: number;
       gcPauseSeconds: GcPauses;
+      cpuCores: CoresUsed | null;
     }>;
   };
   p99ApplyLagMs: number;
@@ -233,12 +237,14 @@ export class IngestBench {
             warmup: at80.warmup,
             generatorLoopDelayMs: at80.generatorLoopDelayMs,
             gcPauseSeconds: at80.gc,
+            cpuCores: at80.cpu,
             runs: at80.runs.map((r) => ({
               achievedRate: r.load.okPerSecond,
               p50AckMs: r.load.latencyMs.p50,
               p99AckMs: r.load.latencyMs.p99,
               p99ApplyLagMs: r.lag.p99,
               gcPauseSeconds: r.gc,
+              cpuCores: r.cpu,
             })),
           },
           p99ApplyLagMs: at80.lag.p99,
@@ -282,6 +288,7 @@ export class IngestBench {
         load: LoadResult;
         lag: ApplyLag;
         gc: GcPauses;
+        cpu: CoresUsed | null;
       }
     > = [];
     for (let run = 1; run <= this.options.pacedRuns; run++) {
@@ -289,6 +296,7 @@ export class IngestBench {
       await this.emptyTables(database);
       const windowStart = new Date();
       const gcBefore = await gcPauses(child.baseUrl);
+      const cpuBefore = readCpu(child.pid);
       // Evenly paced (open loop), not autocannon's rate option: see paced-load.ts. The load steps from
       // idle to the full rate onto emptied tables; its first seconds are reported apart from the
       // sustained figures (the same transient shows on the bare node:http reference).
@@ -301,6 +309,8 @@ export class IngestBench {
         connections: this.options.connections,
         nextBody: () => this.deliveries.next(),
       });
+      const cpuAfter = readCpu(child.pid);
+      const cpu = cpuBefore && cpuAfter ? coresUsed(cpuBefore, cpuAfter) : null;
       const gc = gcPausesBetween(gcBefore, await gcPauses(child.baseUrl));
       const load = roundLoad(paced);
       const { warmup, generatorLoopDelayMs } = paced;
@@ -311,9 +321,10 @@ export class IngestBench {
           (warmup ? ` (first ${warmup.seconds} s, apart: p99 ${warmup.p99} ms, max ${warmup.max} ms)` : '') +
           `; the generator's own loop ran late by p99 ${generatorLoopDelayMs.p99} ms, max ${generatorLoopDelayMs.max} ms;` +
           ` GC pauses main ${gc.main} s (full ${gc.mainMajor} s), processor ${gc.processor} s;` +
+          (cpu ? ` cores busy: ${describeCores(cpu)};` : '') +
           ` apply lag p50 ${lag.p50} ms, p99 ${lag.p99} ms, max ${lag.max} ms, not applied ${lag.notAppliedWithinTimeout}`,
       );
-      runs.push({ load, warmup, generatorLoopDelayMs, lag, gc });
+      runs.push({ load, warmup, generatorLoopDelayMs, lag, gc, cpu });
     }
     const median = medianBy(runs, (r) => r.load.latencyMs.p99);
     const lag = medianBy(runs, (r) => r.lag.p99).lag;
@@ -429,4 +440,10 @@ function medianBy<T>(items: readonly T[], key: (item: T) => number): T {
 
 function roundLoad(r: LoadResult): LoadResult {
   return { ...r, okPerSecond: round(r.okPerSecond, 0), durationSeconds: round(r.durationSeconds, 1) };
+}
+
+/** "service main thread 0.49, its other threads 0.43, database 0.58, load generator 0.32: 1.82". */
+export function describeCores(cpu: CoresUsed): string {
+  const database = cpu.database === null ? 'database not local' : `database ${cpu.database}`;
+  return `service main thread ${cpu.serviceMain}, its other threads ${cpu.serviceOther}, ${database}, load generator ${cpu.generator}: ${cpu.total}`;
 }
