@@ -37,7 +37,7 @@ export class EnvelopeError extends Error {}
  * True when validateSync would find nothing wrong with the envelope: the decorators above, written out
  * (IsString, MaxLength and Matches on ASCII-only patterns, where MaxLength's character count is the
  * string's length; IsInt and Min; IsObject). Valid deliveries skip class-validator, whose metadata
- * lookups and error objects were a fifth of the bytes a delivery allocated on the main thread; any
+ * lookups and error objects were a tenth of the bytes a delivery allocated on the main thread; any
  * other envelope goes through validateSync, which names what is wrong. webhook-envelope.spec.ts checks
  * that this agrees with validateSync on thousands of generated envelopes.
  */
