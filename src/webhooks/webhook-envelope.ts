@@ -1,14 +1,14 @@
 import { IsInt, IsObject, IsString, Matches, MaxLength, Min, validateSync } from 'class-validator';
 import { callPayloadProblem } from './webhook-payloads';
 
+const RESOURCE_NAME = /^[a-z_]+$/;
+const EVENT_NAME = /^[a-z_]+(\.[a-z0-9_]+)+$/;
+
 /**
  * Aircall's delivery envelope: `resource`, `event`, `timestamp` (unix seconds when the payload was
  * built), `token` (identifies the webhook, hence the account) and `data` (the full object at that
  * time) — https://developer.aircall.io/api-references/#webhooks (docs/aircall-behaviour.md §1).
  */
-const RESOURCE_NAME = /^[a-z_]+$/;
-const EVENT_NAME = /^[a-z_]+(\.[a-z0-9_]+)+$/;
-
 export class WebhookEnvelope {
   @IsString()
   @MaxLength(32)
