@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { validateSync } from 'class-validator';
 import {
   EnvelopeError,
@@ -130,6 +131,16 @@ describe('deliveryFingerprint', () => {
     expect(deliveryFingerprint(valid)).not.toBe(deliveryFingerprint({ ...valid, event: 'call.answered' }));
     expect(deliveryFingerprint(valid)).not.toBe(
       deliveryFingerprint({ ...valid, timestamp: valid.timestamp + 1 }),
+    );
+  });
+
+  it('is the time, then SHA-256 of "event\\ntimestamp\\ndata JSON", as stored by earlier versions (a retry across an upgrade stays one row)', () => {
+    const data = { id: 12345, status: 'initial', note: 'O\'Brien "x" é' };
+    const digest = createHash('sha256')
+      .update(`call.created\n1717236000\n${JSON.stringify(data)}`)
+      .digest('hex');
+    expect(deliveryFingerprint({ event: 'call.created', timestamp: 1_717_236_000, data })).toBe(
+      `${(1_717_236_000).toString(16).padStart(10, '0')}${digest.slice(0, 22)}`,
     );
   });
 
