@@ -1,6 +1,6 @@
-import { Agent, request } from 'node:http';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { msLate } from '../../src/metrics/loop-delay';
+import { LeanHttpClient } from './lean-http';
 import { LoadResult } from './load';
 import { percentile } from './stats';
 
@@ -53,12 +53,12 @@ function lateMs(ns: number): number {
  */
 export async function runPacedLoad(options: PacedLoadOptions): Promise<PacedLoadResult> {
   const target = new URL(options.url);
-  const agent = new Agent({ keepAlive: true, maxSockets: options.connections });
   const warmupSeconds = options.warmupSeconds ?? 0;
   const warmupTotal = Math.round(options.rate * warmupSeconds);
   const total = warmupTotal + Math.max(1, Math.round(options.rate * options.durationSeconds));
   const intervalMs = 1000 / options.rate;
   const timeoutMs = options.timeoutMs ?? 5000;
+  const client = new LeanHttpClient(target.hostname, Number(target.port), options.connections, timeoutMs);
   const latencies: number[] = [];
   const warmupLatencies: number[] = [];
   const statusCodes: Record<string, number> = {};
@@ -74,45 +74,26 @@ export async function runPacedLoad(options: PacedLoadOptions): Promise<PacedLoad
 
   const send = (dueAt: number, done: () => void) => {
     const warmup = dueAt < measuredFrom;
-    const body = options.nextBody();
-    const req = request(
-      {
-        agent,
-        host: target.hostname,
-        port: target.port,
-        path: options.path,
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(body),
-          ...options.headers,
-        },
-        timeout: timeoutMs,
+    client.post(options.path, options.nextBody(), options.headers).then(
+      (status) => {
+        const ok2xx = status >= 200 && status < 300;
+        if (warmup) {
+          if (ok2xx) warmupLatencies.push(performance.now() - dueAt);
+          return done();
+        }
+        const code = String(status);
+        statusCodes[code] = (statusCodes[code] ?? 0) + 1;
+        if (ok2xx) {
+          ok++;
+          latencies.push(performance.now() - dueAt);
+        } else non2xx++;
+        done();
       },
-      (res) => {
-        res.resume();
-        res.on('end', () => {
-          const ok2xx = res.statusCode !== undefined && res.statusCode >= 200 && res.statusCode < 300;
-          if (warmup) {
-            if (ok2xx) warmupLatencies.push(performance.now() - dueAt);
-            return done();
-          }
-          const code = String(res.statusCode);
-          statusCodes[code] = (statusCodes[code] ?? 0) + 1;
-          if (ok2xx) {
-            ok++;
-            latencies.push(performance.now() - dueAt);
-          } else non2xx++;
-          done();
-        });
+      () => {
+        if (!warmup) errors++;
+        done();
       },
     );
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', () => {
-      if (!warmup) errors++;
-      done();
-    });
-    req.end(body);
   };
 
   await new Promise<void>((resolve) => {
@@ -130,7 +111,7 @@ export async function runPacedLoad(options: PacedLoadOptions): Promise<PacedLoad
   const durationSeconds = (performance.now() - measuredFrom) / 1000;
   clearTimeout(measuring);
   loopDelay.disable();
-  agent.destroy();
+  client.close();
   const sorted = latencies.sort((a, b) => a - b);
   const at = (p: number, list = sorted) => Math.round(percentile(list, p) * 100) / 100;
   const warm = warmupLatencies.sort((a, b) => a - b);
