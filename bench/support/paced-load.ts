@@ -58,7 +58,9 @@ export async function runPacedLoad(options: PacedLoadOptions): Promise<PacedLoad
   const total = warmupTotal + Math.max(1, Math.round(options.rate * options.durationSeconds));
   const intervalMs = 1000 / options.rate;
   const timeoutMs = options.timeoutMs ?? 5000;
-  const client = new LeanHttpClient(target.hostname, Number(target.port), options.connections, timeoutMs);
+  // An http: URL without a port means 80, as it did for node:http's client.
+  const port = Number(target.port || 80);
+  const client = new LeanHttpClient(target.hostname, port, options.connections, timeoutMs);
   const latencies: number[] = [];
   const warmupLatencies: number[] = [];
   const statusCodes: Record<string, number> = {};
