@@ -1,3 +1,5 @@
+import { Logger } from '@nestjs/common';
+import * as mysql2 from 'mysql2';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { DataSource, DataSourceOptions } from 'typeorm';
@@ -24,8 +26,39 @@ export function sqlitePath(databaseUrl: string): string | null {
 }
 
 /**
+ * Removes NO_BACKSLASH_ESCAPES from the session's sql_mode and keeps every other mode. mysql2 (and
+ * MysqlJsonText) write a quote inside a string literal as `\'`; a server running with
+ * NO_BACKSLASH_ESCAPES reads that backslash as a character and the quote as the end of the literal,
+ * so text from a payload (a comment, a contact's name) would be cut short or run as SQL.
+ */
+export const SESSION_SQL_MODE_STATEMENT =
+  "SET SESSION sql_mode = TRIM(BOTH ',' FROM REPLACE(CONCAT(',', @@SESSION.sql_mode, ','), ',NO_BACKSLASH_ESCAPES,', ','))";
+
+/**
+ * mysql2 as TypeORM's driver, with every pooled connection running SESSION_SQL_MODE_STATEMENT before
+ * anything else: the pool emits `connection` once a new connection is up and before handing it out,
+ * and a connection runs its commands in order, so no query of the service can precede it.
+ */
+function mysql2Driver(): typeof mysql2 {
+  const logger = new Logger('Database');
+  return {
+    ...mysql2,
+    createPool: ((config: mysql2.PoolOptions) => {
+      const pool = mysql2.createPool(config);
+      pool.on('connection', (connection) => {
+        connection.query(SESSION_SQL_MODE_STATEMENT, (error: Error | null) => {
+          // A connection that fails here fails its next query too, and that error reaches the caller.
+          if (error) logger.warn({ msg: 'could not set the session sql_mode', error: error.message });
+        });
+      });
+      return pool;
+    }) as typeof mysql2.createPool,
+  };
+}
+
+/**
  * TypeORM options for DATABASE_URL. MySQL/MariaDB through mysql2 (UTC, BIGINTs as strings so ids
- * above 2^53 could never be rounded); SQLite through better-sqlite3 in WAL mode (one writer).
+ * above 2^53 could never be rounded, backslash escapes on whatever the server's sql_mode); SQLite through better-sqlite3 in WAL mode (one writer).
  */
 export function dataSourceOptions(databaseUrl: string, extra: { poolSize?: number } = {}): DataSourceOptions {
   // No entity classes: repositories own their SQL through the Database helper (see database.ts).
@@ -56,6 +89,8 @@ export function dataSourceOptions(databaseUrl: string, extra: { poolSize?: numbe
   return {
     ...common,
     type: 'mysql',
+    connectorPackage: 'mysql2',
+    driver: mysql2Driver(),
     url: databaseUrl.replace(/^mariadb:/, 'mysql:'),
     timezone: 'Z',
     charset: 'utf8mb4_unicode_ci',

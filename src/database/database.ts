@@ -17,8 +17,8 @@ const MYSQL_JSON_SPECIALS = /[\\']/g;
  * as \n, \u0000 …), so only backslashes and single quotes need a backslash, and the text is copied at
  * most once. mysql2's generic escaper also escapes every double quote, slicing and concatenating the
  * text around each of them: for a 2.4 kB call payload that was the largest share of the bytes a
- * webhook delivery allocated on the main thread. Like mysql2's own escaping, it assumes the server
- * does not run with NO_BACKSLASH_ESCAPES.
+ * webhook delivery allocated on the main thread. Like mysql2's own escaping, it needs backslash
+ * escapes, which every pooled connection keeps on for its session (SESSION_SQL_MODE_STATEMENT).
  */
 export class MysqlJsonText {
   constructor(readonly text: string) {}
