@@ -442,8 +442,12 @@ function roundLoad(r: LoadResult): LoadResult {
   return { ...r, okPerSecond: round(r.okPerSecond, 0), durationSeconds: round(r.durationSeconds, 1) };
 }
 
-/** "service main thread 0.49, its other threads 0.43, database 0.58, load generator 0.32: 1.82". */
+/** "service main thread 0.49, its other threads 0.43, database 0.58, load generator 0.32: 1.82 (machine idle 0.12, taken by the hypervisor 0.06)". */
 export function describeCores(cpu: CoresUsed): string {
   const database = cpu.database === null ? 'database not local' : `database ${cpu.database}`;
-  return `service main thread ${cpu.serviceMain}, its other threads ${cpu.serviceOther}, ${database}, load generator ${cpu.generator}: ${cpu.total}`;
+  const machine =
+    cpu.machineIdle === null || cpu.stolen === null
+      ? ''
+      : ` (machine idle ${cpu.machineIdle}, taken by the hypervisor ${cpu.stolen})`;
+  return `service main thread ${cpu.serviceMain}, its other threads ${cpu.serviceOther}, ${database}, load generator ${cpu.generator}: ${cpu.total}${machine}`;
 }

@@ -12,6 +12,16 @@ export interface CpuReading {
   /** null when no local mariadbd/mysqld was found (a remote BENCH_DATABASE_URL). */
   database: number | null;
   generator: number;
+  /** The whole machine (/proc/stat), null where it cannot be read. */
+  machine: MachineCpu | null;
+}
+
+/** CPU seconds the whole machine (all cores) has spent so far by state, from /proc/stat. */
+export interface MachineCpu {
+  /** Idle, or idle waiting for I/O. */
+  idle: number;
+  /** Taken by the hypervisor for other guests while this VM wanted to run (`steal`). */
+  stolen: number;
 }
 
 /** Cores each part kept busy between two readings (CPU seconds / wall seconds). */
@@ -23,6 +33,9 @@ export interface CoresUsed {
   /** This process: the load generator. */
   generator: number;
   total: number;
+  /** Cores the machine had idle, and cores its hypervisor took (steal): null without /proc/stat. */
+  machineIdle: number | null;
+  stolen: number | null;
 }
 
 /** utime + stime of a /proc stat line, in seconds. */
@@ -30,6 +43,26 @@ function statSeconds(path: string): number {
   const stat = readFileSync(path, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+}
+
+/**
+ * The aggregate `cpu` line of /proc/stat: user nice system idle iowait irq softirq steal …, in ticks
+ * summed over all cores (kernels before 2.6.11 have no steal field: 0).
+ */
+export function parseProcStat(text: string): MachineCpu {
+  const end = text.indexOf('\n');
+  const fields = (end === -1 ? text : text.slice(0, end)).trim().split(/\s+/);
+  if (fields[0] !== 'cpu' || fields.length < 5) throw new Error(`not a /proc/stat cpu line: ${fields[0]}`);
+  const ticks = (i: number) => Number(fields[i] ?? 0) / TICKS_PER_SECOND;
+  return { idle: ticks(4) + ticks(5), stolen: ticks(8) };
+}
+
+function readMachine(): MachineCpu | null {
+  try {
+    return parseProcStat(readFileSync('/proc/stat', 'utf8'));
+  } catch {
+    return null;
+  }
 }
 
 function databasePid(): number | null {
@@ -67,6 +100,7 @@ export function readCpu(servicePid: number): CpuReading | null {
       serviceOther,
       database: pid === null ? null : statSeconds(`/proc/${pid}/stat`),
       generator: (usage.user + usage.system) / 1e6,
+      machine: readMachine(),
     };
   } catch {
     return null;
@@ -85,5 +119,11 @@ export function coresUsed(before: CpuReading, after: CpuReading): CoresUsed {
   };
   const total =
     Math.round((used.serviceMain + used.serviceOther + (used.database ?? 0) + used.generator) * 100) / 100;
-  return { ...used, total };
+  const both = before.machine !== null && after.machine !== null;
+  return {
+    ...used,
+    total,
+    machineIdle: both ? cores(before.machine!.idle, after.machine!.idle) : null,
+    stolen: both ? cores(before.machine!.stolen, after.machine!.stolen) : null,
+  };
 }
