@@ -47,7 +47,9 @@ function mysql2Driver(): typeof mysql2 {
       const pool = mysql2.createPool(config);
       pool.on('connection', (connection) => {
         connection.query(SESSION_SQL_MODE_STATEMENT, (error: Error | null) => {
-          // A connection that fails here fails its next query too, and that error reaches the caller.
+          // A connection that lost its server here fails its next query too, and that error reaches the
+          // caller; any other failure (an engine that refuses the SET) is logged and the session keeps
+          // the server's mode.
           if (error) logger.warn({ msg: 'could not set the session sql_mode', error: error.message });
         });
       });
@@ -58,7 +60,8 @@ function mysql2Driver(): typeof mysql2 {
 
 /**
  * TypeORM options for DATABASE_URL. MySQL/MariaDB through mysql2 (UTC, BIGINTs as strings so ids
- * above 2^53 could never be rounded, backslash escapes on whatever the server's sql_mode); SQLite through better-sqlite3 in WAL mode (one writer).
+ * above 2^53 could never be rounded, backslash escapes whatever the server's sql_mode); SQLite
+ * through better-sqlite3 in WAL mode (one writer).
  */
 export function dataSourceOptions(databaseUrl: string, extra: { poolSize?: number } = {}): DataSourceOptions {
   // No entity classes: repositories own their SQL through the Database helper (see database.ts).
