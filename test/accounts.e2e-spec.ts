@@ -1,6 +1,6 @@
 import { AccountLifecycle } from '../src/accounts/account-events';
 import { AccountNotConnectedError } from '../src/accounts/account-errors';
-import { AccountsService } from '../src/accounts/accounts.service';
+import { AccountsService, WEBHOOK_MISSING_NOTE } from '../src/accounts/accounts.service';
 import { TENANT_TABLES } from '../src/accounts/accounts.repository';
 import { SUBSCRIBED_EVENTS } from '../src/aircall/aircall-types';
 import { sha256Hex } from '../src/crypto/hashing';
@@ -343,6 +343,45 @@ describeEachEngine('Accounts: Basic connect, disconnect, purge', (database) => {
     expect(again).toMatchObject({ status: 'ACTIVE', statusReason: null });
     expect(acme.webhooks.all()).toHaveLength(1);
     expect((await service.activeAccounts()).map((a) => a.id)).toEqual(['7000001']);
+  });
+
+  it('keeps a disconnect that lands while a 401 or a webhook failure is being handled', async () => {
+    await connect(acme);
+    const service = app.get(AccountsService);
+    // The sync that got the 401 (or the connect whose webhook failed) read the account while active…
+    const stale = await service.get('7000001');
+    await graphqlData(app.baseUrl, TEST_ADMIN_KEY, DISCONNECT, { id: '7000001' });
+    // …and writes its status after the disconnect is stored.
+    const get = jest.spyOn(service, 'get').mockResolvedValue(stale);
+    try {
+      await service.markNeedsReauth('7000001', 'Aircall answered 401 to GET /v1/calls');
+      await service.noteStatusReason('7000001', `${WEBHOOK_MISSING_NOTE}timeout`);
+    } finally {
+      get.mockRestore();
+    }
+    expect(await service.get('7000001')).toMatchObject({ status: 'disconnected', statusReason: null });
+    await expect(service.credentialsFor('7000001')).rejects.toBeInstanceOf(AccountNotConnectedError);
+  });
+
+  it('notes a reason on an active account only, and a registered webhook clears only that note', async () => {
+    await connect(acme);
+    const service = app.get(AccountsService);
+    await service.noteStatusReason('7000001', `${WEBHOOK_MISSING_NOTE}timeout`);
+    expect(await service.get('7000001')).toMatchObject({
+      status: 'active',
+      statusReason: `${WEBHOOK_MISSING_NOTE}timeout`,
+    });
+    const registration = { webhookId: 'wh-1', tokenHash: 'f'.repeat(64), active: true };
+    await service.recordWebhook('7000001', registration);
+    expect(await service.get('7000001')).toMatchObject({ status: 'active', statusReason: null });
+
+    await service.markNeedsReauth('7000001', 'Aircall answered 401');
+    await service.noteStatusReason('7000001', `${WEBHOOK_MISSING_NOTE}again`);
+    await service.recordWebhook('7000001', registration);
+    expect(await service.get('7000001')).toMatchObject({
+      status: 'needs_reauth',
+      statusReason: 'Aircall answered 401',
+    });
   });
 });
 

@@ -197,18 +197,39 @@ export class AccountsRepository {
     }
   }
 
-  async saveStatus(
+  /**
+   * needs_reauth with its reason, unless the account is disconnected by now. One conditional UPDATE, not
+   * a read and a write: a disconnect landing between the caller's read and this write must win (only a
+   * new connection makes a disconnected account anything else).
+   */
+  async saveNeedsReauth(id: string, reason: string, now: Date = new Date()): Promise<void> {
+    await this.db.execute(
+      `UPDATE accounts SET status = 'needs_reauth', status_reason = ?, updated_at = ? WHERE id = ? AND status <> 'disconnected'`,
+      [reason, this.db.date(now), id],
+    );
+  }
+
+  /**
+   * The reason shown with an active account, if it is still active: a note must neither bring a
+   * disconnected account back nor replace a needs_reauth reason. `onlyReplacing`: change it only while
+   * the current reason starts with that prefix (clearing a note without clearing another reason).
+   */
+  async saveActiveReason(
     id: string,
-    status: AccountStatus,
     reason: string | null,
+    onlyReplacing: string | null = null,
     now: Date = new Date(),
   ): Promise<void> {
-    await this.db.execute('UPDATE accounts SET status = ?, status_reason = ?, updated_at = ? WHERE id = ?', [
-      status,
-      reason,
-      this.db.date(now),
-      id,
-    ]);
+    const prefix = onlyReplacing === null ? '' : ' AND SUBSTR(status_reason, 1, ?) = ?';
+    await this.db.execute(
+      `UPDATE accounts SET status_reason = ?, updated_at = ? WHERE id = ? AND status = 'active'${prefix}`,
+      [
+        reason,
+        this.db.date(now),
+        id,
+        ...(onlyReplacing === null ? [] : [onlyReplacing.length, onlyReplacing]),
+      ],
+    );
   }
 
   /** Forgets the credentials and the webhook; the synced data stays. */

@@ -67,19 +67,16 @@ export class AccountsService {
    * syncing until an admin connects it again. `reason` is shown to admins: never put a secret in it.
    */
   async markNeedsReauth(accountId: string, reason: string): Promise<void> {
-    // A disconnected account has no credentials left to re-authorise: it stays disconnected.
-    if ((await this.get(accountId)).status === 'disconnected') return;
-    await this.repository.saveStatus(accountId, 'needs_reauth', reason.slice(0, 512));
+    await this.get(accountId); // unknown account: AccountNotFoundError
+    // A disconnected account has no credentials left to re-authorise: it stays disconnected, even when
+    // the disconnect lands while the request that got the 401 is still being handled.
+    await this.repository.saveNeedsReauth(accountId, reason.slice(0, 512));
   }
 
-  /** A note on an active account (e.g. its webhook could not be registered); null clears it. */
+  /** A note on an active account (e.g. its webhook could not be registered); null clears it. Other statuses keep their reason. */
   async noteStatusReason(accountId: string, reason: string | null): Promise<void> {
-    const account = await this.get(accountId);
-    await this.repository.saveStatus(
-      accountId,
-      account.status,
-      reason === null ? null : reason.slice(0, 512),
-    );
+    await this.get(accountId); // unknown account: AccountNotFoundError
+    await this.repository.saveActiveReason(accountId, reason === null ? null : reason.slice(0, 512));
   }
 
   /** Stores a connected account (new or reconnected) with its credentials sealed. */
@@ -109,10 +106,8 @@ export class AccountsService {
   async recordWebhook(accountId: string, registration: WebhookRegistration): Promise<void> {
     await this.repository.saveWebhook(accountId, registration);
     this.lifecycle.emit('webhookTokenChanged', accountId);
-    const account = await this.get(accountId);
-    if (account.status === 'active' && account.statusReason?.startsWith(WEBHOOK_MISSING_NOTE)) {
-      await this.repository.saveStatus(accountId, 'active', null);
-    }
+    // The webhook is there now: clear the note saying it was missing (and no other reason).
+    await this.repository.saveActiveReason(accountId, null, WEBHOOK_MISSING_NOTE);
   }
 
   async clearWebhook(accountId: string): Promise<void> {
