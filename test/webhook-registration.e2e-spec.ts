@@ -1,10 +1,13 @@
+import { AccountNotConnectedError } from '../src/accounts/account-errors';
 import { AccountLifecycle } from '../src/accounts/account-events';
 import { AccountsService } from '../src/accounts/accounts.service';
+import { AircallClient } from '../src/aircall/aircall-client';
 import { SUBSCRIBED_EVENTS } from '../src/aircall/aircall-types';
 import { sha256Hex } from '../src/crypto/hashing';
 import { Database } from '../src/database/database';
 import { LeaseService } from '../src/leases/lease.service';
 import { WebhookHealthCheck } from '../src/webhooks/webhook-health';
+import { WebhookRegistrar } from '../src/webhooks/webhook-registrar';
 import { AircallSimulator } from './simulator/aircall-simulator';
 import { SimulatedCompany } from './simulator/simulated-company';
 import { describeEachEngine } from './support/databases';
@@ -132,6 +135,31 @@ describeEachEngine('Webhook registration and health check', (database) => {
     expect(ours()).toHaveLength(0);
     expect(await stored()).toMatchObject({ webhook_id: null, webhook_token_hash: null });
     expect(await deliver(token)).toBe(401);
+  });
+
+  it('stores nothing and removes the new webhook at Aircall when the account is disconnected meanwhile', async () => {
+    for (const webhook of ours()) company.webhooks.delete(webhook.webhook_id, null);
+    const aircall = app.get(AircallClient);
+    const create = aircall.createWebhook.bind(aircall);
+    let createdToken: string | null = null;
+    // The disconnect lands after Aircall created the webhook and before it is stored.
+    const spy = jest.spyOn(aircall, 'createWebhook').mockImplementation(async (...args) => {
+      const created = await create(...args);
+      createdToken = created.token ?? null;
+      await app.get(AccountsService).forget(ACCOUNT_ID, false);
+      return created;
+    });
+    try {
+      await expect(app.get(WebhookRegistrar).register(ACCOUNT_ID)).rejects.toBeInstanceOf(
+        AccountNotConnectedError,
+      );
+    } finally {
+      spy.mockRestore();
+    }
+    expect(createdToken).not.toBeNull();
+    expect(ours()).toHaveLength(0);
+    expect(await stored()).toMatchObject({ webhook_id: null, webhook_token_hash: null });
+    expect(await deliver(createdToken!)).toBe(401);
   });
 
   it('re-activates a webhook Aircall deactivated and asks for a sync from when it was last healthy', async () => {

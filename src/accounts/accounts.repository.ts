@@ -151,9 +151,14 @@ export class AccountsRepository {
     );
   }
 
-  async saveWebhook(id: string, webhook: WebhookRegistration, now: Date = new Date()): Promise<void> {
-    await this.db.execute(
-      'UPDATE accounts SET webhook_id = ?, webhook_token_hash = ?, webhook_active = ?, webhook_checked_at = ?, updated_at = ? WHERE id = ?',
+  /**
+   * Stores the account's webhook; false when the account is disconnected by now (a disconnect landed
+   * while the webhook was being registered): a disconnected account accepts no deliveries.
+   */
+  async saveWebhook(id: string, webhook: WebhookRegistration, now: Date = new Date()): Promise<boolean> {
+    const changed = await this.db.execute(
+      `UPDATE accounts SET webhook_id = ?, webhook_token_hash = ?, webhook_active = ?, webhook_checked_at = ?, updated_at = ?
+         WHERE id = ? AND status <> 'disconnected'`,
       [
         webhook.webhookId,
         webhook.tokenHash,
@@ -163,6 +168,7 @@ export class AccountsRepository {
         id,
       ],
     );
+    return changed > 0;
   }
 
   async clearWebhook(id: string, now: Date = new Date()): Promise<void> {

@@ -103,11 +103,13 @@ export class AccountsService {
     return (await this.repository.findById(accountId))?.webhookTokenHash ?? null;
   }
 
-  async recordWebhook(accountId: string, registration: WebhookRegistration): Promise<void> {
-    await this.repository.saveWebhook(accountId, registration);
+  /** Stores the account's webhook; false (nothing stored) when the account is disconnected by now. */
+  async recordWebhook(accountId: string, registration: WebhookRegistration): Promise<boolean> {
+    if (!(await this.repository.saveWebhook(accountId, registration))) return false;
     this.lifecycle.emit('webhookTokenChanged', accountId);
     // The webhook is there now: clear the note saying it was missing (and no other reason).
     await this.repository.saveActiveReason(accountId, null, WEBHOOK_MISSING_NOTE);
+    return true;
   }
 
   async clearWebhook(accountId: string): Promise<void> {

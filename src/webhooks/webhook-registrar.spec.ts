@@ -69,10 +69,11 @@ class FakeAccounts {
   async webhookTokenHash(): Promise<string | null> {
     return this.tokenHash;
   }
-  async recordWebhook(_id: string, registration: WebhookRegistration): Promise<void> {
+  async recordWebhook(_id: string, registration: WebhookRegistration): Promise<boolean> {
     this.recorded.push(registration);
     this.account = { ...this.account, webhookId: registration.webhookId };
     this.tokenHash = registration.tokenHash;
+    return true;
   }
 }
 

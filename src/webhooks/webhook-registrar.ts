@@ -4,6 +4,7 @@ import { AircallCredentials } from '../aircall/aircall-credentials';
 import { AircallNotFoundError } from '../aircall/aircall-errors';
 import { AircallWebhook, SUBSCRIBED_EVENTS } from '../aircall/aircall-types';
 import { Account } from '../accounts/account';
+import { AccountNotConnectedError } from '../accounts/account-errors';
 import { AccountsService } from '../accounts/accounts.service';
 import { AppConfig } from '../config/app-config';
 import { sha256Hex } from '../crypto/hashing';
@@ -81,11 +82,26 @@ export class WebhookRegistrar {
       this.logger.log({ msg: 'webhook created', accountId, webhookId: created.webhook_id });
     }
 
-    await this.accounts.recordWebhook(accountId, {
+    const recorded = await this.accounts.recordWebhook(accountId, {
       webhookId: kept.webhook.webhook_id,
       tokenHash: kept.tokenHash,
       active: true,
     });
+    if (!recorded) {
+      // Disconnected while this ran: the disconnect removed our webhooks at Aircall before this one was
+      // made or kept, so remove it too, with the credentials still in hand, and store nothing.
+      try {
+        await this.deleteQuietly(credentials, kept.webhook.webhook_id);
+      } catch (error) {
+        this.logger.warn({
+          msg: 'webhook of a disconnected account left at Aircall (its deliveries are refused)',
+          accountId,
+          webhookId: kept.webhook.webhook_id,
+          error: String(error),
+        });
+      }
+      throw new AccountNotConnectedError(accountId);
+    }
     return this.accounts.get(accountId);
   }
 
