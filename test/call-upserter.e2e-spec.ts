@@ -5,7 +5,6 @@ import { Database } from '../src/database/database';
 import { DirectoryUpserter } from '../src/directory/directory-upserter';
 import {
   aCall,
-  aContact,
   answeredCallHistory,
   aTag,
   aUser,
@@ -14,6 +13,7 @@ import {
 } from './support/aircall-builders';
 import { describeEachEngine } from './support/databases';
 import { accountSnapshot } from './support/table-snapshot';
+import { expectTrickyTextStoredAsSent } from './support/tricky-text';
 
 /** Seeded PRNG so a failing permutation can be replayed. */
 function rng(seed: number): () => number {
@@ -100,40 +100,8 @@ describeEachEngine('CallUpserter', (db) => {
   });
 
   it('stores payload text with quotes, backslashes, control characters and non-BMP characters as sent', async () => {
-    // Every character JSON text can carry that a SQL literal treats specially, in the call, its
-    // comment, its contact and its agent (the directory rows keep their own payload).
-    const tricky = `O'Brien "the \\ one" \\' \\\\ '' \n\r\t\u0000\u001a \u2028 é 😀 ' OR 1=1 --`;
-    const agent = aUser({ name: `Jane ${tricky}` });
-    const contact = aContact({ first_name: tricky, information: 'C:\\calls\\new' });
-    const call = aCall({ started_at: 1_717_236_000 })
-      .inbound()
-      .answeredBy(agent, 5)
-      .endedAfter(60)
-      .withContact(contact)
-      .commented(tricky, agent, 1_717_236_100)
-      .build();
-    await apply('7', [{ event: 'call.commented', timestamp: 1_717_236_100, data: call }]);
-
-    const [row] = await database.query<Record<string, unknown>>(
-      'SELECT payload, participants FROM calls WHERE account_id = 7 AND id = ?',
-      [call.id],
-    );
-    expect(database.parseJson(row.payload)).toEqual(JSON.parse(JSON.stringify(call)));
-    const [stored] = await database.query<Record<string, unknown>>(
-      'SELECT name, payload FROM users WHERE account_id = 7 AND id = ?',
-      [agent.id],
-    );
-    expect(stored.name).toBe(`Jane ${tricky}`);
-    expect(database.parseJson<{ name: string }>(stored.payload)!.name).toBe(`Jane ${tricky}`);
-    const [storedContact] = await database.query<Record<string, unknown>>(
-      'SELECT payload FROM contacts WHERE account_id = 7 AND id = ?',
-      [contact.id],
-    );
-    expect(database.parseJson(storedContact.payload)).toEqual(JSON.parse(JSON.stringify(contact)));
-    const comments = await database.query<Record<string, unknown>>(
-      'SELECT content FROM call_comments WHERE account_id = 7',
-    );
-    expect(comments.map((c) => c.content)).toEqual([tricky]);
+    // In the call, its comment, its contact and its agent (the directory rows keep their own payload).
+    await expectTrickyTextStoredAsSent(database);
   });
 
   it('marks an inbound call that ended with a missed_call_reason as missed, with no in-call duration', async () => {
