@@ -141,6 +141,7 @@ export async function runBackfillBench(opts: BackfillBenchOptions): Promise<Back
     const accountId = String(company.id);
     await app.get(AccountsService).saveConnected({
       id: accountId,
+      aircallCompanyId: null,
       name: 'Backfill bench',
       credentials: { kind: 'basic', apiId: company.apiId, apiToken: company.apiToken },
     });

@@ -2,7 +2,7 @@ import { AccountLifecycle } from '../src/accounts/account-events';
 import { AccountNotConnectedError } from '../src/accounts/account-errors';
 import { AccountsService, WEBHOOK_MISSING_NOTE } from '../src/accounts/accounts.service';
 import { TENANT_TABLES } from '../src/accounts/accounts.repository';
-import { SUBSCRIBED_EVENTS } from '../src/aircall/aircall-types';
+import { subscribedEvents } from '../src/aircall/aircall-events';
 import { sha256Hex } from '../src/crypto/hashing';
 import { Database } from '../src/database/database';
 import { AircallSimulator } from './simulator/aircall-simulator';
@@ -14,12 +14,14 @@ import { startTestApp, TEST_ADMIN_KEY, TestApp } from './support/test-app';
 /** Aircall's 60 requests/minute, scaled to a second so the backfills every connection starts never make a test wait. */
 const RATE_WINDOW_MS = 1000;
 
-const ACCOUNT_FIELDS = 'id name authType status statusReason webhookId webhookActive disconnectedAt';
+const ACCOUNT_FIELDS =
+  'id aircallCompanyId name authType status statusReason webhookId webhookActive disconnectedAt';
 const CONNECT = `mutation ($apiId: String!, $apiToken: String!) { connectAccount(apiId: $apiId, apiToken: $apiToken) { ${ACCOUNT_FIELDS} } }`;
 const DISCONNECT = `mutation ($id: ID!, $purge: Boolean) { disconnectAccount(id: $id, purge: $purge) { ${ACCOUNT_FIELDS} } }`;
 
 interface AccountView {
   id: string;
+  aircallCompanyId: string | null;
   name: string | null;
   authType: string;
   status: string;
@@ -72,11 +74,17 @@ describeEachEngine('Accounts: Basic connect, disconnect, purge', (database) => {
     connected.length = 0;
   });
 
-  const connect = (company: SimulatedCompany) =>
-    graphqlData<{ connectAccount: AccountView }>(app.baseUrl, TEST_ADMIN_KEY, CONNECT, {
+  /** Account ids by company, from the last connection (accounts have ids of the service's own). */
+  const ids = new Map<SimulatedCompany, string>();
+  const idOf = (company: SimulatedCompany) => ids.get(company) ?? 'not connected';
+  const connect = async (company: SimulatedCompany) => {
+    const data = await graphqlData<{ connectAccount: AccountView }>(app.baseUrl, TEST_ADMIN_KEY, CONNECT, {
       apiId: company.apiId,
       apiToken: company.apiToken,
     });
+    ids.set(company, data.connectAccount.id);
+    return data;
+  };
   const count = async (table: string, accountId?: string) =>
     Number(
       (
@@ -153,6 +161,10 @@ describeEachEngine('Accounts: Basic connect, disconnect, purge', (database) => {
       `INSERT INTO leases (account_id, name, holder, expires_at, acquired_at) VALUES (?, 'seeded', 'x', ?, ?)`,
       [accountId, now, now],
     );
+    await db.execute(
+      `INSERT INTO account_identities (account_id, kind, aircall_id, created_at) VALUES (?, 'number', ?, ?)`,
+      [accountId, `${SEEDED}-${accountId}`, now],
+    );
   }
 
   /** How many tenant tables still hold the account's seeded row. */
@@ -164,6 +176,7 @@ describeEachEngine('Accounts: Basic connect, disconnect, purge', (database) => {
       team_users: ['team_id', SEEDED],
       webhook_events: ['id', 'seeded'],
       leases: ['name', 'seeded'],
+      account_identities: ['aircall_id', `${SEEDED}-${accountId}`],
     };
     const found: string[] = [];
     for (const table of TENANT_TABLES) {
@@ -191,7 +204,9 @@ describeEachEngine('Accounts: Basic connect, disconnect, purge', (database) => {
   it('connects with a valid API key pair: company identified, token sealed, webhook registered, backfill announced', async () => {
     const { connectAccount: account } = await connect(acme);
     expect(account).toMatchObject({
-      id: '7000001',
+      id: expect.stringMatching(/^\d+$/),
+      // An API key never says which company it is (GET /v1/company has no id).
+      aircallCompanyId: null,
       name: 'Acme',
       authType: 'BASIC',
       status: 'ACTIVE',
@@ -203,7 +218,7 @@ describeEachEngine('Accounts: Basic connect, disconnect, purge', (database) => {
     expect(row.api_id).toBe(acme.apiId);
     expect(String(row.credentials)).toMatch(/^v1:[^:]+:[^:]+:[^:]+$/);
     expect(String(row.credentials)).not.toContain(acme.apiToken);
-    expect(await app.get(AccountsService).credentialsFor('7000001')).toEqual({
+    expect(await app.get(AccountsService).credentialsFor(idOf(acme))).toEqual({
       kind: 'basic',
       apiId: acme.apiId,
       apiToken: acme.apiToken,
@@ -212,10 +227,10 @@ describeEachEngine('Accounts: Basic connect, disconnect, purge', (database) => {
     const [webhook] = acme.webhooks.all();
     expect(acme.webhooks.all()).toHaveLength(1);
     expect(webhook.url).toBe(`${app.baseUrl}/aircall/webhook`);
-    expect(webhook.events).toEqual(expect.arrayContaining([...SUBSCRIBED_EVENTS]));
+    expect(webhook.events).toEqual(expect.arrayContaining(subscribedEvents('basic')));
     expect(account.webhookId).toBe(webhook.webhook_id);
     expect(row.webhook_token_hash).toBe(sha256Hex(webhook.token));
-    expect(connected).toEqual(['7000001']);
+    expect(connected).toEqual([idOf(acme)]);
   });
 
   it('refuses a wrong pair with a clear error and stores nothing', async () => {
@@ -256,7 +271,7 @@ describeEachEngine('Accounts: Basic connect, disconnect, purge', (database) => {
     await connect(acme);
     const token = acme.webhooks.all()[0].token;
     await settled();
-    await seedTenantRows('7000001');
+    await seedTenantRows(idOf(acme));
     // A first delivery is accepted (and puts the token in ingestion's cache).
     expect(await deliver(token, 2)).toBe(200);
 
@@ -264,18 +279,18 @@ describeEachEngine('Accounts: Basic connect, disconnect, purge', (database) => {
       app.baseUrl,
       TEST_ADMIN_KEY,
       DISCONNECT,
-      { id: '7000001' },
+      { id: idOf(acme) },
     );
-    expect(account).toMatchObject({ id: '7000001', status: 'DISCONNECTED', webhookId: null });
+    expect(account).toMatchObject({ id: idOf(acme), status: 'DISCONNECTED', webhookId: null });
     expect(account.disconnectedAt).not.toBeNull();
     expect(acme.webhooks.all()).toHaveLength(0);
     const [row] = await db.query<Record<string, unknown>>(
       'SELECT credentials, webhook_token_hash FROM accounts WHERE id = ?',
-      ['7000001'],
+      [idOf(acme)],
     );
     expect(row).toEqual({ credentials: null, webhook_token_hash: null });
-    expect(await seededTables('7000001')).toEqual([...TENANT_TABLES]);
-    await expect(app.get(AccountsService).credentialsFor('7000001')).rejects.toBeInstanceOf(
+    expect(await seededTables(idOf(acme))).toEqual([...TENANT_TABLES]);
+    await expect(app.get(AccountsService).credentialsFor(idOf(acme))).rejects.toBeInstanceOf(
       AccountNotConnectedError,
     );
 
@@ -286,25 +301,25 @@ describeEachEngine('Accounts: Basic connect, disconnect, purge', (database) => {
     await connect(acme);
     await connect(globex);
     await settled();
-    await seedTenantRows('7000001');
-    await seedTenantRows('7000002');
+    await seedTenantRows(idOf(acme));
+    await seedTenantRows(idOf(globex));
 
     const { disconnectAccount: account } = await graphqlData<{ disconnectAccount: AccountView }>(
       app.baseUrl,
       TEST_ADMIN_KEY,
       DISCONNECT,
       {
-        id: '7000001',
+        id: idOf(acme),
         purge: true,
       },
     );
     expect(account.status).toBe('DISCONNECTED');
-    expect(await count('accounts', '7000001')).toBe(0);
+    expect(await count('accounts', idOf(acme))).toBe(0);
     for (const table of TENANT_TABLES) {
-      expect({ table, rows: await count(table, '7000001') }).toEqual({ table, rows: 0 });
+      expect({ table, rows: await count(table, idOf(acme)) }).toEqual({ table, rows: 0 });
     }
-    expect(await seededTables('7000002')).toEqual([...TENANT_TABLES]);
-    expect(await count('accounts', '7000002')).toBe(1);
+    expect(await seededTables(idOf(globex))).toEqual([...TENANT_TABLES]);
+    expect(await count('accounts', idOf(globex))).toBe(1);
     expect(globex.webhooks.all()).toHaveLength(1);
   });
 
@@ -315,11 +330,11 @@ describeEachEngine('Accounts: Basic connect, disconnect, purge', (database) => {
       app.baseUrl,
       TEST_ADMIN_KEY,
       DISCONNECT,
-      { id: '7000001' },
+      { id: idOf(acme) },
     );
     expect(account.status).toBe('DISCONNECTED');
     const [row] = await db.query<Record<string, unknown>>('SELECT credentials FROM accounts WHERE id = ?', [
-      '7000001',
+      idOf(acme),
     ]);
     expect(row.credentials).toBeNull();
   });
@@ -332,8 +347,8 @@ describeEachEngine('Accounts: Basic connect, disconnect, purge', (database) => {
   it('marks an account needs_reauth with a reason, and a reconnection makes it active again', async () => {
     await connect(acme);
     const service = app.get(AccountsService);
-    await service.markNeedsReauth('7000001', 'Aircall answered 401 to GET /v1/calls');
-    expect(await service.get('7000001')).toMatchObject({
+    await service.markNeedsReauth(idOf(acme), 'Aircall answered 401 to GET /v1/calls');
+    expect(await service.get(idOf(acme))).toMatchObject({
       status: 'needs_reauth',
       statusReason: 'Aircall answered 401 to GET /v1/calls',
     });
@@ -342,43 +357,43 @@ describeEachEngine('Accounts: Basic connect, disconnect, purge', (database) => {
     const { connectAccount: again } = await connect(acme);
     expect(again).toMatchObject({ status: 'ACTIVE', statusReason: null });
     expect(acme.webhooks.all()).toHaveLength(1);
-    expect((await service.activeAccounts()).map((a) => a.id)).toEqual(['7000001']);
+    expect((await service.activeAccounts()).map((a) => a.id)).toEqual([idOf(acme)]);
   });
 
   it('keeps a disconnect that lands while a 401 or a webhook failure is being handled', async () => {
     await connect(acme);
     const service = app.get(AccountsService);
     // The sync that got the 401 (or the connect whose webhook failed) read the account while active…
-    const stale = await service.get('7000001');
-    await graphqlData(app.baseUrl, TEST_ADMIN_KEY, DISCONNECT, { id: '7000001' });
+    const stale = await service.get(idOf(acme));
+    await graphqlData(app.baseUrl, TEST_ADMIN_KEY, DISCONNECT, { id: idOf(acme) });
     // …and writes its status after the disconnect is stored.
     const get = jest.spyOn(service, 'get').mockResolvedValue(stale);
     try {
-      await service.markNeedsReauth('7000001', 'Aircall answered 401 to GET /v1/calls');
-      await service.noteStatusReason('7000001', `${WEBHOOK_MISSING_NOTE}timeout`);
+      await service.markNeedsReauth(idOf(acme), 'Aircall answered 401 to GET /v1/calls');
+      await service.noteStatusReason(idOf(acme), `${WEBHOOK_MISSING_NOTE}timeout`);
     } finally {
       get.mockRestore();
     }
-    expect(await service.get('7000001')).toMatchObject({ status: 'disconnected', statusReason: null });
-    await expect(service.credentialsFor('7000001')).rejects.toBeInstanceOf(AccountNotConnectedError);
+    expect(await service.get(idOf(acme))).toMatchObject({ status: 'disconnected', statusReason: null });
+    await expect(service.credentialsFor(idOf(acme))).rejects.toBeInstanceOf(AccountNotConnectedError);
   });
 
   it('notes a reason on an active account only, and a registered webhook clears only that note', async () => {
     await connect(acme);
     const service = app.get(AccountsService);
-    await service.noteStatusReason('7000001', `${WEBHOOK_MISSING_NOTE}timeout`);
-    expect(await service.get('7000001')).toMatchObject({
+    await service.noteStatusReason(idOf(acme), `${WEBHOOK_MISSING_NOTE}timeout`);
+    expect(await service.get(idOf(acme))).toMatchObject({
       status: 'active',
       statusReason: `${WEBHOOK_MISSING_NOTE}timeout`,
     });
     const registration = { webhookId: 'wh-1', tokenHash: 'f'.repeat(64), active: true };
-    await service.recordWebhook('7000001', registration);
-    expect(await service.get('7000001')).toMatchObject({ status: 'active', statusReason: null });
+    await service.recordWebhook(idOf(acme), registration);
+    expect(await service.get(idOf(acme))).toMatchObject({ status: 'active', statusReason: null });
 
-    await service.markNeedsReauth('7000001', 'Aircall answered 401');
-    await service.noteStatusReason('7000001', `${WEBHOOK_MISSING_NOTE}again`);
-    await service.recordWebhook('7000001', registration);
-    expect(await service.get('7000001')).toMatchObject({
+    await service.markNeedsReauth(idOf(acme), 'Aircall answered 401');
+    await service.noteStatusReason(idOf(acme), `${WEBHOOK_MISSING_NOTE}again`);
+    await service.recordWebhook(idOf(acme), registration);
+    expect(await service.get(idOf(acme))).toMatchObject({
       status: 'needs_reauth',
       statusReason: 'Aircall answered 401',
     });
@@ -420,12 +435,11 @@ describeEachEngine('Accounts: connect when Aircall refuses the webhook', (databa
         apiToken: company.apiToken,
       },
     );
-    expect(connectAccount).toMatchObject({ id: '7100001', status: 'ACTIVE', webhookId: null });
+    expect(connectAccount).toMatchObject({ status: 'ACTIVE', webhookId: null });
     expect(connectAccount.statusReason).toMatch(/^webhook not registered: .*400/);
     expect(company.webhooks.all()).toHaveLength(0);
 
-    const REGISTER =
-      'mutation { registerWebhook(accountId: "7100001") { id status statusReason webhookId } }';
+    const REGISTER = `mutation { registerWebhook(accountId: "${connectAccount.id}") { id status statusReason webhookId } }`;
     const res = await graphql(app.baseUrl, TEST_ADMIN_KEY, REGISTER);
     expect(res.errors?.[0].extensions?.code).toBe('AIRCALL_ERROR');
 

@@ -117,7 +117,10 @@ describe('AircallClient against the Aircall simulator', () => {
       const error = await rejection(client.listCalls(credentials, { page: 201, perPage: 50 }));
       expect(error).toBeInstanceOf(AircallRequestError);
       expect(error).toMatchObject({ status: 400, retryable: false, aircallError: 'Bad Request' });
-      expect((error as AircallRequestError).troubleshoot).toMatch(/10000/);
+      // Aircall's own body (recorded body 12): the explanation is in `errors`.
+      expect(error).toMatchObject({ troubleshoot: 'BAD_REQUEST' });
+      expect((error as AircallRequestError).detail).toMatch(/limited to 10k results/);
+      expect((error as Error).message).toMatch(/limited to 10k results/);
       expect(sim.stats.requests).toBe(1);
       await expect(client.listCalls(credentials, { page: 200, perPage: 50 })).resolves.toMatchObject({
         calls: [],
@@ -342,7 +345,7 @@ describe('AircallClient against the Aircall simulator', () => {
       sim.faults.add({ kind: 'hang', count: 1 });
       const impatient = clientFor(sim, { AIRCALL_REQUEST_TIMEOUT_MS: '300' });
       const started = Date.now();
-      await expect(impatient.getCompany(credentials)).resolves.toMatchObject({ id: sim.company().id });
+      await expect(impatient.getCompany(credentials)).resolves.toMatchObject({ name: sim.company().name });
       expect(Date.now() - started).toBeGreaterThanOrEqual(290);
       expect(impatient.stats.retries).toBe(1);
     });
@@ -397,7 +400,12 @@ describe('AircallClient against the Aircall simulator', () => {
       expect(teams.every((members) => members > 0)).toBe(true);
       expect((await client.listNumbers(credentials)).numbers).toHaveLength(4);
       expect((await client.listTags(credentials)).meta.total).toBe(6);
-      expect(await client.getCompany(credentials)).toMatchObject({ id: sim.company().id, users_count: 120 });
+      // Aircall names the company but gives no id (recorded body 13).
+      expect(await client.getCompany(credentials)).toEqual({
+        name: sim.company().name,
+        users_count: 120,
+        numbers_count: 4,
+      });
     });
   });
 
@@ -508,13 +516,13 @@ describe('AircallClient against the Aircall simulator', () => {
         url: receiverUrl,
         active: true,
         events: ['call.created', 'call.ended'],
-        custom_name: 'sync',
       });
       expect(created.token).toEqual(expect.any(String));
 
       const listed = await client.listWebhooks(credentials);
       expect(listed.map((webhook) => webhook.webhook_id)).toEqual([created.webhook_id]);
-      expect(listed[0].token).toBeUndefined();
+      // The live list returns each webhook's token too (recorded body 10).
+      expect(listed[0].token).toBe(created.token);
       expect((await client.getWebhook(credentials, created.webhook_id)).token).toBe(created.token);
 
       const deactivated = await client.updateWebhook(credentials, created.webhook_id, { active: false });

@@ -413,21 +413,25 @@ describe('several instances on one MySQL/MariaDB database', () => {
         headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_ADMIN_KEY}` },
         body: JSON.stringify({ query, variables }),
       });
-      const body = (await res.json()) as { errors?: unknown };
+      const body = (await res.json()) as { errors?: unknown; data?: Record<string, { id: string }> };
       if (res.status !== 200 || body.errors) throw new Error(`GraphQL failed: ${JSON.stringify(body)}`);
+      return body.data ?? {};
     };
     // Connecting starts each account's backfill on `holder`; every other instance is asked to sync them too.
+    const accountOf = new Map<SimulatedCompany, string>();
     for (const company of companies) {
-      await gql(
+      const data = await gql(
         holder,
         'mutation ($a: String!, $t: String!) { connectAccount(apiId: $a, apiToken: $t) { id } }',
         { a: company.apiId, t: company.apiToken },
       );
+      accountOf.set(company, data.connectAccount.id);
     }
+    const accountIds = companies.map((company) => accountOf.get(company));
     for (const instance of others) {
       for (const company of companies)
         await gql(instance, 'mutation ($id: ID!) { triggerSync(accountId: $id) { id } }', {
-          id: String(company.id),
+          id: accountOf.get(company),
         });
     }
 
@@ -437,7 +441,7 @@ describe('several instances on one MySQL/MariaDB database', () => {
     await waitFor('the backfill to be under way', async () => callPages(holder.name) >= 20, 60_000);
     const leases = await db.query<{ account_id: unknown; holder: string; expires_at: unknown }>(
       `SELECT account_id, holder, expires_at FROM leases WHERE name = 'sync' AND account_id IN (?, ?, ?)`,
-      companies.map((c) => c.id),
+      accountIds,
     );
     const held = leases.filter((l) => l.holder.includes(`:${holder.pid}:`));
     expect(held.length).toBeGreaterThan(0);
@@ -451,7 +455,7 @@ describe('several instances on one MySQL/MariaDB database', () => {
       async () => {
         const runs = await db.query<{ status: string }>(
           `SELECT status FROM sync_runs WHERE account_id IN (?, ?, ?)`,
-          companies.map((c) => c.id),
+          accountIds,
         );
         return runs.length >= companies.length * 3 && runs.every((r) => r.status === 'succeeded');
       },
@@ -461,7 +465,7 @@ describe('several instances on one MySQL/MariaDB database', () => {
     for (const company of companies) {
       const [count] = await db.query<{ n: unknown; d: unknown }>(
         `SELECT COUNT(*) AS n, COUNT(DISTINCT id) AS d FROM calls WHERE account_id = ?`,
-        [company.id],
+        [accountOf.get(company)],
       );
       expect({ rows: Number(count.n), distinct: Number(count.d) }).toEqual({ rows: 4_000, distinct: 4_000 });
       // At no moment did two instances have a request for this account in flight together.
@@ -480,7 +484,7 @@ describe('several instances on one MySQL/MariaDB database', () => {
         lastEnd.set(r.instance, Math.max(lastEnd.get(r.instance) ?? 0, r.end));
       }
       // The dead holder's accounts were resumed by another instance only once its lease had expired.
-      const expiry = expiresAt.get(String(company.id));
+      const expiry = expiresAt.get(String(accountOf.get(company)));
       if (expiry !== undefined) {
         const takeover = requests.find((r) => r.instance !== holder.name && r.start >= killedAt);
         expect(takeover).toBeDefined();

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { AccountsService } from '../src/accounts/accounts.service';
-import { SUBSCRIBED_EVENTS } from '../src/aircall/aircall-types';
+import { subscribedEvents } from '../src/aircall/aircall-events';
 import { sha256Hex } from '../src/crypto/hashing';
 import { SecretBox } from '../src/crypto/secret-box';
 import { Database } from '../src/database/database';
@@ -92,12 +92,15 @@ describeEachEngine('OAuth install (Technology Partner)', (database) => {
     expect(callback.body).not.toContain('<Support>');
 
     const [row] = await db.query<Record<string, unknown>>('SELECT * FROM accounts');
-    expect(String(row.id)).toBe('5550001');
+    // The account has an id of the service's own, and Aircall's company id beside it.
+    const accountId = String(row.id);
+    expect(String(row.aircall_company_id)).toBe('5550001');
+    expect(callback.body).toContain('company 5550001');
     expect(row.auth_type).toBe('oauth');
     expect(row.status).toBe('active');
     expect(String(row.credentials)).toMatch(/^v1:/);
 
-    const credentials = await app.get(AccountsService).credentialsFor('5550001');
+    const credentials = await app.get(AccountsService).credentialsFor(accountId);
     expect(credentials.kind).toBe('oauth');
     const accessToken = credentials.kind === 'oauth' ? credentials.accessToken : '';
     expect(simulator.oauth.tokenInfo(accessToken)?.companyId).toBe(5_550_001);
@@ -107,7 +110,7 @@ describeEachEngine('OAuth install (Technology Partner)', (database) => {
     const webhooks = simulator.company(0).webhooks.all();
     expect(webhooks).toHaveLength(1);
     expect(webhooks[0].url).toBe(`${app.baseUrl}/aircall/webhook`);
-    expect(webhooks[0].events).toEqual(expect.arrayContaining([...SUBSCRIBED_EVENTS]));
+    expect(webhooks[0].events).toEqual(expect.arrayContaining(subscribedEvents('oauth')));
     expect(row.webhook_id).toBe(webhooks[0].webhook_id);
     expect(row.webhook_token_hash).toBe(sha256Hex(webhooks[0].token));
     expect(JSON.stringify(row)).not.toContain(webhooks[0].token);
@@ -117,7 +120,7 @@ describeEachEngine('OAuth install (Technology Partner)', (database) => {
     expect(deliveries.map((d) => d.status)).toEqual([200]);
     const stored = await db.query<{ n: unknown }>(
       'SELECT COUNT(*) AS n FROM webhook_events WHERE account_id = ?',
-      ['5550001'],
+      [accountId],
     );
     expect(Number(stored[0].n)).toBe(1);
   });

@@ -6,6 +6,7 @@ import { INBOX_COLUMNS } from '../src/webhooks/webhook-inbox';
 import { describeEachEngine } from './support/databases';
 
 const TENANT_TABLES = [
+  'account_identities',
   'calls',
   'users',
   'numbers',
@@ -76,7 +77,21 @@ describeEachEngine('schema migrations', (db) => {
       const due = database.date(new Date(Date.UTC(2024, 0, 1) + (i % 700) * 1000));
       const received = database.date(new Date(Date.UTC(2023, 11, 31) + i));
       const status = i % 3 ? 'pending' : 'applied';
-      rows.push([1, `claim-order-${i}`, 'call', 'call.created', 1, i, '{}', status, 0, due, received]);
+      rows.push([
+        1,
+        `claim-order-${i}`,
+        'call',
+        'call.created',
+        1,
+        i,
+        '{}',
+        status,
+        0,
+        due,
+        received,
+        null,
+        null,
+      ]);
     }
     await database.upsert('webhook_events', INBOX_COLUMNS, rows, ['account_id', 'id'], []);
     if (database.isMysql) await dataSource.query('ANALYZE TABLE webhook_events');

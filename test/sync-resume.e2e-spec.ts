@@ -6,6 +6,7 @@ import { AircallSimulator } from './simulator/aircall-simulator';
 import { SimulatedCompany } from './simulator/simulated-company';
 import { describeEachEngine } from './support/databases';
 import { graphqlData } from './support/graphql-client';
+import { accountIdOf } from './support/accounts';
 import { startTestApp, TEST_ADMIN_KEY, TestApp } from './support/test-app';
 
 const DAY = 86_400;
@@ -71,7 +72,7 @@ describeEachEngine('Batch sync: resuming and exclusivity', (database) => {
     (
       await db.query<StoredRun & { checkpoint: unknown }>(
         'SELECT CAST(id AS CHAR) AS id, status, error, checkpoint, started_at, finished_at FROM sync_runs WHERE account_id = ? ORDER BY created_at, id',
-        [company.id],
+        [await accountIdOf(db, company)],
       )
     ).map((row) => ({
       ...row,
@@ -81,7 +82,7 @@ describeEachEngine('Batch sync: resuming and exclusivity', (database) => {
   const callCount = async (db: Database, company: SimulatedCompany) => {
     const [row] = await db.query<{ n: unknown; d: unknown }>(
       'SELECT COUNT(*) AS n, COUNT(DISTINCT id) AS d FROM calls WHERE account_id = ?',
-      [company.id],
+      [await accountIdOf(db, company)],
     );
     return { rows: Number(row.n), distinct: Number(row.d) };
   };
@@ -126,7 +127,7 @@ describeEachEngine('Batch sync: resuming and exclusivity', (database) => {
     sync.hooks.afterBatchWritten = undefined;
     const before = listRequests(company);
     // The next run (here a manual one over a quiet last hour) takes the failed run's remaining pages over.
-    await sync.trigger(String(company.id), 'manual', {
+    await sync.trigger(await accountIdOf(db, company), 'manual', {
       from: new Date((now - 3_600) * 1000),
       to: new Date(now * 1000),
     });
@@ -159,10 +160,11 @@ describeEachEngine('Batch sync: resuming and exclusivity', (database) => {
     // A dead process leaves its lease behind, still valid for a while: long enough for this instance
     // to stop and the next one to start, however slow the machine is at that moment.
     const leaseExpiresAt = Date.now() + 5_000;
-    await db.execute('DELETE FROM leases WHERE account_id = ?', [company.id]);
+    const accountId = await accountIdOf(db, company);
+    await db.execute('DELETE FROM leases WHERE account_id = ?', [accountId]);
     await db.execute(
       "INSERT INTO leases (account_id, name, holder, expires_at, acquired_at) VALUES (?, 'sync', 'dead-instance', ?, ?)",
-      [company.id, db.date(leaseExpiresAt), db.date(new Date())],
+      [accountId, db.date(leaseExpiresAt), db.date(new Date())],
     );
     await stop(first);
 
@@ -230,10 +232,8 @@ describeEachEngine('Batch sync: resuming and exclusivity', (database) => {
       void batches.push({ instance: 'b', run: run.id, at: Date.now() });
     await graphqlData(a.baseUrl, TEST_ADMIN_KEY, CONNECT, { a: company.apiId, t: company.apiToken });
     // Both instances are asked to sync the account while the connect backfill runs.
-    await Promise.all([
-      syncA.trigger(String(company.id), 'manual'),
-      syncB.trigger(String(company.id), 'manual'),
-    ]);
+    const accountId = await accountIdOf(db, company);
+    await Promise.all([syncA.trigger(accountId, 'manual'), syncB.trigger(accountId, 'manual')]);
     await waitFor('every run to finish', async () =>
       (await storedRuns(db, company)).every((run) => run.status === 'succeeded' || run.status === 'failed'),
     );

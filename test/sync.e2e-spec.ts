@@ -65,21 +65,34 @@ describeEachEngine('Batch sync', (database) => {
     await simulator?.close();
   });
 
+  /** Account ids by company: the service gives accounts ids of its own. */
+  const accounts = new Map<SimulatedCompany, string>();
+  const idOf = (company: SimulatedCompany) => {
+    const id = accounts.get(company);
+    if (!id) throw new Error(`company ${company.id} is not connected`);
+    return id;
+  };
   const connect = async (company: SimulatedCompany) => {
-    await graphqlData(app.baseUrl, TEST_ADMIN_KEY, CONNECT, { a: company.apiId, t: company.apiToken });
+    const { connectAccount } = await graphqlData<{ connectAccount: { id: string } }>(
+      app.baseUrl,
+      TEST_ADMIN_KEY,
+      CONNECT,
+      { a: company.apiId, t: company.apiToken },
+    );
+    accounts.set(company, connectAccount.id);
     await sync.whenIdle();
   };
   const callCount = async (company: SimulatedCompany) => {
     const [row] = await db.query<{ n: unknown; d: unknown }>(
       'SELECT COUNT(*) AS n, COUNT(DISTINCT id) AS d FROM calls WHERE account_id = ?',
-      [company.id],
+      [idOf(company)],
     );
     return { rows: Number(row.n), distinct: Number(row.d) };
   };
   const runs = async (company: SimulatedCompany) =>
     (
       await graphqlData<{ syncRuns: RunView[] }>(app.baseUrl, TEST_ADMIN_KEY, RUNS, {
-        id: String(company.id),
+        id: idOf(company),
       })
     ).syncRuns;
   const listRequests = (company: SimulatedCompany) =>
@@ -90,7 +103,7 @@ describeEachEngine('Batch sync', (database) => {
       TEST_ADMIN_KEY,
       TRIGGER,
       {
-        id: String(company.id),
+        id: idOf(company),
         from: from?.toISOString(),
         to: to?.toISOString(),
       },
@@ -105,7 +118,7 @@ describeEachEngine('Batch sync', (database) => {
     expect(await callCount(big)).toEqual({ rows: 25_000, distinct: 25_000 });
     const [bounds] = await db.query<{ lo: unknown; hi: unknown }>(
       'SELECT CAST(MIN(id) AS CHAR) AS lo, CAST(MAX(id) AS CHAR) AS hi FROM calls WHERE account_id = ?',
-      [big.id],
+      [idOf(big)],
     );
     expect([String(bounds.lo), String(bounds.hi)]).toEqual([
       String(big.calls.idOf(0)),
@@ -127,7 +140,7 @@ describeEachEngine('Batch sync', (database) => {
     expect(listRequests(big)).toBeLessThanOrEqual(510);
     const [account] = await db.query<{ sync_cursor: unknown; last_synced_at: unknown }>(
       'SELECT sync_cursor, last_synced_at FROM accounts WHERE id = ?',
-      [big.id],
+      [idOf(big)],
     );
     expect(db.parseDate(account.sync_cursor)!.getTime()).toBeGreaterThan((now - 60) * 1000);
     expect(account.last_synced_at).not.toBeNull();
@@ -140,7 +153,7 @@ describeEachEngine('Batch sync', (database) => {
       Number(
         (
           await db.query<{ n: unknown }>(`SELECT COUNT(*) AS n FROM ${table} WHERE account_id = ?`, [
-            small.id,
+            idOf(small),
           ])
         )[0].n,
       );
@@ -162,20 +175,20 @@ describeEachEngine('Batch sync', (database) => {
     small.tag(callId, tag.id);
     const [before] = await db.query<{ sync_cursor: unknown }>(
       'SELECT sync_cursor FROM accounts WHERE id = ?',
-      [small.id],
+      [idOf(small)],
     );
-    await sync.trigger(String(small.id), 'incremental');
+    await sync.trigger(idOf(small), 'incremental');
     await sync.whenIdle();
     const tags = await db.query<{ tag_id: unknown }>(
       'SELECT tag_id FROM call_tags WHERE account_id = ? AND call_id = ?',
-      [small.id, callId],
+      [idOf(small), callId],
     );
     expect(tags.map((row) => String(row.tag_id))).toContain(String(tag.id));
     const [latest] = await runs(small);
     expect(latest).toMatchObject({ kind: 'incremental', status: 'succeeded' });
     const [after] = await db.query<{ sync_cursor: unknown }>(
       'SELECT sync_cursor FROM accounts WHERE id = ?',
-      [small.id],
+      [idOf(small)],
     );
     expect(db.parseDate(after.sync_cursor)!.getTime()).toBeGreaterThanOrEqual(
       db.parseDate(before.sync_cursor)!.getTime(),
@@ -196,7 +209,7 @@ describeEachEngine('Batch sync', (database) => {
     const status = async () =>
       (
         await db.query<{ status: string }>('SELECT status FROM calls WHERE account_id = ? AND id = ?', [
-          small.id,
+          idOf(small),
           callId,
         ])
       )[0].status;
@@ -220,7 +233,7 @@ describeEachEngine('Batch sync', (database) => {
     expect(smallRun.status).toBe('failed');
     expect(smallRun.error).toMatch(/refused the credentials \(HTTP 401\)/);
     const [account] = await db.query<{ status: string }>('SELECT status FROM accounts WHERE id = ?', [
-      small.id,
+      idOf(small),
     ]);
     expect(account.status).toBe('needs_reauth');
     const [otherRun] = await runs(other);
@@ -243,11 +256,11 @@ describeEachEngine('Batch sync', (database) => {
 
   it('a repaired webhook starts a repair sync from five minutes before the gap', async () => {
     const gapFrom = new Date((now - 2 * DAY) * 1000);
-    app.get(AccountLifecycle).emit('webhookRepaired', String(other.id), gapFrom);
+    app.get(AccountLifecycle).emit('webhookRepaired', idOf(other), gapFrom);
     await sync.whenIdle();
     const [row] = await db.query<{ kind: string; status: string; window_from: unknown }>(
       'SELECT kind, status, window_from FROM sync_runs WHERE account_id = ? ORDER BY created_at DESC, id DESC LIMIT 1',
-      [other.id],
+      [idOf(other)],
     );
     expect(row).toMatchObject({ kind: 'repair', status: 'succeeded' });
     expect(db.parseDate(row.window_from)!.getTime()).toBe(gapFrom.getTime() - 5 * 60_000);
@@ -255,7 +268,7 @@ describeEachEngine('Batch sync', (database) => {
 
   it('refuses a window that ends before it starts', async () => {
     const res = await graphql(app.baseUrl, TEST_ADMIN_KEY, TRIGGER, {
-      id: String(other.id),
+      id: idOf(other),
       from: new Date(now * 1000).toISOString(),
       to: new Date((now - DAY) * 1000).toISOString(),
     });

@@ -2,7 +2,7 @@ import { AccountNotConnectedError } from '../src/accounts/account-errors';
 import { AccountLifecycle } from '../src/accounts/account-events';
 import { AccountsService } from '../src/accounts/accounts.service';
 import { AircallClient } from '../src/aircall/aircall-client';
-import { SUBSCRIBED_EVENTS } from '../src/aircall/aircall-types';
+import { subscribedEvents } from '../src/aircall/aircall-events';
 import { sha256Hex } from '../src/crypto/hashing';
 import { Database } from '../src/database/database';
 import { LeaseService } from '../src/leases/lease.service';
@@ -17,7 +17,6 @@ import { startTestApp, TEST_ADMIN_KEY, TestApp } from './support/test-app';
 /** Aircall's 60 requests/minute, scaled to a second so the backfills every connection starts never make a test wait. */
 const RATE_WINDOW_MS = 1000;
 
-const ACCOUNT_ID = '8000001';
 const REGISTER = 'mutation ($id: ID!) { registerWebhook(accountId: $id) { id webhookId webhookActive } }';
 const UNREGISTER = 'mutation ($id: ID!) { unregisterWebhook(accountId: $id) { id webhookId webhookActive } }';
 
@@ -27,6 +26,8 @@ describeEachEngine('Webhook registration and health check', (database) => {
   let db: Database;
   let company: SimulatedCompany;
   const repaired: Array<{ accountId: string; gapFrom: Date }> = [];
+  /** The account the company is connected as, in each test (the service gives it an id of its own). */
+  let ACCOUNT_ID: string;
 
   beforeAll(async () => {
     simulator = await AircallSimulator.start({
@@ -52,12 +53,12 @@ describeEachEngine('Webhook registration and health check', (database) => {
   });
 
   beforeEach(async () => {
-    await db.execute('DELETE FROM leases');
-    await db.execute('DELETE FROM accounts');
+    for (const table of ['leases', 'account_identities', 'accounts'])
+      await db.execute(`DELETE FROM ${table}`);
     for (const webhook of company.webhooks.all()) company.webhooks.delete(webhook.webhook_id, null);
     company.apiKeyActive = true;
     repaired.length = 0;
-    await graphqlData(
+    const { connectAccount } = await graphqlData<{ connectAccount: { id: string } }>(
       app.baseUrl,
       TEST_ADMIN_KEY,
       'mutation ($a: String!, $t: String!) { connectAccount(apiId: $a, apiToken: $t) { id } }',
@@ -66,6 +67,7 @@ describeEachEngine('Webhook registration and health check', (database) => {
         t: company.apiToken,
       },
     );
+    ACCOUNT_ID = connectAccount.id;
   });
 
   const ours = () =>
@@ -108,7 +110,7 @@ describeEachEngine('Webhook registration and health check', (database) => {
 
   it('removes duplicates of ours and replaces an incomplete one, leaving other integrations alone', async () => {
     const url = `${app.baseUrl}/aircall/webhook`;
-    const extra = company.webhooks.create({ url, events: SUBSCRIBED_EVENTS }, null, Date.now());
+    const extra = company.webhooks.create({ url, events: subscribedEvents('basic') }, null, Date.now());
     const foreign = company.webhooks.create(
       { url: 'https://crm.example.com/hooks/aircall', events: ['call.ended'] },
       null,
@@ -120,7 +122,7 @@ describeEachEngine('Webhook registration and health check', (database) => {
     await register();
     expect(ours()).toHaveLength(1);
     expect(ours()[0].webhook_id).not.toBe(extra.webhook_id);
-    expect(ours()[0].events).toEqual(expect.arrayContaining([...SUBSCRIBED_EVENTS]));
+    expect(ours()[0].events).toEqual(expect.arrayContaining(subscribedEvents('basic')));
     expect(company.webhooks.all().map((w) => w.webhook_id)).toContain(foreign.webhook_id);
     expect((await stored()).webhook_token_hash).toBe(sha256Hex(ours()[0].token));
   });
@@ -171,7 +173,7 @@ describeEachEngine('Webhook registration and health check', (database) => {
     expect(results?.get(ACCOUNT_ID)).toBe('reactivated');
     expect(ours()).toHaveLength(1);
     expect(ours()[0]).toMatchObject({ webhook_id: webhook.webhook_id, active: true });
-    expect(ours()[0].events).toEqual(expect.arrayContaining([...SUBSCRIBED_EVENTS]));
+    expect(ours()[0].events).toEqual(expect.arrayContaining(subscribedEvents('basic')));
     const row = await stored();
     expect(app.get(Database).parseBool(row.webhook_active)).toBe(true);
     expect(app.get(Database).parseDate(row.webhook_checked_at)!.getTime()).toBeGreaterThan(

@@ -6,10 +6,17 @@ export class AccountNotFoundError extends Error {
   }
 }
 
-/** The account exists but holds no credentials (disconnected): reconnect it first. */
+/** The account exists but holds no credentials (disconnected, or its app uninstalled): reconnect it first. */
 export class AccountNotConnectedError extends Error {
-  constructor(readonly accountId: string) {
-    super(`account ${accountId} is disconnected; connect it again first`);
+  constructor(
+    readonly accountId: string,
+    status: string = 'disconnected',
+  ) {
+    super(
+      status === 'uninstalled'
+        ? `account ${accountId}'s Aircall app was uninstalled; install it again first`
+        : `account ${accountId} is disconnected; connect it again first`,
+    );
     this.name = 'AccountNotConnectedError';
   }
 }

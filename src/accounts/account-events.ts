@@ -2,8 +2,11 @@ import { Injectable, Logger } from '@nestjs/common';
 import { EventEmitter } from 'node:events';
 
 export interface AccountLifecycleEvents {
-  /** An account was connected or reconnected (credentials stored, webhook registered): start its backfill. */
-  connected: [accountId: string];
+  /**
+   * An account was connected (credentials stored, webhook registered): start its backfill, or, when it
+   * was an existing account connected again, a sync from its cursor.
+   */
+  connected: [accountId: string, reconnected: boolean];
   /**
    * A webhook that Aircall had deactivated or deleted works again. Events between `gapFrom` (the last time it
    * was known healthy) and now were probably never delivered: sync that window.

@@ -5,6 +5,7 @@ import { LeasesModule } from '../leases/leases.module';
 import { WebhookHealthCheck } from '../webhooks/webhook-health';
 import { WebhookRegistrar } from '../webhooks/webhook-registrar';
 import { AccountConnector } from './account-connector';
+import { AccountIdentity } from './account-identity';
 import { AccountLifecycle } from './account-events';
 import { AccountsRepository } from './accounts.repository';
 import { AccountsResolver } from './accounts.resolver';
@@ -23,6 +24,7 @@ import { WebhookTokenInvalidation } from './webhook-token-invalidation';
     AccountsService,
     AccountLifecycle,
     AccountConnector,
+    AccountIdentity,
     AccountsResolver,
     WebhookRegistrar,
     WebhookHealthCheck,

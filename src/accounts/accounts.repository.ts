@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { randomInt } from 'node:crypto';
 import { Database, Queryable, Row } from '../database/database';
 import { Account, AccountAuthType, AccountStatus } from './account';
 
@@ -10,6 +11,8 @@ export interface StoredAccount extends Account {
 
 export interface ConnectedAccountValues {
   id: string;
+  /** Aircall's company id when the connection told it (OAuth); null keeps the one already known. */
+  aircallCompanyId: string | null;
   name: string | null;
   authType: AccountAuthType;
   apiId: string | null;
@@ -28,6 +31,7 @@ export interface WebhookRegistration {
  * a table added to the schema with an account_id must be added here too.
  */
 export const TENANT_TABLES = [
+  'account_identities',
   'call_comments',
   'call_tags',
   'call_teams',
@@ -43,8 +47,16 @@ export const TENANT_TABLES = [
   'leases',
 ] as const;
 
+/** What identifies an Aircall company across connections: its ids, which are global at Aircall. */
+export type IdentityKind = 'api_id' | 'user' | 'number';
+
+export interface Identity {
+  kind: IdentityKind;
+  value: string;
+}
+
 const COLUMNS =
-  'id, name, auth_type, api_id, credentials, status, status_reason, webhook_id, webhook_token_hash, webhook_active, ' +
+  'id, aircall_company_id, name, auth_type, api_id, credentials, status, status_reason, webhook_id, webhook_token_hash, webhook_active, ' +
   'webhook_checked_at, sync_cursor, last_synced_at, disconnected_at, created_at, updated_at';
 
 /** Owns every query on the accounts table (and the per-account purge of tenant tables). */
@@ -56,6 +68,10 @@ export class AccountsRepository {
     const db = this.db;
     return {
       id: String(row.id),
+      aircallCompanyId:
+        row.aircall_company_id === null || row.aircall_company_id === undefined
+          ? null
+          : String(row.aircall_company_id),
       name: (row.name as string | null) ?? null,
       authType: row.auth_type as AccountAuthType,
       apiId: (row.api_id as string | null) ?? null,
@@ -106,6 +122,79 @@ export class AccountsRepository {
     return rows.map((row) => this.toAccount(row));
   }
 
+  /**
+   * A new account id: milliseconds since the epoch and three random digits, so ids sort by creation and
+   * stay below 2^53 (SQLite hands BIGINTs to JavaScript as numbers) until the year 2255.
+   */
+  newId(now = Date.now()): string {
+    return String(now * 1000 + randomInt(0, 1000));
+  }
+
+  /** The account Aircall named as this company (OAuth installs), if any. */
+  async findByCompanyId(companyId: string, runner?: Queryable): Promise<StoredAccount | null> {
+    const rows = await this.db.query(
+      `SELECT ${COLUMNS} FROM accounts WHERE aircall_company_id = ?`,
+      [companyId],
+      runner,
+    );
+    return rows.length > 0 ? this.toAccount(rows[0]) : null;
+  }
+
+  /** How many of `identities` each account holds, by account id (accounts holding none are absent). */
+  async matchIdentities(identities: readonly Identity[], runner?: Queryable): Promise<Map<string, number>> {
+    const matches = new Map<string, number>();
+    const byKind = new Map<IdentityKind, string[]>();
+    for (const { kind, value } of identities) byKind.set(kind, [...(byKind.get(kind) ?? []), value]);
+    for (const [kind, values] of byKind) {
+      for (let i = 0; i < values.length; i += 500) {
+        const part = values.slice(i, i + 500);
+        const rows = await this.db.query<{ account_id: unknown }>(
+          `SELECT account_id FROM account_identities WHERE kind = ? AND aircall_id IN (${part.map(() => '?').join(', ')})`,
+          [kind, ...part],
+          runner,
+        );
+        for (const row of rows)
+          matches.set(String(row.account_id), (matches.get(String(row.account_id)) ?? 0) + 1);
+      }
+    }
+    return matches;
+  }
+
+  /**
+   * Records Aircall ids seen for the account. An id another account already holds stays with it: ids
+   * are global at Aircall, so that can only be a second account of the same company, never a merge.
+   */
+  async saveIdentities(
+    accountId: string,
+    identities: readonly Identity[],
+    runner?: Queryable,
+    now = new Date(),
+  ): Promise<void> {
+    const at = this.db.date(now);
+    const values = identities.map(({ kind, value }) => ({ kind, value: value.slice(0, 128) }));
+    // Ids left by an account that no longer exists (removed by hand) would keep the company from being recognised.
+    for (const kind of new Set(values.map((v) => v.kind))) {
+      const ids = values.filter((v) => v.kind === kind).map((v) => v.value);
+      for (let i = 0; i < ids.length; i += 500) {
+        const part = ids.slice(i, i + 500);
+        await this.db.execute(
+          `DELETE FROM account_identities WHERE kind = ? AND aircall_id IN (${part.map(() => '?').join(', ')})
+             AND account_id NOT IN (SELECT id FROM accounts)`,
+          [kind, ...part],
+          runner,
+        );
+      }
+    }
+    await this.db.upsert(
+      'account_identities',
+      ['account_id', 'kind', 'aircall_id', 'created_at'],
+      values.map(({ kind, value }) => [accountId, kind, value, at]),
+      ['kind', 'aircall_id'],
+      [],
+      runner,
+    );
+  }
+
   /** Creates the account or, on reconnection, replaces its credentials and makes it active again (data kept). */
   async saveConnected(values: ConnectedAccountValues, now: Date = new Date()): Promise<void> {
     const at = this.db.date(now);
@@ -113,6 +202,7 @@ export class AccountsRepository {
       'accounts',
       [
         'id',
+        'aircall_company_id',
         'name',
         'auth_type',
         'api_id',
@@ -126,6 +216,7 @@ export class AccountsRepository {
       [
         [
           values.id,
+          values.aircallCompanyId,
           values.name,
           values.authType,
           values.apiId,
@@ -149,6 +240,13 @@ export class AccountsRepository {
         'updated_at',
       ],
     );
+    // A connection that does not name the company keeps the id an earlier OAuth install recorded.
+    if (values.aircallCompanyId !== null) {
+      await this.db.execute('UPDATE accounts SET aircall_company_id = ? WHERE id = ?', [
+        values.aircallCompanyId,
+        values.id,
+      ]);
+    }
   }
 
   /**
@@ -210,8 +308,28 @@ export class AccountsRepository {
    */
   async saveNeedsReauth(id: string, reason: string, now: Date = new Date()): Promise<void> {
     await this.db.execute(
-      `UPDATE accounts SET status = 'needs_reauth', status_reason = ?, updated_at = ? WHERE id = ? AND status <> 'disconnected'`,
+      `UPDATE accounts SET status = 'needs_reauth', status_reason = ?, updated_at = ? WHERE id = ? AND status NOT IN ('disconnected', 'uninstalled')`,
       [reason, this.db.date(now), id],
+    );
+  }
+
+  /**
+   * The OAuth app was uninstalled at Aircall: the token is gone for good, so it is forgotten with the
+   * webhook (Aircall removes an uninstalled app's webhooks); the data stays, and a new install of the
+   * same company makes the account active again.
+   */
+  async saveUninstalled(
+    id: string,
+    reason: string,
+    runner?: Queryable,
+    now: Date = new Date(),
+  ): Promise<void> {
+    const at = this.db.date(now);
+    await this.db.execute(
+      `UPDATE accounts SET status = 'uninstalled', status_reason = ?, credentials = NULL, webhook_id = NULL,
+         webhook_token_hash = NULL, webhook_active = NULL, updated_at = ? WHERE id = ? AND status <> 'disconnected'`,
+      [reason.slice(0, 512), at, id],
+      runner,
     );
   }
 

@@ -4,7 +4,8 @@ import { SecretBox } from '../crypto/secret-box';
 import { Account, AccountAuthType } from './account';
 import { AccountNotConnectedError, AccountNotFoundError } from './account-errors';
 import { AccountLifecycle } from './account-events';
-import { AccountsRepository, StoredAccount, WebhookRegistration } from './accounts.repository';
+import { AccountsRepository, Identity, StoredAccount, WebhookRegistration } from './accounts.repository';
+import { Queryable } from '../database/database';
 
 /** Prefix of the status reason of an active account whose webhook could not be registered; cleared once it is. */
 export const WEBHOOK_MISSING_NOTE = 'webhook not registered: ';
@@ -26,6 +27,11 @@ export class AccountsService {
     private readonly secrets: SecretBox,
     private readonly lifecycle: AccountLifecycle,
   ) {}
+
+  /** The id of a new account. */
+  newId(): string {
+    return this.repository.newId();
+  }
 
   async find(accountId: string): Promise<Account | null> {
     const stored = await this.repository.findById(accountId);
@@ -56,7 +62,7 @@ export class AccountsService {
   async credentialsFor(accountId: string): Promise<AircallCredentials> {
     const stored = await this.repository.findById(accountId);
     if (!stored) throw new AccountNotFoundError(accountId);
-    if (!stored.sealedCredentials) throw new AccountNotConnectedError(accountId);
+    if (!stored.sealedCredentials) throw new AccountNotConnectedError(accountId, stored.status);
     const secret = this.secrets.open(stored.sealedCredentials);
     if (stored.authType === 'basic') return { kind: 'basic', apiId: stored.apiId ?? '', apiToken: secret };
     return { kind: 'oauth', accessToken: secret };
@@ -82,6 +88,7 @@ export class AccountsService {
   /** Stores a connected account (new or reconnected) with its credentials sealed. */
   async saveConnected(values: {
     id: string;
+    aircallCompanyId: string | null;
     name: string | null;
     credentials: AircallCredentials;
   }): Promise<Account> {
@@ -90,12 +97,22 @@ export class AccountsService {
     const secret = credentials.kind === 'basic' ? credentials.apiToken : credentials.accessToken;
     await this.repository.saveConnected({
       id: values.id,
+      aircallCompanyId: values.aircallCompanyId,
       name: values.name,
       authType,
       apiId: credentials.kind === 'basic' ? credentials.apiId : null,
       sealedCredentials: this.secrets.seal(secret),
     });
     return this.get(values.id);
+  }
+
+  /** Aircall ids seen for the account (see AccountIdentity), written with `runner` when given. */
+  async recordIdentities(
+    accountId: string,
+    identities: readonly Identity[],
+    runner?: Queryable,
+  ): Promise<void> {
+    await this.repository.saveIdentities(accountId, identities, runner);
   }
 
   /** The hash of the account's current webhook token (to keep it when a reused webhook does not reveal its token). */

@@ -49,6 +49,22 @@ export interface OAuthToken {
   scope?: string;
 }
 
+/**
+ * What every call read asks for on top of the call: the full contact, the short recording and
+ * voicemail links (valid 3 hours rather than 1) and the IVR path (Smartflows numbers, last two
+ * months). Query flags of the same request: they cost nothing of the rate budget
+ * (docs/aircall-behaviour.md §10).
+ */
+const CALL_DETAILS = { fetch_contact: 'true', fetch_short_urls: 'true', fetch_call_timeline: 'true' };
+
+/**
+ * True when no page follows this one. Aircall's lists end where current_page × per_page reaches
+ * `total`; `next_page_link` is no guide, since GET /v1/webhooks never sends one (recorded body 10).
+ */
+export function isLastPage(meta: AircallPageMeta, itemCount: number): boolean {
+  return itemCount === 0 || meta.current_page * meta.per_page >= meta.total;
+}
+
 /** Aircall pages are 1-indexed integers. */
 const PAGE_GUARD = (page: number | undefined) =>
   page === undefined ? undefined : Math.max(1, Math.floor(page));
@@ -100,6 +116,7 @@ export class AircallClient {
         order: query.order,
         page: PAGE_GUARD(query.page),
         per_page: query.perPage ?? AIRCALL_MAX_PER_PAGE,
+        ...CALL_DETAILS,
       },
       shape: pageOf<AircallCall>('calls'),
     });
@@ -115,6 +132,7 @@ export class AircallClient {
       method: 'GET',
       path: `/v1/calls/${encodeURIComponent(String(id))}`,
       credentials,
+      query: CALL_DETAILS,
       shape: objectOf<AircallCall>('call', 'id'),
     });
     return { call: response.value, serverTime: response.serverTime };
@@ -316,7 +334,7 @@ export class AircallClient {
     return response.value;
   }
 
-  /** Pages 1, 2, … at 50 per page until Aircall says there is no next page. */
+  /** Pages 1, 2, … at 50 per page until the last (isLastPage). */
   private async *everyPage<T>(
     credentials: AircallCredentials,
     path: string,
@@ -327,7 +345,7 @@ export class AircallClient {
     for (let page = 1; ; page += 1) {
       const { items, meta } = await this.page<T>(credentials, path, key, page, idKey, idType);
       if (items.length > 0) yield items;
-      if (!meta.next_page_link || items.length === 0) return;
+      if (isLastPage(meta, items.length)) return;
     }
   }
 }

@@ -69,14 +69,17 @@ export class AircallBadResponseError extends AircallError {
 export class AircallRequestError extends AircallError {
   readonly aircallError?: string;
   readonly troubleshoot?: string;
+  /** Aircall's explanation (`errors`), when it gives one. */
+  readonly detail?: string;
 
   constructor(
     message: string,
     status: number,
-    details: { aircallError?: string; troubleshoot?: string } = {},
+    details: { aircallError?: string; troubleshoot?: string; detail?: string } = {},
   ) {
     super(message, { status, retryable: false });
     this.aircallError = details.aircallError;
     this.troubleshoot = details.troubleshoot;
+    this.detail = details.detail;
   }
 }

@@ -170,7 +170,7 @@ export class AircallTransport {
       return { kind: 'rate-limited', resetAt };
     }
     const details = errorDetails(text);
-    const message = `${label} answered ${status}${details.aircallError ? ` (${details.aircallError})` : ''}`;
+    const message = `${label} answered ${status}${details.aircallError ? ` (${details.aircallError})` : ''}${details.detail ? `: ${details.detail}` : ''}`;
     if (status === 401 || status === 403)
       return { kind: 'failed', error: new AircallAuthError(message, status) };
     if (status === 404) return { kind: 'failed', error: new AircallNotFoundError(message) };
@@ -248,14 +248,24 @@ export class AircallTransport {
   }
 }
 
-/** Aircall's error body: `{"error": "<title>", "troubleshoot": "<hint>"}` (docs/aircall-behaviour.md §7). */
-function errorDetails(text: string): { aircallError?: string; troubleshoot?: string } {
+/**
+ * Aircall's error body: `{"error": "<title>", "troubleshoot": "<hint>"}`, and on some 400s also
+ * `errors` with the explanation (recorded body 12: "Your query is limited to 10k results…",
+ * docs/aircall-behaviour.md §7).
+ */
+function errorDetails(text: string): { aircallError?: string; troubleshoot?: string; detail?: string } {
   try {
     const body: unknown = JSON.parse(text);
     if (!isRecord(body)) return {};
+    const errors = Array.isArray(body.errors)
+      ? body.errors.filter((e) => typeof e === 'string').join('; ')
+      : typeof body.errors === 'string'
+        ? body.errors
+        : undefined;
     return {
       aircallError: typeof body.error === 'string' ? body.error.slice(0, 200) : undefined,
       troubleshoot: typeof body.troubleshoot === 'string' ? body.troubleshoot.slice(0, 500) : undefined,
+      detail: errors ? errors.slice(0, 500) : undefined,
     };
   } catch {
     return {};

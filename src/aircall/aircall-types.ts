@@ -135,6 +135,11 @@ export interface AircallCall {
   teams?: AircallTeam[] | null;
   tags?: AircallTag[] | null;
   comments?: AircallComment[] | null;
+  /** Only in `call.external_transferred`: where the call went, and who called. */
+  external_transferred_to?: string | null;
+  external_caller_number?: string | null;
+  recording_short_url?: string | null;
+  voicemail_short_url?: string | null;
   participants?: AircallParticipant[] | null;
   conference_participants?: AircallParticipant[] | null;
   ivr_options_selected?: unknown[] | null;
@@ -159,7 +164,7 @@ export interface AircallWebhook {
   active: boolean;
   events: string[];
   custom_name?: string | null;
-  /** Only returned on creation and GET /v1/webhooks/:id. */
+  /** Returned by every read of a webhook, lists included (recorded body 10). */
   token?: string;
 }
 
@@ -170,6 +175,9 @@ export interface AircallIntegration {
   company_name?: string | null;
   status?: string;
   active?: boolean;
+  /** The numbers the installing admin shared with the app (OAuth installs may filter them). */
+  number_ids?: AircallId[];
+  numbers_count?: number;
   user?: { id: AircallId; email?: string; name?: string } | null;
   [extra: string]: unknown;
 }
@@ -191,47 +199,3 @@ export interface AircallWebhookEnvelope<T = unknown> {
   token: string;
   data: T;
 }
-
-/** Every call event the service subscribes to and applies (docs/aircall-behaviour.md §2). */
-export const CALL_EVENTS = [
-  'call.created',
-  'call.ringing_on_agent',
-  'call.agent_declined',
-  'call.answered',
-  'call.transferred',
-  'call.external_transferred',
-  'call.unsuccessful_transfer',
-  'call.hold',
-  'call.unhold',
-  'call.ivr_option_selected',
-  'call.hungup',
-  'call.ended',
-  'call.voicemail_left',
-  'call.comm_assets_generated',
-  'call.assigned',
-  'call.archived',
-  'call.tagged',
-  'call.untagged',
-  'call.commented',
-] as const;
-
-export const USER_EVENTS = [
-  'user.created',
-  'user.deleted',
-  'user.connected',
-  'user.disconnected',
-  'user.opened',
-  'user.closed',
-  'user.wut_start',
-  'user.wut_end',
-] as const;
-export const NUMBER_EVENTS = ['number.created', 'number.opened', 'number.closed', 'number.deleted'] as const;
-export const CONTACT_EVENTS = ['contact.created', 'contact.updated', 'contact.deleted'] as const;
-
-/** What registerWebhook subscribes to: everything the inbox processor knows how to apply. */
-export const SUBSCRIBED_EVENTS: readonly string[] = [
-  ...CALL_EVENTS,
-  ...USER_EVENTS,
-  ...NUMBER_EVENTS,
-  ...CONTACT_EVENTS,
-];

@@ -15,6 +15,35 @@ export function isMissed(call: Pick<AircallCall, 'direction' | 'status' | 'misse
   return call.direction === 'inbound' && call.status === 'done' && Boolean(call.missed_call_reason);
 }
 
+/** Aircall Analytics' call types of an inbound call (docs/aircall-behaviour.md §3, "Outcome"). */
+export type CallOutcome = 'answered' | 'missed' | 'abandoned' | 'out_of_hours' | 'voicemail';
+
+/** The reasons Aircall gives when the caller hung up before being connected (`abandoned` is Smartflows' name). */
+const ABANDONED_REASONS: ReadonlySet<string> = new Set([
+  'short_abandoned',
+  'abandoned_in_ivr',
+  'abandoned_in_classic',
+  'abandoned',
+]);
+
+/**
+ * How an inbound call ended, as Aircall Analytics types it: Answered (an agent connected), Out of
+ * business hours, Voicemail (unanswered, a message was left), Abandoned (the caller hung up before
+ * being connected), Missed (no agent available or none answered, no message). Null for outbound calls
+ * (Analytics types them only as "Outbound") and for calls not over yet. Where Aircall's definitions
+ * overlap, the first that applies in that order wins: an out-of-hours voicemail is OUT_OF_HOURS.
+ */
+export function callOutcome(
+  call: Pick<AircallCall, 'direction' | 'status' | 'answered_at' | 'missed_call_reason' | 'voicemail'>,
+): CallOutcome | null {
+  if (call.direction !== 'inbound' || call.status !== 'done') return null;
+  if (isTimestamp(call.answered_at)) return 'answered';
+  if (call.missed_call_reason === 'out_of_opening_hours') return 'out_of_hours';
+  if (call.voicemail) return 'voicemail';
+  if (call.missed_call_reason && ABANDONED_REASONS.has(call.missed_call_reason)) return 'abandoned';
+  return 'missed';
+}
+
 /** Seconds of conversation: ended − answered; null when never answered or not ended yet. */
 export function inCallDuration(call: Pick<AircallCall, 'answered_at' | 'ended_at'>): number | null {
   if (!isTimestamp(call.answered_at) || !isTimestamp(call.ended_at)) return null;
@@ -86,6 +115,7 @@ export const CALL_TYPED_COLUMNS = [
   'ended_at',
   'duration',
   'missed',
+  'outcome',
   'in_call_duration',
   'waiting_duration',
   'raw_digits',
@@ -102,6 +132,8 @@ export const CALL_TYPED_COLUMNS = [
   'transferred_by_id',
   'transferred_to_id',
   'contact_id',
+  'external_transferred_to',
+  'external_caller_number',
 ] as const;
 
 /** The typed columns of one `calls` row (everything except account, version and bookkeeping). */
@@ -118,6 +150,7 @@ export interface CallColumns {
   endedAt: Date | null;
   duration: number | null;
   missed: boolean;
+  outcome: CallOutcome | null;
   inCallDuration: number | null;
   waitingDuration: number | null;
   rawDigits: string | null;
@@ -134,6 +167,8 @@ export interface CallColumns {
   transferredById: string | null;
   transferredToId: string | null;
   contactId: string | null;
+  externalTransferredTo: string | null;
+  externalCallerNumber: string | null;
   participants: unknown[] | null;
   ivrOptions: unknown[] | null;
 }
@@ -167,6 +202,7 @@ export function callColumns(call: AircallCall): CallColumns {
     endedAt: fromUnix(call.ended_at),
     duration,
     missed: isMissed(call),
+    outcome: callOutcome(call),
     inCallDuration: inCallDuration(call),
     waitingDuration: waitingDuration(call),
     rawDigits: text(call.raw_digits, 64),
@@ -183,6 +219,8 @@ export function callColumns(call: AircallCall): CallColumns {
     transferredById: idOf(call.transferred_by),
     transferredToId: idOf(call.transferred_to),
     contactId: idOf(call.contact),
+    externalTransferredTo: text(call.external_transferred_to, 64),
+    externalCallerNumber: text(call.external_caller_number, 64),
     participants: call.participants ?? call.conference_participants ?? null,
     ivrOptions: call.ivr_options_selected ?? null,
   };

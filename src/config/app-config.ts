@@ -151,11 +151,18 @@ export class AppConfig {
   @Max(10_000)
   SYNC_REREAD_LIMIT = 200;
 
-  /** Largest webhook body accepted, in bytes (Aircall's payloads are a few KiB). */
+  /**
+   * Largest webhook body accepted, in bytes (413 above). Call events are 2–4 KiB; the largest
+   * documented payload is a call's transcript (`transcription.created`): a 4-hour call, Aircall's
+   * recording limit, is about 0.5–0.8 MB of utterances, up to 2 MB in non-Latin scripts
+   * (docs/aircall-behaviour.md §2). 4 MiB leaves twice that, and stays well under MySQL's
+   * max_allowed_packet (16 MiB on MariaDB) once escaped.
+   */
   @Transform(toInt)
   @IsInt()
   @Min(1024)
-  WEBHOOK_MAX_BODY_BYTES = 1024 * 1024;
+  @Max(8 * 1024 * 1024)
+  WEBHOOK_MAX_BODY_BYTES = 4 * 1024 * 1024;
 
   /** How often the inbox processor looks for work when it was not woken by a delivery. */
   @Transform(toInt)

@@ -63,7 +63,8 @@ const UNAVAILABLE_CODES = new Set([
   'SQLITE_READONLY',
 ]);
 // Not SQLITE_BUSY: SQLite's busy_timeout has already waited (2 s) — retrying would outlast Aircall's 5 s timeout.
-const RETRYABLE_CODES = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT']);
+// DIRECTORY_WRITE_CONFLICT: a row another instance inserted meanwhile (DirectoryUpserter); the retry merges into it.
+const RETRYABLE_CODES = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT', 'DIRECTORY_WRITE_CONFLICT']);
 
 function errorCode(error: unknown): string | undefined {
   let current: unknown = error;
@@ -247,6 +248,8 @@ export class Database {
   /**
    * Multi-row INSERT that updates `updateColumns` when the primary/unique key exists.
    * One statement for the whole batch (chunked to stay under the engines' bound-parameter limits).
+   * Resolves with MySQL's affected-rows count (1 per inserted row, 2 per changed one, 1 per row left
+   * as it was), or null on SQLite, where counting would cost a statement.
    */
   async upsert(
     table: string,
@@ -255,8 +258,9 @@ export class Database {
     keyColumns: readonly string[],
     updateColumns: readonly string[],
     runner: Queryable = this.dataSource.manager,
-  ): Promise<void> {
-    if (rows.length === 0) return;
+  ): Promise<number | null> {
+    if (rows.length === 0) return this.isMysql ? 0 : null;
+    let affected = 0;
     const chunk = Math.max(1, Math.floor(30000 / columns.length));
     for (let start = 0; start < rows.length; start += chunk) {
       const part = rows.slice(start, start + chunk);
@@ -276,8 +280,10 @@ export class Database {
           .map((c) => `${this.id(c)} = excluded.${this.id(c)}`)
           .join(', ')}`;
       }
-      await this.query(sql, part.flat(), runner);
+      if (this.isMysql) affected += await this.execute(sql, part.flat(), runner);
+      else await this.query(sql, part.flat(), runner);
     }
+    return this.isMysql ? affected : null;
   }
 
   /**

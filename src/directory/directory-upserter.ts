@@ -1,7 +1,17 @@
 import { Injectable } from '@nestjs/common';
+import { stateVersion } from '../calls/state-version';
+import { sha256Hex } from '../crypto/hashing';
 import { Database, Queryable } from '../database/database';
-import { newestByKey, stateVersion } from '../calls/state-version';
-import { DIRECTORY_COLUMNS, DirectoryRecord, DirectoryTable } from './directory-records';
+import { DIRECTORY_TABLES, DirectoryRecord, DirectoryTable, directoryValues } from './directory-records';
+import {
+  canonical,
+  FieldVersions,
+  MergedObject,
+  mergeSnapshot,
+  newestVersion,
+  ObjectSnapshot,
+  storedObject,
+} from './field-merge';
 
 export interface DirectorySnapshot {
   accountId: string;
@@ -11,69 +21,173 @@ export interface DirectorySnapshot {
   source: string;
 }
 
+/** Tables in the order their rows are locked, the same in every transaction (fewer deadlocks). */
+const TABLE_ORDER: readonly DirectoryTable[] = ['users', 'numbers', 'teams', 'tags', 'contacts'];
+
 /**
- * Writes users, numbers, teams, tags and contacts — whether seen inside a call, in their own
- * webhook events or in the reference sync — through one versioned upsert per table, so an older
- * snapshot never overwrites a newer one.
+ * Another instance inserted a row this transaction read as missing: the transaction is retried
+ * (Database.transaction) and then merges into the row that now exists.
+ */
+export class DirectoryWriteConflictError extends Error {
+  readonly code = 'DIRECTORY_WRITE_CONFLICT';
+
+  constructor(table: string) {
+    super(`a ${table} row was inserted concurrently; retrying`);
+    this.name = 'DirectoryWriteConflictError';
+  }
+}
+
+interface Pending {
+  accountId: string;
+  id: string;
+  snapshots: ObjectSnapshot[];
+}
+
+/**
+ * Writes users, numbers, teams, tags and contacts — seen inside a call, in their own webhook events or
+ * in the reference sync — field by field (field-merge.ts): each table's rows of the batch are read
+ * and locked, the snapshots are merged into them in memory, and the rows that changed are written in
+ * one statement. Run it inside a transaction: the lock holds the row until the write commits.
  */
 @Injectable()
 export class DirectoryUpserter {
   constructor(private readonly db: Database) {}
 
-  async apply(snapshots: readonly DirectorySnapshot[], runner?: Queryable): Promise<void> {
-    const newest = newestByKey(
-      snapshots,
-      (s) => `${s.record.table}:${s.accountId}:${s.record.id}`,
-      (s) => stateVersion(s.at, s.source),
-      (s) => [s.record.values, s.record.deleted, s.record.payload],
-    );
-    const byTable = new Map<DirectoryTable, (readonly unknown[])[]>();
-    const now = this.db.date(new Date());
-    // Sorted keys give every transaction the same lock order on MySQL (fewer deadlocks between instances).
-    const entries = newest.sort((a, b) =>
-      a.item.accountId === b.item.accountId
-        ? compareIds(a.item.record.id, b.item.record.id)
-        : compareIds(a.item.accountId, b.item.accountId),
-    );
-    for (const { item: s, version, hash } of entries) {
-      const { record } = s;
-      const columns = DIRECTORY_COLUMNS[record.table];
-      const row: unknown[] = [s.accountId, record.id];
-      for (const column of columns) row.push(this.encode(record.values[column]));
-      row.push(
-        record.deleted ? this.db.date(s.at) : null,
-        this.db.jsonText(JSON.stringify(record.payload)),
-        version,
-        hash,
-        now,
-        now,
-      );
-      const rows = byTable.get(record.table) ?? [];
-      rows.push(row);
-      byTable.set(record.table, rows);
+  async apply(snapshots: readonly DirectorySnapshot[], runner: Queryable): Promise<void> {
+    if (snapshots.length === 0) return;
+    const byTable = new Map<DirectoryTable, Map<string, Pending>>();
+    for (const s of snapshots) {
+      const { table, id, object, deleted } = s.record;
+      let pending = byTable.get(table);
+      if (!pending) byTable.set(table, (pending = new Map()));
+      const key = `${s.accountId}:${id}`;
+      let entry = pending.get(key);
+      if (!entry) pending.set(key, (entry = { accountId: s.accountId, id, snapshots: [] }));
+      entry.snapshots.push({
+        object,
+        version: stateVersion(s.at, s.source),
+        deletedAt: deleted === undefined ? undefined : deleted ? s.at.toISOString() : null,
+      });
     }
-    for (const [table, rows] of byTable) {
-      const columns = [
+    for (const table of TABLE_ORDER) {
+      const pending = byTable.get(table);
+      if (pending) await this.write(table, [...pending.values()].sort(byKey), runner);
+    }
+  }
+
+  private async write(table: DirectoryTable, pending: Pending[], runner: Queryable): Promise<void> {
+    const stored = await this.read(table, pending, runner);
+    const now = this.db.date(new Date());
+    const rows: unknown[][] = [];
+    let updates = 0;
+    for (const entry of pending) {
+      const existing = stored.get(`${entry.accountId}:${entry.id}`);
+      const merged = existing ?? { object: {}, versions: {}, deletedAt: null };
+      let changed = false;
+      for (const snapshot of entry.snapshots) changed = mergeSnapshot(merged, snapshot) || changed;
+      if (existing && !changed) continue;
+      if (existing) updates += 1;
+      rows.push(this.row(table, entry, merged, now));
+    }
+    if (rows.length === 0) return;
+    const columns = columnsOf(table);
+    const affected = await this.db.upsert(
+      table,
+      columns,
+      rows,
+      ['account_id', 'id'],
+      columns.filter((c) => c !== 'account_id' && c !== 'id' && c !== 'created_at'),
+      runner,
+    );
+    // MySQL counts 1 per inserted row and 2 per changed one: a row this transaction read as missing
+    // but another instance inserted since would count 2. (SQLite has one writer: nothing to race.)
+    if (affected !== null && affected !== rows.length + updates) throw new DirectoryWriteConflictError(table);
+  }
+
+  /** The stored rows of `pending`, locked until the transaction ends (MySQL), as merge states. */
+  private async read(
+    table: DirectoryTable,
+    pending: Pending[],
+    runner: Queryable,
+  ): Promise<Map<string, MergedObject>> {
+    const stored = new Map<string, MergedObject>();
+    const chunk = 500;
+    for (let i = 0; i < pending.length; i += chunk) {
+      const keys = this.db.keysIn(
         'account_id',
         'id',
-        ...DIRECTORY_COLUMNS[table],
-        'deleted_at',
-        'payload',
-        'state_version',
-        'state_hash',
-        'created_at',
-        'updated_at',
-      ];
-      await this.db.upsertVersioned(table, columns, rows, ['account_id', 'id'], runner);
+        pending.slice(i, i + chunk).map((p) => [p.accountId, p.id] as const),
+      );
+      const rows = await this.db.query<{
+        account_id: unknown;
+        id: unknown;
+        payload: unknown;
+        field_versions: unknown;
+        state_version: unknown;
+        deleted_at: unknown;
+      }>(
+        `SELECT account_id, CAST(id AS CHAR) AS id, payload, field_versions, state_version, deleted_at FROM ${this.db.id(table)} WHERE ${keys.sql}${this.db.forUpdate}`,
+        keys.params,
+        runner,
+      );
+      for (const row of rows) {
+        stored.set(
+          `${String(row.account_id)}:${String(row.id)}`,
+          storedObject(
+            this.db.parseJson<Record<string, unknown>>(row.payload),
+            this.db.parseJson<FieldVersions>(row.field_versions),
+            Number(row.state_version ?? 0),
+            this.db.parseDate(row.deleted_at)?.toISOString() ?? null,
+          ),
+        );
+      }
     }
+    return stored;
+  }
+
+  private row(table: DirectoryTable, entry: Pending, merged: MergedObject, now: string | null): unknown[] {
+    const values = directoryValues(table, merged.object);
+    const row: unknown[] = [entry.accountId, entry.id];
+    for (const column of DIRECTORY_TABLES[table].columns) row.push(this.encode(values[column]));
+    const { object, versions } = canonical(merged);
+    const payload = JSON.stringify(object);
+    row.push(
+      merged.deletedAt === null ? null : this.db.date(new Date(merged.deletedAt)),
+      this.db.jsonText(payload),
+      this.db.jsonText(JSON.stringify(versions)),
+      newestVersion(merged),
+      sha256Hex(payload),
+      now,
+      now,
+    );
+    return row;
   }
 
   private encode(value: unknown): unknown {
     if (value instanceof Date) return this.db.date(value);
     if (typeof value === 'boolean') return this.db.bool(value);
-    if (Array.isArray(value)) return JSON.stringify(value);
+    if (Array.isArray(value)) return this.db.jsonText(JSON.stringify(value));
     return value ?? null;
   }
+}
+
+function columnsOf(table: DirectoryTable): string[] {
+  return [
+    'account_id',
+    'id',
+    ...DIRECTORY_TABLES[table].columns,
+    'deleted_at',
+    'payload',
+    'field_versions',
+    'state_version',
+    'state_hash',
+    'created_at',
+    'updated_at',
+  ];
+}
+
+function byKey(a: Pending, b: Pending): number {
+  return a.accountId === b.accountId ? compareIds(a.id, b.id) : compareIds(a.accountId, b.accountId);
 }
 
 export function compareIds(a: string, b: string): number {

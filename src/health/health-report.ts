@@ -2,7 +2,7 @@ import type { AccountHealth, InboxBacklog } from './operational-readings';
 
 /**
  * `ok`: the database answers and nothing needs attention. `degraded`: it answers, but events are
- * parked as failed, an account needs re-authorisation or a webhook is inactive (still 200: the
+ * parked as failed or quarantined, an account needs re-authorisation or a webhook is inactive (still 200: the
  * instance can serve). `unavailable`: the database does not answer (503). `shutting_down`: the
  * process is draining (503, so load balancers stop routing to it).
  */
@@ -24,7 +24,7 @@ export interface HealthReport {
 
 /** Whether the report says something needs an operator's attention although the service works. */
 export function needsAttention(inbox: InboxBacklog | null, accounts: AccountHealth[] | null): boolean {
-  if (inbox && inbox.failed > 0) return true;
+  if (inbox && (inbox.failed > 0 || inbox.quarantined > 0)) return true;
   return (accounts ?? []).some(
     (a) =>
       a.status === 'needs_reauth' ||

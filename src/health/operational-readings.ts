@@ -7,6 +7,8 @@ import { withTimeout } from './with-timeout';
 export interface InboxBacklog {
   pending: number;
   failed: number;
+  /** Deliveries kept but not usable as they are (replay them after an upgrade). */
+  quarantined: number;
   /** Age of the oldest pending event, in seconds; 0 when nothing is pending. */
   oldestPendingAgeSeconds: number;
 }
@@ -62,19 +64,21 @@ export class OperationalReadings {
   }
 
   async inboxBacklog(now: Date = new Date()): Promise<InboxBacklog> {
-    // Both statuses are served by the (status, next_attempt_at) index.
+    // Every status is served by the (status, next_attempt_at) index.
     const rows = await this.bounded(
       this.db.query<{ status: string; n: unknown; oldest: unknown }>(
-        `SELECT status, COUNT(*) AS n, MIN(received_at) AS oldest FROM webhook_events WHERE status IN ('pending', 'failed') GROUP BY status`,
+        `SELECT status, COUNT(*) AS n, MIN(received_at) AS oldest FROM webhook_events WHERE status IN ('pending', 'failed', 'quarantined') GROUP BY status`,
       ),
       'inbox backlog',
     );
     const pending = rows.find((r) => r.status === 'pending');
     const failed = rows.find((r) => r.status === 'failed');
+    const quarantined = rows.find((r) => r.status === 'quarantined');
     const oldest = this.db.parseDate(pending?.oldest);
     return {
       pending: num(pending?.n),
       failed: num(failed?.n),
+      quarantined: num(quarantined?.n),
       oldestPendingAgeSeconds: oldest ? Math.max(0, (now.getTime() - oldest.getTime()) / 1000) : 0,
     };
   }

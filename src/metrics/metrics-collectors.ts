@@ -63,6 +63,11 @@ export class MetricsCollectors implements OnModuleInit, OnModuleDestroy {
       inbox.failed,
     );
     m.set(
+      'aircall_inbox_quarantined',
+      'Webhook events kept but not usable as they are (see webhookEvents; replayable after an upgrade)',
+      inbox.quarantined,
+    );
+    m.set(
       'aircall_inbox_lag_seconds',
       'Age of the oldest pending webhook event, in seconds (0 when none)',
       Math.round(inbox.oldestPendingAgeSeconds * 1000) / 1000,

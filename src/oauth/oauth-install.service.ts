@@ -121,7 +121,8 @@ export class OAuthInstallService {
 
     try {
       const { account, webhookError } = await this.connector.connectOAuth(accessToken);
-      const company = account.name ? `${account.name} (company ${account.id})` : `company ${account.id}`;
+      const companyId = account.aircallCompanyId ?? account.id;
+      const company = account.name ? `${account.name} (company ${companyId})` : `company ${companyId}`;
       const lines = [`The Aircall account ${company} is connected to aircall-sync.`];
       lines.push(
         webhookError

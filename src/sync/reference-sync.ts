@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { AircallClient } from '../aircall/aircall-client';
+import { AccountsService } from '../accounts/accounts.service';
+import { Identity } from '../accounts/accounts.repository';
+import { AircallClient, isLastPage } from '../aircall/aircall-client';
 import { AircallCredentials } from '../aircall/aircall-credentials';
 import { AircallPageMeta, AircallTeam } from '../aircall/aircall-types';
 import { API_SNAPSHOT_SOURCE } from '../calls/state-version';
@@ -25,6 +27,7 @@ export class ReferenceSync {
   constructor(
     private readonly aircall: AircallClient,
     private readonly directory: DirectoryUpserter,
+    private readonly accounts: AccountsService,
     private readonly db: Database,
   ) {}
 
@@ -40,7 +43,7 @@ export class ReferenceSync {
       (users, at) =>
         this.write(
           accountId,
-          users.map((user) => userRecord(user)),
+          users.map((user) => userRecord(user, false)),
           at,
         ),
     );
@@ -59,7 +62,7 @@ export class ReferenceSync {
       (numbers, at) =>
         this.write(
           accountId,
-          numbers.map((number) => numberRecord(number)),
+          numbers.map((number) => numberRecord(number, false)),
           at,
         ),
     );
@@ -68,7 +71,12 @@ export class ReferenceSync {
         const { tags, meta } = await this.aircall.listTags(credentials, page);
         return { items: tags, meta };
       },
-      (tags, at) => this.write(accountId, tags.map(tagRecord), at),
+      (tags, at) =>
+        this.write(
+          accountId,
+          tags.map((tag) => tagRecord(tag, false)),
+          at,
+        ),
     );
   }
 
@@ -85,24 +93,37 @@ export class ReferenceSync {
       onRequest();
       const { items, meta } = await reader(page);
       if (items.length > 0) await write(items, at);
-      if (!meta.next_page_link || items.length === 0) return;
+      if (isLastPage(meta, items.length)) return;
     }
   }
 
+  /**
+   * One page of a list, in one transaction; users' and numbers' ids also identify the company when
+   * it connects again (AccountIdentity), so they are kept up to date from every sync.
+   */
   private async write(accountId: string, records: DirectoryRecord[], at: Date): Promise<void> {
-    await this.db.transaction((m) =>
-      this.directory.apply(
+    const identities: Identity[] = records
+      .filter((record) => record.table === 'users' || record.table === 'numbers')
+      .map((record) => ({ kind: record.table === 'users' ? 'user' : 'number', value: record.id }));
+    await this.db.transaction(async (m) => {
+      await this.directory.apply(
         records.map((record) => ({ accountId, record, at, source: API_SNAPSHOT_SOURCE })),
         m,
-      ),
-    );
+      );
+      if (identities.length > 0) await this.accounts.recordIdentities(accountId, identities, m);
+    });
   }
 
   /** Teams through the upserter, then each listed team's members replaced by the `users[]` Aircall returned. */
   private async writeTeams(accountId: string, teams: AircallTeam[], at: Date): Promise<void> {
     await this.db.transaction(async (m) => {
       await this.directory.apply(
-        teams.map((team) => ({ accountId, record: teamRecord(team), at, source: API_SNAPSHOT_SOURCE })),
+        teams.map((team) => ({
+          accountId,
+          record: teamRecord(team, false),
+          at,
+          source: API_SNAPSHOT_SOURCE,
+        })),
         m,
       );
       const teamIds = teams.map((team) => String(team.id));

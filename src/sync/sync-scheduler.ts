@@ -29,7 +29,10 @@ export class SyncScheduler implements OnApplicationBootstrap, OnApplicationShutd
 
   onApplicationBootstrap(): void {
     this.unsubscribe.push(
-      this.lifecycle.on('connected', (accountId) => this.sync.trigger(accountId, 'backfill')),
+      // A company connected again keeps its history: sync from its cursor rather than backfill again.
+      this.lifecycle.on('connected', (accountId, reconnected) =>
+        this.sync.trigger(accountId, reconnected ? 'incremental' : 'backfill'),
+      ),
       this.lifecycle.on('webhookRepaired', (accountId, gapFrom) =>
         this.sync.trigger(accountId, 'repair', { from: new Date(gapFrom.getTime() - REPAIR_MARGIN_MS) }),
       ),

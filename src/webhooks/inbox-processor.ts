@@ -4,7 +4,9 @@ import { AppConfig } from '../config/app-config';
 import { Database, isDatabaseUnavailable, Queryable } from '../database/database';
 import { MetricsService } from '../metrics/metrics.service';
 import { runsProcessorHere } from './processor-placement';
-import { InboxRow, WebhookEventApplier } from './webhook-event-applier';
+import { eventLabel } from '../aircall/aircall-events';
+import { WebhookEnvelope } from './webhook-envelope';
+import { BatchOutcome, InboxRow, WebhookEventApplier } from './webhook-event-applier';
 import { WebhookInbox } from './webhook-inbox';
 
 /** After this many failed attempts an event is parked as `failed` (replayable through GraphQL). */
@@ -24,7 +26,7 @@ export function retryDelayMs(attempts: number): number {
  */
 export function claimStatement(db: Database, limit: number, one = false): string {
   const where = one ? 'account_id = ? AND id = ? AND ' : '';
-  return `SELECT account_id, id, event, event_timestamp, data, attempts, received_at FROM webhook_events
+  return `SELECT account_id, id, event, event_timestamp, data, attempts, received_at, raw FROM webhook_events
        WHERE ${where}status = 'pending' AND next_attempt_at <= ?
        ORDER BY next_attempt_at, received_at LIMIT ${Number(limit)}${db.forUpdateSkipLocked}`;
 }
@@ -37,6 +39,7 @@ interface ClaimedRow {
   data: unknown;
   attempts: unknown;
   received_at: unknown;
+  raw: unknown;
 }
 
 /**
@@ -132,15 +135,7 @@ export class InboxProcessor implements OnApplicationBootstrap, OnApplicationShut
         const rows = await this.claim(m, limit);
         if (rows.length === 0) return 0;
         const outcome = await this.applier.applyBatch(rows, m);
-        await this.markDone(outcome.applied, 'applied', m);
-        await this.markDone(outcome.skipped, 'skipped', m);
-        for (const { row, error } of outcome.rejected) await this.markFailure(row, error, m);
-        this.record(outcome.applied, 'applied');
-        this.record(outcome.skipped, 'skipped');
-        this.record(
-          outcome.rejected.map((r) => r.row),
-          'failed',
-        );
+        await this.markOutcome(outcome, m);
         return rows.length;
       });
     } catch (error) {
@@ -160,12 +155,7 @@ export class InboxProcessor implements OnApplicationBootstrap, OnApplicationShut
         await this.db.transaction(async (m) => {
           const [row] = await this.claim(m, 1, [String(key.account_id), key.id]);
           if (!row) return;
-          const outcome = await this.applier.applyBatch([row], m);
-          await this.markDone(outcome.applied, 'applied', m);
-          await this.markDone(outcome.skipped, 'skipped', m);
-          for (const r of outcome.rejected) await this.markFailure(r.row, r.error, m);
-          this.record(outcome.applied, 'applied');
-          this.record(outcome.skipped, 'skipped');
+          await this.markOutcome(await this.applier.applyBatch([row], m), m);
         });
       } catch (error) {
         if (isDatabaseUnavailable(error)) throw error;
@@ -177,7 +167,7 @@ export class InboxProcessor implements OnApplicationBootstrap, OnApplicationShut
         this.metrics.inc(
           'aircall_webhook_events_failed_total',
           'Webhook events that failed to apply, by event',
-          { event: 'unknown' },
+          { event: 'other' },
         );
       }
     }
@@ -198,7 +188,57 @@ export class InboxProcessor implements OnApplicationBootstrap, OnApplicationShut
       data: this.db.parseJson(r.data),
       attempts: Number(r.attempts),
       receivedAt: this.db.parseDate(r.received_at),
+      raw: r.raw === null || r.raw === undefined ? null : String(r.raw),
     }));
+  }
+
+  /** Marks a batch's rows as the applier left them, in its transaction, and counts them. */
+  private async markOutcome(outcome: BatchOutcome, m: Queryable): Promise<void> {
+    for (const row of [...outcome.applied, ...outcome.skipped])
+      if (row.reread) await this.rewrite(row, row.reread, m);
+    await this.markDone(outcome.applied, 'applied', m);
+    await this.markDone(outcome.skipped, 'skipped', m);
+    for (const { row, reason } of outcome.quarantined) await this.markQuarantined(row, reason, m);
+    this.record(outcome.applied, 'applied');
+    this.record(outcome.skipped, 'skipped');
+    this.record(
+      outcome.quarantined.map((q) => q.row),
+      'quarantined',
+    );
+  }
+
+  /** A delivery quarantined at intake that this version reads: stored as the envelope it is. */
+  private async rewrite(row: InboxRow, envelope: WebhookEnvelope, m: Queryable): Promise<void> {
+    await this.db.execute(
+      `UPDATE webhook_events SET resource = ?, event = ?, event_timestamp = ?, resource_id = ?, data = ?, raw = NULL
+        WHERE account_id = ? AND id = ?`,
+      [
+        envelope.resource,
+        envelope.event,
+        envelope.timestamp,
+        typeof envelope.data.id === 'number' ? envelope.data.id : null,
+        this.db.jsonText(JSON.stringify(envelope.data)),
+        row.accountId,
+        row.id,
+      ],
+      m,
+    );
+  }
+
+  /** Kept with its reason and out of the queue until someone replays it (after an upgrade). */
+  private async markQuarantined(row: InboxRow, reason: string, m: Queryable): Promise<void> {
+    await this.db.execute(
+      `UPDATE webhook_events SET status = 'quarantined', attempts = attempts + 1, last_error = ?, applied_at = NULL
+        WHERE account_id = ? AND id = ?`,
+      [reason.slice(0, 2000), row.accountId, row.id],
+      m,
+    );
+    this.logger.warn({
+      msg: 'webhook event quarantined',
+      accountId: row.accountId,
+      event: row.event,
+      reason: reason.slice(0, 300),
+    });
   }
 
   private async markDone(
@@ -248,7 +288,7 @@ export class InboxProcessor implements OnApplicationBootstrap, OnApplicationShut
     const now = Date.now();
     for (const row of rows) {
       this.metrics.inc(`aircall_webhook_events_${outcome}_total`, `Webhook events ${outcome}, by event`, {
-        event: row.event,
+        event: eventLabel(row.event),
       });
       if (outcome === 'applied' && row.receivedAt) {
         this.metrics.observe(

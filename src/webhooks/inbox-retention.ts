@@ -6,8 +6,10 @@ const CHUNK = 5000;
 const EVERY_MS = 60 * 60 * 1000;
 
 /**
- * Keeps the inbox from growing forever: applied and skipped rows older than WEBHOOK_RETENTION_DAYS
- * are deleted in chunks (pending and failed rows are never deleted — they are work or evidence).
+ * Keeps the inbox from growing forever: applied rows older than WEBHOOK_RETENTION_DAYS are deleted in
+ * chunks. Nothing else is: pending and failed rows are work, quarantined ones evidence, and skipped
+ * ones (messages, conversation intelligence…) are what a later version may replay to apply them —
+ * messages, for one, cannot be fetched from Aircall afterwards.
  * Idempotent, so every instance may run it; no lease needed.
  */
 @Injectable()
@@ -35,7 +37,7 @@ export class InboxRetention implements OnApplicationBootstrap, OnApplicationShut
     if (this.config.WEBHOOK_RETENTION_DAYS === 0) return 0;
     const cutoff = this.db.date(now.getTime() - this.config.WEBHOOK_RETENTION_DAYS * 86_400_000);
     // The (status, next_attempt_at) index serves this: a finished row's next_attempt_at is its last attempt.
-    const where = `status IN ('applied', 'skipped') AND next_attempt_at < ?`;
+    const where = `status = 'applied' AND next_attempt_at < ?`;
     const sql = this.db.isMysql
       ? `DELETE FROM webhook_events WHERE ${where} LIMIT ${CHUNK}`
       : `DELETE FROM webhook_events WHERE rowid IN (SELECT rowid FROM webhook_events WHERE ${where} LIMIT ${CHUNK})`;

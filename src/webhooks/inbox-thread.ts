@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import { join } from 'node:path';
 import { isMainThread, parentPort, Worker } from 'node:worker_threads';
+import { AccountsRepository } from '../accounts/accounts.repository';
 import { CallUpserter } from '../calls/call-upserter';
 import { AppConfig } from '../config/app-config';
 import { ConfigModule } from '../config/config.module';
@@ -88,6 +89,7 @@ export class InboxThreadModule {
         ForwardingMetrics,
         { provide: MetricsService, useExisting: ForwardingMetrics },
         GcMetrics,
+        AccountsRepository,
         DirectoryUpserter,
         CallUpserter,
         WebhookEventApplier,

@@ -3,17 +3,17 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { CronJob } from 'cron';
 import { AircallClient } from '../aircall/aircall-client';
 import { AircallAuthError, AircallNotFoundError } from '../aircall/aircall-errors';
-import { SUBSCRIBED_EVENTS } from '../aircall/aircall-types';
 import { Account } from '../accounts/account';
 import { AccountLifecycle } from '../accounts/account-events';
 import { AccountsService } from '../accounts/accounts.service';
 import { AppConfig } from '../config/app-config';
 import { LeaseService } from '../leases/lease.service';
-import { WebhookRegistrar } from './webhook-registrar';
+import { coversRequiredEvents, WebhookRegistrar } from './webhook-registrar';
 
 const LEASE = 'webhook-health-check';
 
-export type WebhookCheckResult = 'healthy' | 'reactivated' | 'recreated' | 'needs_reauth' | 'failed';
+export type WebhookCheckResult =
+  'healthy' | 'upgraded' | 'reactivated' | 'recreated' | 'needs_reauth' | 'failed';
 
 /**
  * Aircall deactivates a webhook after repeated delivery failures and only re-enables it on a later success
@@ -99,16 +99,22 @@ export class WebhookHealthCheck implements OnApplicationBootstrap, OnApplication
         if (!(error instanceof AircallNotFoundError)) throw error;
         webhook = null;
       }
-      if (webhook?.active) {
+      if (webhook?.active && coversRequiredEvents(webhook)) {
         await this.accounts.recordWebhookHealth(account.id, webhookId, true);
         return 'healthy';
       }
+      if (webhook?.active) {
+        // Registered by an earlier version (the deprecated V1 user events): ask for today's list.
+        await this.registrar.updateEvents(account.id, webhookId);
+        await this.accounts.recordWebhookHealth(account.id, webhookId, true);
+        this.logger.log({ msg: 'webhook events updated', accountId: account.id, webhookId });
+        return 'upgraded';
+      }
       if (webhook) {
         await this.accounts.recordWebhookHealth(account.id, webhookId, false);
-        const updated = await this.aircall.updateWebhook(credentials, webhookId, {
-          active: true,
-          events: SUBSCRIBED_EVENTS,
-        });
+        const updated = coversRequiredEvents(webhook)
+          ? await this.aircall.updateWebhook(credentials, webhookId, { active: true })
+          : await this.registrar.updateEvents(account.id, webhookId);
         if (updated.active) {
           await this.accounts.recordWebhookHealth(account.id, webhookId, true);
           this.logger.warn({

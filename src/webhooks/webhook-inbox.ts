@@ -12,11 +12,25 @@ export interface InboxEntry {
   receivedAt: Date;
 }
 
+/** A delivery whose envelope could not be read: kept whole (token removed) with the reason. */
+export interface QuarantinedEntry {
+  accountId: string;
+  /** The body without its token, parsed. */
+  body: Record<string, unknown>;
+  reason: string;
+  receivedAt: Date;
+}
+
 interface Pending {
   row: unknown[];
+  /** Bytes of the row's documents: a statement carries at most MAX_BYTES_PER_INSERT of them. */
+  bytes: number;
   resolve: () => void;
   reject: (error: unknown) => void;
 }
+
+const RESOURCE_NAME = /^[a-z_]{1,32}$/;
+const EVENT_NAME = /^[a-z_]+(\.[a-z0-9_]+)+$/;
 
 /** Columns of one inbox row, in insert order. */
 export const INBOX_COLUMNS = [
@@ -31,8 +45,15 @@ export const INBOX_COLUMNS = [
   'attempts',
   'next_attempt_at',
   'received_at',
+  'last_error',
+  'raw',
 ];
 const MAX_ROWS_PER_INSERT = 500;
+/**
+ * Bytes of payload per INSERT, below MariaDB's default max_allowed_packet (16 MiB) with room for
+ * escaping: a batch of large deliveries (long transcripts) goes in several statements.
+ */
+const MAX_BYTES_PER_INSERT = 4 * 1024 * 1024;
 
 /**
  * The identity of a delivery: Aircall sends no delivery id, and a retry repeats the same event,
@@ -54,6 +75,35 @@ function fingerprintOf(event: string, timestamp: number, dataJson: string): stri
   const hash = createHash('sha256').update(`${event}\n${timestamp}\n`).update(dataJson).digest('hex');
   return `${time}${hash.slice(0, 22)}`;
 }
+
+/**
+ * What the inbox stores of a delivery whose envelope cannot be read: its body as text, and what can
+ * be told of its resource, event and time (`unknown` and 0 otherwise). The id is a fingerprint of the
+ * body, so a retry of the same delivery is the same row.
+ */
+export function quarantinedDelivery(body: Record<string, unknown>): {
+  id: string;
+  resource: string;
+  event: string;
+  timestamp: number;
+  raw: string;
+} {
+  const raw = JSON.stringify(body);
+  const resource =
+    typeof body.resource === 'string' && RESOURCE_NAME.test(body.resource) ? body.resource : 'unknown';
+  const event =
+    typeof body.event === 'string' && body.event.length <= 64 && EVENT_NAME.test(body.event)
+      ? body.event
+      : 'unknown';
+  const timestamp =
+    typeof body.timestamp === 'number' && Number.isSafeInteger(body.timestamp) && body.timestamp > 0
+      ? Math.min(body.timestamp, MAX_FINGERPRINT_TIME)
+      : 0;
+  return { id: fingerprintOf(event, timestamp, raw), resource, event, timestamp, raw };
+}
+
+/** The largest time the fingerprint's 10 hex digits hold (year 36812): a millisecond timestamp is clamped. */
+const MAX_FINGERPRINT_TIME = 0xff_ffff_ffff;
 
 /**
  * Durable store of webhook deliveries (the inbox). `store()` resolves only once the row is committed.
@@ -105,16 +155,60 @@ export class WebhookInbox {
       0,
       receivedAt,
       receivedAt,
+      null,
+      null,
     ];
+    return this.enqueue(row, dataJson.length);
+  }
+
+  /**
+   * Stores a delivery whose envelope is unreadable as `quarantined`: the body (without its token) is
+   * kept as text in `raw`, so an upgraded service can read it again (replayWebhookEvents). A retry of
+   * the same delivery is the same row, as for any other.
+   */
+  storeQuarantined(entry: QuarantinedEntry): Promise<void> {
+    const { id, resource, event, timestamp, raw } = quarantinedDelivery(entry.body);
+    const receivedAt = this.db.date(entry.receivedAt);
+    const row = [
+      entry.accountId,
+      id,
+      resource,
+      event,
+      timestamp,
+      null,
+      this.db.jsonText('{}'),
+      'quarantined',
+      0,
+      receivedAt,
+      receivedAt,
+      entry.reason.slice(0, 2000),
+      raw,
+    ];
+    return this.enqueue(row, raw.length);
+  }
+
+  private enqueue(row: unknown[], bytes: number): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ row, resolve, reject });
+      this.queue.push({ row, bytes, resolve, reject });
       this.flush();
     });
   }
 
+  /** The next INSERT's rows: up to MAX_ROWS_PER_INSERT, and MAX_BYTES_PER_INSERT unless one row is larger. */
+  private nextBatch(): Pending[] {
+    let bytes = 0;
+    let count = 0;
+    while (count < this.queue.length && count < MAX_ROWS_PER_INSERT) {
+      bytes += this.queue[count].bytes;
+      if (count > 0 && bytes > MAX_BYTES_PER_INSERT) break;
+      count++;
+    }
+    return this.queue.splice(0, count);
+  }
+
   private flush(): void {
     while (this.queue.length > 0 && this.inFlight < this.maxInFlight) {
-      const batch = this.queue.splice(0, MAX_ROWS_PER_INSERT);
+      const batch = this.nextBatch();
       this.inFlight++;
       void this.write(batch).finally(() => {
         this.inFlight--;

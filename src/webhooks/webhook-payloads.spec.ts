@@ -34,12 +34,34 @@ describe('callPayloadProblem', () => {
         status: 3,
         cost: true,
         user: { id: 'x' },
-        teams: [{ id: 1 }, {}],
+        teams: [{ id: 1 }, { name: 'no id' }],
       }),
     ).toBe('call payload has a wrong or missing value for: id, status, cost, user, teams');
     expect(callPayloadProblem({ ...call, started_at: Infinity, archived: 'no', comments: {} })).toBe(
       'call payload has a wrong or missing value for: started_at, archived, comments',
     );
+  });
+
+  it('reads `{}` as absent, for nested objects and list items alike (Aircall sends both)', () => {
+    expect(
+      callPayloadProblem({
+        ...call,
+        user: {},
+        contact: {},
+        number: {},
+        teams: [{}],
+        tags: [{ id: 60692, name: 'Callback Request', tagged_by: {}, tagged_at: 1_717_236_100 }],
+      }),
+    ).toBeNull();
+  });
+
+  it('quarantines what no column can hold: times past year 9999, a comment whose content is an object', () => {
+    expect(callPayloadProblem({ ...call, started_at: 253_402_300_800 })).toMatch(/started_at$/);
+    expect(callPayloadProblem({ ...call, ended_at: '10000-01-01T00:00:00Z' })).toMatch(/ended_at$/);
+    expect(callPayloadProblem({ ...call, comments: [{ id: 3, content: { text: 'hi' } }] })).toMatch(
+      /comments$/,
+    );
+    expect(callPayloadProblem({ ...call, started_at: '2026-09-28T10:21:09.000Z' })).toBeNull();
   });
 
   it('refuses anything that is not an object', () => {

@@ -4,11 +4,19 @@ import { AppConfig } from '../config/app-config';
 import { isDatabaseUnavailable } from '../database/database';
 import { MetricsService } from '../metrics/metrics.service';
 import { requestIdOf } from '../http/request-id';
-import { EnvelopeError, isUnicodeSafeJson, parseEnvelope } from './webhook-envelope';
+import { eventLabel } from '../aircall/aircall-events';
+import { EnvelopeError, isUnicodeSafeJson, parseEnvelope, WebhookEnvelope } from './webhook-envelope';
 import { WebhookInbox } from './webhook-inbox';
 import { WebhookTokenCache } from './webhook-token-cache';
 
 class BodyTooLargeError extends Error {}
+
+/** A JSON body the inbox cannot hold at all (nested deeper than can be serialised again). */
+class UnstorableBodyError extends Error {
+  constructor() {
+    super('the body is nested too deeply to be stored');
+  }
+}
 
 /**
  * POST /aircall/webhook — Aircall's deliveries. Served straight from node:http, ahead of Express
@@ -20,7 +28,9 @@ class BodyTooLargeError extends Error {}
  * Aircall times out after 5 s, retries failed deliveries and disables a webhook that keeps failing
  * (https://developer.aircall.io/api-references/#webhooks, docs/aircall-behaviour.md §1): so the
  * answer is fast, 200 only once stored, 503 when the database cannot take it (Aircall retries),
- * and 4xx only for deliveries that will never be valid. The token is never logged.
+ * and 4xx only for what is not a delivery at all: 401 for an unknown token, 400 for a body that is
+ * not a JSON object, 413 past the size limit. A delivery whose envelope cannot be read is stored as
+ * quarantined and answered 200. The token is never logged.
  */
 @Injectable()
 export class WebhookReceiver {
@@ -98,20 +108,22 @@ export class WebhookReceiver {
       // delivery in flight holds its event name and strings only, not its object graph, which every
       // young-generation collection of the wait would otherwise copy (see store()).
       body = undefined;
-      const event = await stored;
+      const { event, quarantined } = await stored;
       this.metrics.inc(
         'aircall_webhook_events_received_total',
         'Webhook events stored in the inbox, by event',
-        { event },
+        { event: eventLabel(event) },
       );
       this.metrics.observe(
         'aircall_webhook_ack_ms',
         'Milliseconds from request to durable acknowledgement',
         Date.now() - receivedAt.getTime(),
       );
-      return reply(HttpStatus.OK, { status: 'stored' }, 'stored');
+      return quarantined === null
+        ? reply(HttpStatus.OK, { status: 'stored' }, 'stored')
+        : reply(HttpStatus.OK, { status: 'quarantined', reason: quarantined }, 'quarantined');
     } catch (error) {
-      if (error instanceof EnvelopeError)
+      if (error instanceof UnstorableBodyError)
         return reply(HttpStatus.BAD_REQUEST, { error: error.message }, 'bad_request');
       if (isDatabaseUnavailable(error)) {
         this.logger.warn({
@@ -139,19 +151,39 @@ export class WebhookReceiver {
   }
 
   /**
-   * Checks the envelope and queues its inbox row; resolves with the event name once the row is
-   * committed. A function of its own so that the parsed envelope is a local of this synchronous part
-   * only: the inbox row holds strings, and the caller awaits only the promise.
+   * Checks the envelope and queues its inbox row; resolves once the row is committed with the event
+   * name, and the reason when the envelope could not be read and the delivery was quarantined. A
+   * function of its own so that the parsed envelope is a local of this synchronous part only: the
+   * inbox row holds strings, and the caller awaits only the promise.
    */
   private store(
     accountId: string,
     body: Record<string, unknown>,
     unicodeSafe: boolean,
     receivedAt: Date,
-  ): Promise<string> {
-    const envelope = parseEnvelope(body, unicodeSafe);
+  ): Promise<{ event: string; quarantined: string | null }> {
+    let envelope: WebhookEnvelope;
+    try {
+      envelope = parseEnvelope(body, unicodeSafe);
+    } catch (error) {
+      if (!(error instanceof EnvelopeError)) throw error;
+      // Aircall's own deliveries are never refused for their content: it retries them and then
+      // disables the webhook. The body is kept, with the reason, for a later version to read.
+      const { token: _token, ...rest } = body;
+      const reason = error.message;
+      let stored: Promise<void>;
+      try {
+        stored = this.inbox.storeQuarantined({ accountId, body: rest, reason, receivedAt });
+      } catch (unstorable) {
+        // Only a body nested beyond what JSON.stringify can walk gets here: no Aircall payload is.
+        if (unstorable instanceof RangeError) throw new UnstorableBodyError();
+        throw unstorable;
+      }
+      const event = typeof rest.event === 'string' ? rest.event : 'unknown';
+      return stored.then(() => ({ event, quarantined: reason }));
+    }
     const event = envelope.event;
-    return this.inbox.store({ accountId, envelope, receivedAt }).then(() => event);
+    return this.inbox.store({ accountId, envelope, receivedAt }).then(() => ({ event, quarantined: null }));
   }
 
   private readBody(req: IncomingMessage): Promise<Buffer> {

@@ -4,7 +4,9 @@ import { AccountsService } from '../accounts/accounts.service';
 import { WebhookRegistration } from '../accounts/accounts.repository';
 import { AircallClient } from '../aircall/aircall-client';
 import { AircallCredentials } from '../aircall/aircall-credentials';
-import { AircallWebhook, SUBSCRIBED_EVENTS } from '../aircall/aircall-types';
+import { REQUIRED_EVENTS, subscribedEvents } from '../aircall/aircall-events';
+import { AircallRequestError } from '../aircall/aircall-errors';
+import { AircallWebhook } from '../aircall/aircall-types';
 import { AppConfig } from '../config/app-config';
 import { sha256Hex } from '../crypto/hashing';
 import { WebhookRegistrar } from './webhook-registrar';
@@ -16,6 +18,8 @@ class FakeAircall {
   webhooks = new Map<string, AircallWebhook>();
   revealTokenOnGet = true;
   created = 0;
+  /** Event names this fake refuses with a 400, as Aircall does for events it does not know. */
+  refused = new Set<string>();
 
   async listWebhooks(): Promise<AircallWebhook[]> {
     return [...this.webhooks.values()].map(({ token: _token, ...rest }) => rest);
@@ -28,6 +32,11 @@ class FakeAircall {
     _c: AircallCredentials,
     definition: { url: string; events: readonly string[] },
   ): Promise<AircallWebhook> {
+    const refused = definition.events.filter((event) => this.refused.has(event));
+    if (refused.length > 0)
+      throw new AircallRequestError('Aircall POST /v1/webhooks answered 400 (Bad Request)', 400, {
+        troubleshoot: `invalid events: ${refused.join(', ')}`,
+      });
     this.created += 1;
     const webhook = {
       webhook_id: `new-${this.created}`,
@@ -46,7 +55,7 @@ class FakeAircall {
     this.webhooks.set(id, {
       webhook_id: id,
       url: URL,
-      events: [...SUBSCRIBED_EVENTS],
+      events: [...REQUIRED_EVENTS],
       active: true,
       token,
       ...overrides,
@@ -56,7 +65,7 @@ class FakeAircall {
 
 /** The accounts side: one account, its stored webhook id and token hash. */
 class FakeAccounts {
-  account = { id: '1', webhookId: null as string | null } as Account;
+  account = { id: '1', authType: 'basic', webhookId: null as string | null } as Account;
   tokenHash: string | null = null;
   recorded: WebhookRegistration[] = [];
 
@@ -97,7 +106,7 @@ describe('WebhookRegistrar', () => {
   it('creates a webhook for every subscribed event at PUBLIC_URL/aircall/webhook and stores only its token hash', async () => {
     await registrar.register('1');
     expect([...aircall.webhooks.values()]).toEqual([
-      expect.objectContaining({ url: URL, events: [...SUBSCRIBED_EVENTS] }),
+      expect.objectContaining({ url: URL, events: subscribedEvents('basic') }),
     ]);
     expect(accounts.recorded).toEqual([
       { webhookId: 'new-1', tokenHash: sha256Hex('token-new-1'), active: true },
@@ -144,5 +153,33 @@ describe('WebhookRegistrar', () => {
     await registrar.register('1');
     expect([...aircall.webhooks.keys()]).toEqual(['w2']);
     expect(accounts.tokenHash).toBe(sha256Hex('token-2'));
+  });
+
+  it('falls back to the events it applies when Aircall refuses a newer event family', async () => {
+    aircall.refused.add('ai_voice_agent.summary');
+    await registrar.register('1');
+    expect([...aircall.webhooks.values()]).toEqual([
+      expect.objectContaining({ url: URL, events: [...REQUIRED_EVENTS] }),
+    ]);
+    expect(accounts.recorded).toHaveLength(1);
+  });
+
+  it('subscribes to the uninstall event for OAuth installs only, and to no deprecated V1 user event', async () => {
+    expect(subscribedEvents('oauth')).toContain('integration.deleted');
+    expect(subscribedEvents('basic')).not.toContain('integration.deleted');
+    for (const authType of ['basic', 'oauth'] as const) {
+      const events = subscribedEvents(authType);
+      expect(events.filter((event) => /^user\.[a-z_]+$/.test(event))).toEqual([]);
+      expect(events).toEqual(
+        expect.arrayContaining(['user.closed.v2', 'message.received', 'transcription.created']),
+      );
+      expect(events.filter((event) => event.startsWith('analytics.'))).toEqual([]);
+    }
+  });
+
+  it('still fails with the last refusal when even the events it applies are refused', async () => {
+    aircall.refused.add('call.created');
+    await expect(registrar.register('1')).rejects.toBeInstanceOf(AircallRequestError);
+    expect(aircall.webhooks.size).toBe(0);
   });
 });

@@ -1,15 +1,16 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AircallClient } from '../aircall/aircall-client';
 import { AircallCredentials } from '../aircall/aircall-credentials';
-import { AircallNotFoundError } from '../aircall/aircall-errors';
-import { AircallWebhook, SUBSCRIBED_EVENTS } from '../aircall/aircall-types';
+import { AircallNotFoundError, AircallRequestError } from '../aircall/aircall-errors';
+import { INTEGRATION_DELETED, REQUIRED_EVENTS, subscribedEvents } from '../aircall/aircall-events';
+import { AircallWebhook } from '../aircall/aircall-types';
 import { Account } from '../accounts/account';
 import { AccountNotConnectedError } from '../accounts/account-errors';
 import { AccountsService } from '../accounts/accounts.service';
 import { AppConfig } from '../config/app-config';
 import { sha256Hex } from '../crypto/hashing';
 
-/** The URL Aircall delivers to (DESIGN.md: `PUBLIC_URL/aircall/webhook`). */
+/** The URL Aircall delivers to: `PUBLIC_URL/aircall/webhook`. */
 export function webhookUrl(config: AppConfig): string {
   return `${config.PUBLIC_URL.replace(/\/+$/, '')}/aircall/webhook`;
 }
@@ -19,10 +20,23 @@ function isOurs(webhook: AircallWebhook, url: string): boolean {
   return webhook.url.replace(/\/+$/, '') === url;
 }
 
-function coversEveryEvent(webhook: AircallWebhook): boolean {
+/** True when the webhook delivers every event the service applies (it may deliver more, or fewer extras). */
+export function coversRequiredEvents(webhook: AircallWebhook): boolean {
   const events = new Set(webhook.events ?? []);
   // An empty list means "all events" at Aircall (docs/aircall-behaviour.md §9, POST /v1/webhooks).
-  return events.size === 0 || SUBSCRIBED_EVENTS.every((event) => events.has(event));
+  return events.size === 0 || REQUIRED_EVENTS.every((event) => events.has(event));
+}
+
+/**
+ * The event lists to ask for, most complete first. Aircall answers 400 to a list naming an event it
+ * does not know (docs/aircall-behaviour.md §9): a newer family unknown to a company's plan or region
+ * must not cost it its webhook, so registration falls back to the events the service applies.
+ */
+export function eventListsFor(authType: 'basic' | 'oauth'): string[][] {
+  const uninstall = authType === 'oauth' ? [INTEGRATION_DELETED] : [];
+  return [subscribedEvents(authType), [...REQUIRED_EVENTS, ...uninstall], [...REQUIRED_EVENTS]].filter(
+    (list, i, lists) => i === lists.findIndex((other) => other.length === list.length),
+  );
 }
 
 /**
@@ -52,7 +66,7 @@ export class WebhookRegistrar {
     const ours = (await this.aircall.listWebhooks(credentials)).filter((webhook) => isOurs(webhook, url));
 
     const candidates = ours
-      .filter((webhook) => webhook.active && coversEveryEvent(webhook))
+      .filter((webhook) => webhook.active && coversRequiredEvents(webhook))
       .sort(
         (a, b) => Number(b.webhook_id === account.webhookId) - Number(a.webhook_id === account.webhookId),
       );
@@ -71,11 +85,9 @@ export class WebhookRegistrar {
     }
 
     if (!kept) {
-      const created = await this.aircall.createWebhook(credentials, {
-        url,
-        events: SUBSCRIBED_EVENTS,
-        customName: 'aircall-sync',
-      });
+      const created = await this.withEventLists(account.authType, (events) =>
+        this.aircall.createWebhook(credentials, { url, events, customName: 'aircall-sync' }),
+      );
       if (!created.token)
         throw new Error(`Aircall created webhook ${created.webhook_id} without returning its token`);
       kept = { webhook: created, tokenHash: sha256Hex(created.token) };
@@ -103,6 +115,40 @@ export class WebhookRegistrar {
       throw new AccountNotConnectedError(accountId);
     }
     return this.accounts.get(accountId);
+  }
+
+  /**
+   * Makes a webhook of ours deliver what the service needs (an older one may still list the
+   * deprecated V1 user events): re-sends its events, active. Returns Aircall's answer.
+   */
+  async updateEvents(accountId: string, webhookId: string): Promise<AircallWebhook> {
+    const account = await this.accounts.get(accountId);
+    const credentials = await this.accounts.credentialsFor(accountId);
+    return this.withEventLists(account.authType, (events) =>
+      this.aircall.updateWebhook(credentials, webhookId, { active: true, events }),
+    );
+  }
+
+  /** Runs `send` with the most complete event list Aircall accepts (see eventListsFor). */
+  private async withEventLists(
+    authType: 'basic' | 'oauth',
+    send: (events: string[]) => Promise<AircallWebhook>,
+  ): Promise<AircallWebhook> {
+    const lists = eventListsFor(authType);
+    for (let i = 0; ; i++) {
+      try {
+        return await send(lists[i]);
+      } catch (error) {
+        if (!(error instanceof AircallRequestError) || error.status !== 400 || i === lists.length - 1)
+          throw error;
+        this.logger.warn({
+          msg: 'Aircall refused the webhook event list; asking for fewer events',
+          events: lists[i].length,
+          error: error.message,
+          troubleshoot: error.troubleshoot,
+        });
+      }
+    }
   }
 
   /** Deletes our webhook(s) at Aircall and clears the account's webhook columns. */

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AccountsModule } from '../accounts/accounts.module';
 import { CallsModule } from '../calls/calls.module';
 import { DirectoryModule } from '../directory/directory.module';
 import { InboxProcessor } from './inbox-processor';
@@ -13,7 +14,7 @@ import { WebhookTokenCache } from './webhook-token-cache';
  * Real-time sync: POST /aircall/webhook → inbox (durable) → processor → calls/directory upserts.
  */
 @Module({
-  imports: [CallsModule, DirectoryModule],
+  imports: [AccountsModule, CallsModule, DirectoryModule],
   providers: [
     WebhookReceiver,
     WebhookTokenCache,

@@ -1,6 +1,7 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { AircallCall, AircallWebhookEnvelope } from '../../src/aircall/aircall-types';
+import { webhookCallView } from './call-generator';
 import { FaultInjector } from './fault-injector';
 import { OAuthAuthority } from './oauth-authority';
 import { SimulatedCompany } from './simulated-company';
@@ -193,14 +194,24 @@ export class AircallSimulator {
     );
   }
 
-  /** Delivers a call event with the call's current state as `data`. */
+  /**
+   * Delivers a call event with the call's current state as `data`, shaped as webhooks carry it
+   * (webhookCallView; `emptyAbsent` sends `{}` for an absent user, contact or number, as the
+   * reference's sample does).
+   */
   emitCallEvent(
     companyId: number,
     event: string,
     call: AircallCall,
     timestamp?: number,
+    options: { emptyAbsent?: boolean } = {},
   ): Promise<DeliveryResult[]> {
-    return this.deliver(companyId, { resource: 'call', event, data: call, timestamp });
+    return this.deliver(companyId, {
+      resource: 'call',
+      event,
+      data: webhookCallView(call, options),
+      timestamp,
+    });
   }
 
   resetStats(): void {

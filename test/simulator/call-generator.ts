@@ -1,20 +1,32 @@
-import { AircallCall, AircallComment, AircallUser } from '../../src/aircall/aircall-types';
 import {
+  AircallCall,
+  AircallComment,
+  AircallParticipant,
+  AircallUser,
+} from '../../src/aircall/aircall-types';
+import {
+  authorOfComment,
   generateContact,
   phoneNumber,
   SimulatedDirectory,
   summaryOfNumber,
   summaryOfTeam,
   summaryOfUser,
+  webhookNumberOf,
+  webhookUserOf,
 } from './directory-generator';
 import { hash32, SeededRandom } from './seeded-random';
 
-/** Aircall's documented reasons (docs/aircall-behaviour.md §3). */
+/**
+ * Aircall's documented reasons (docs/aircall-behaviour.md §3): the live API still sends
+ * `abandoned_in_classic`, Smartflows documents its successor `abandoned`.
+ */
 export const MISSED_CALL_REASONS = [
   'out_of_opening_hours',
   'short_abandoned',
   'abandoned_in_ivr',
   'abandoned_in_classic',
+  'abandoned',
   'no_available_agent',
   'agents_did_not_answer',
 ] as const;
@@ -72,7 +84,12 @@ function uuid(random: SeededRandom): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-/** Call `index` of the company, a full Call object as the API returns it (docs/aircall-behaviour.md §3). */
+/**
+ * Call `index` of the company: a full Call object as `GET /v1/calls` returns it (recorded body 01),
+ * with everything the API adds on request (`fetch_contact`, `fetch_short_urls`, `fetch_call_timeline`)
+ * and what only webhooks carry (`participants`). The routes and the webhook sender cut it to what each
+ * shows (restCallView, webhookCallView).
+ */
 export function generateCall(space: CallSpace, index: number): AircallCall {
   const random = new SeededRandom(space.seed, 0xca11, index);
   const { users, teams, numbers, tags } = space.directory;
@@ -110,56 +127,153 @@ export function generateCall(space: CallSpace, index: number): AircallCall {
     inbound && teams.length > 0
       ? random.sample(teams, random.int(0, 1) + (random.chance(0.15) ? 1 : 0)).map(summaryOfTeam)
       : [];
+  const agent = users.length > 0 ? random.pick(users) : null;
   const callTags =
     tags.length > 0
-      ? random
-          .sample(tags, random.chance(0.35) ? random.int(1, 2) : 0)
-          .map((tag) => ({ id: tag.id, name: tag.name, color: tag.color }))
+      ? random.sample(tags, random.chance(0.35) ? random.int(1, 2) : 0).map((tag) => ({
+          id: tag.id,
+          name: tag.name,
+          // Live deliveries carry `{}` for a tagger Aircall does not name (docs/aircall-behaviour.md §2).
+          tagged_by: agent && answered ? webhookUserOf(agent) : ({} as AircallUser),
+          tagged_at: endedAt + random.int(1, 600),
+        }))
       : [];
-  const comments: AircallComment[] = random.chance(0.15)
-    ? [
-        {
-          id: id * 10 + 1,
-          content: random.pick(COMMENTS),
-          posted_at: endedAt + random.int(5, 3600),
-          posted_by: user,
-        },
-      ]
-    : [];
+  const comments: AircallComment[] =
+    random.chance(0.15) && agent
+      ? [
+          {
+            id: id * 10 + 1,
+            content: random.pick(COMMENTS),
+            posted_at: endedAt + random.int(5, 3600),
+            posted_by: authorOfComment(agent),
+          },
+        ]
+      : [];
   const transferred = answered && users.length > 1 && random.chance(0.05);
-  const sid = `CA${random.hex(32)}`;
+  const recording = answered && random.chance(0.7) ? `recordings/${uuid(random)}` : null;
+  const voicemailPath = voicemail ? `voicemails/${uuid(random)}` : null;
+  const participants: AircallParticipant[] = [
+    { type: 'external', phone_number: anonymous ? 'anonymous' : external.digits.replace(/[^\d+]/g, '') },
+    ...(user ? [{ id: user.id, name: user.name, type: 'user' }] : []),
+    ...(contact
+      ? [{ id: contact.id, name: `${contact.first_name} ${contact.last_name}`, type: 'contact' }]
+      : []),
+  ];
+  const ivr = numbers.length > 0 && number?.is_ivr === true;
   return {
-    id,
-    sid,
-    call_uuid: sid,
+    answered_at: answeredAt,
+    archived: random.chance(0.1),
+    asset:
+      answered || voicemail
+        ? `https://assets.aircall.io/calls/${id}/${voicemail ? 'voicemail' : 'recording'}`
+        : null,
+    assigned_to: answered && inbound && random.chance(0.2) ? user : null,
+    comments,
+    contact,
+    cost: `${random.int(0, 250)}.0`,
+    country_code_a2: anonymous ? null : external.country,
     direct_link: `${space.baseUrl}/v1/calls/${id}`,
     direction: inbound ? 'inbound' : 'outbound',
-    status: 'done',
-    missed_call_reason: missedReason,
-    hangup_cause: null,
-    started_at: startedAt,
-    answered_at: answeredAt,
-    ended_at: endedAt,
     duration: endedAt - startedAt,
-    raw_digits: anonymous ? 'anonymous' : external.digits,
-    voicemail: voicemail ? `https://media.simulator.invalid/voicemails/${uuid(random)}.mp3` : null,
-    recording:
-      answered && random.chance(0.7)
-        ? `https://media.simulator.invalid/recordings/${uuid(random)}.mp3`
-        : null,
-    asset: answered || voicemail ? `https://assets.simulator.invalid/calls/${id}/recording/info` : null,
-    archived: random.chance(0.1),
-    cost: String(random.int(0, 250)),
-    country_code_a2: anonymous ? null : external.country,
-    user,
+    ended_at: endedAt,
+    id,
+    missed_call_reason: missedReason,
     number,
-    assigned_to: answered && inbound && random.chance(0.2) ? user : null,
+    pricing_type: inbound ? null : 'in_bundle',
+    raw_digits: anonymous ? 'anonymous' : external.digits,
+    recording: recording ? `${space.baseUrl}/media/${recording}.mp3` : null,
+    recording_short_url: recording ? `${space.baseUrl}/media/s/${recording}` : null,
+    sid: `CA${random.hex(32)}`,
+    started_at: startedAt,
+    status: 'done',
+    tags: callTags,
+    teams: callTeams,
     transferred_by: transferred ? user : null,
     transferred_to: transferred ? summaryOfUser(random.pick(users)) : null,
-    contact,
-    teams: callTeams,
-    tags: callTags,
-    comments,
-    conference_participants: [],
+    user,
+    voicemail: voicemailPath ? `${space.baseUrl}/media/${voicemailPath}.mp3` : null,
+    voicemail_short_url: voicemailPath ? `${space.baseUrl}/media/s/${voicemailPath}` : null,
+    participants,
+    ...(ivr ? { ivr_options_selected: ivrPath(random, startedAt) } : {}),
   };
+}
+
+/** A path through a Smartflows IVR (`ivr_options_selected`: ISO timestamps, docs/aircall-behaviour.md §3). */
+function ivrPath(random: SeededRandom, startedAt: number): unknown[] {
+  const at = (s: number) => new Date(s * 1000).toISOString();
+  const key = random.pick(['1', '2', '3', 'fallback']);
+  return [
+    {
+      id: `ivr-${random.hex(8)}`,
+      title: key === 'fallback' ? 'No choice' : `Option ${key}`,
+      key,
+      branch: key === 'fallback' ? 'fallback' : 'digit',
+      created_at: at(startedAt + 2),
+      transition_started_at: at(startedAt + 2),
+      transition_ended_at: at(startedAt + 6),
+    },
+  ];
+}
+
+/** Keys only webhooks or the `fetch_*` flags add to a call: not part of a plain `GET /v1/calls` item. */
+const REST_ONLY_ON_REQUEST = ['participants', 'ivr_options_selected'] as const;
+
+export interface CallDetailsFlags {
+  fetchContact: boolean;
+  fetchShortUrls: boolean;
+  fetchCallTimeline: boolean;
+}
+
+/**
+ * A call as `GET /v1/calls` and `GET /v1/calls/:id` answer it (recorded body 01): `contact` only with
+ * `fetch_contact` (else null), the short links only with `fetch_short_urls` (else null), the IVR path
+ * only with `fetch_call_timeline`, never `participants` (the API calls them conference_participants,
+ * and the live capture has neither).
+ */
+export function restCallView(call: AircallCall, flags: CallDetailsFlags): AircallCall {
+  const view: AircallCall = { ...call };
+  for (const key of REST_ONLY_ON_REQUEST) delete view[key];
+  if (!flags.fetchContact) view.contact = null;
+  if (!flags.fetchShortUrls) {
+    view.recording_short_url = null;
+    view.voicemail_short_url = null;
+  }
+  if (flags.fetchCallTimeline && call.ivr_options_selected)
+    view.ivr_options_selected = call.ivr_options_selected;
+  return view;
+}
+
+/**
+ * A call as webhook events carry it: `call_uuid` for the API's `sid`, `participants`, `hangup_cause`,
+ * the trimmed webhook user and number, and no key at all for an absent user or contact (real
+ * deliveries; the reference's call.created sample sends `{}` instead: `emptyAbsent`).
+ * docs/aircall-behaviour.md §2.
+ */
+export function webhookCallView(call: AircallCall, options: { emptyAbsent?: boolean } = {}): AircallCall {
+  const {
+    sid,
+    pricing_type: _pricing,
+    country_code_a2: _country,
+    recording_short_url: _recordingShort,
+    voicemail_short_url: _voicemailShort,
+    ivr_options_selected: _ivr,
+    ...rest
+  } = call;
+  const view: AircallCall = {
+    ...rest,
+    call_uuid: sid ?? call.call_uuid ?? null,
+    hangup_cause: call.hangup_cause ?? null,
+  };
+  const user = (value: AircallCall['user']) => (value ? webhookUserOf(value) : value);
+  for (const key of ['user', 'assigned_to', 'transferred_by', 'transferred_to'] as const) {
+    if (view[key]) view[key] = user(view[key]);
+  }
+  if (view.number) view.number = webhookNumberOf(view.number);
+  for (const key of ['user', 'contact', 'number'] as const) {
+    if (view[key] === null || view[key] === undefined) {
+      if (options.emptyAbsent) view[key] = {} as never;
+      else delete view[key];
+    }
+  }
+  return view;
 }

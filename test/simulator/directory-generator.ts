@@ -111,43 +111,50 @@ export function generateDirectory(
     const first = FIRST_NAMES[(k + seed) % FIRST_NAMES.length];
     const last = random.pick(LAST_NAMES);
     const id = idBase + k + 1;
+    const available = random.chance(0.6);
     return {
       id,
-      direct_link: `${baseUrl}/v2/users/${id}`,
       name: `${first} ${last}`,
-      first_name: first,
-      last_name: last,
       email: `${first
         .toLowerCase()
         .normalize('NFD')
         .replace(/[^a-z]/g, '')}.${k + 1}@company${companyOrdinal}.example`,
-      available: random.chance(0.6),
-      availability_status: random.pick(['available', 'custom', 'unavailable']),
+      direct_link: `${baseUrl}/v2/users/${id}`,
+      language: random.pick(['en-US', 'fr-FR', 'de-DE']),
       created_at: isoDate(createdAt - random.int(86_400, 86_400 * 400)),
       time_zone: random.pick(COUNTRIES).zone,
-      language: random.pick(['en-US', 'fr-FR', 'de-DE']),
+      state: 'always_opened',
       wrap_up_time: random.pick([0, 10, 30]),
+      extension: String(k + 1).padStart(3, '0'),
+      availability_status: available ? 'available' : random.pick(['custom', 'unavailable']),
+      available,
+      default_number_id: null,
+      substatus: available ? 'always_opened' : random.pick(['always_closed', 'Out for lunch', 'In training']),
     };
   });
   const numbers: AircallNumber[] = Array.from({ length: sizes.numbers }, (_, k) => {
     const phone = phoneNumber(random);
     const id = idBase + 20_000 + k + 1;
     return {
-      id,
-      direct_link: `${baseUrl}/v1/numbers/${id}`,
-      name: `${phone.country} line ${k + 1}`,
-      digits: phone.digits,
-      country: phone.country,
-      time_zone: phone.zone,
-      open: random.chance(0.8),
       availability_status: random.pick(['open', 'custom', 'closed']),
+      country: phone.country,
+      created_at: isoDate(createdAt - random.int(86_400, 86_400 * 400)),
+      digits: phone.digits,
+      direct_link: `${baseUrl}/v1/numbers/${id}`,
+      flow_editor_enabled: k === 0,
+      id,
       is_ivr: k === 0,
       live_recording_activated: random.chance(0.5),
+      messages: numberMessages(phone.country),
+      name: `${phone.country} line ${k + 1}`,
+      open: random.chance(0.8),
       priority: null,
-      created_at: isoDate(createdAt - random.int(86_400, 86_400 * 400)),
+      time_zone: phone.zone,
       users: random.sample(users, Math.min(users.length, random.int(1, 4))).map(summaryOfUser),
     };
   });
+  for (const [k, user] of users.entries())
+    user.default_number_id = numbers[k % Math.max(1, numbers.length)]?.id ?? null;
   const teams: AircallTeam[] = Array.from({ length: sizes.teams }, (_, k) => {
     const id = idBase + 40_000 + k + 1;
     return {
@@ -175,37 +182,131 @@ export function generateDirectory(
   return { users, teams, numbers, tags };
 }
 
-/** The user object as nested in calls, teams and numbers. */
-export function summaryOfUser(user: AircallUser): AircallUser {
-  const {
-    id,
-    direct_link,
-    name,
-    email,
-    available,
-    availability_status,
-    created_at,
-    time_zone,
-    language,
-    wrap_up_time,
-  } = user;
+const MEDIA = 'https://media-web.aircall.io/tracks/tts/languages/en/voices/Joanna';
+
+/** A number's greetings, as Aircall lists them (recorded body 01): stable links, not call media. */
+function numberMessages(country: string): Record<string, string> {
+  const track = (name: string) => `${MEDIA}/${country.toLowerCase()}-${name}.mp3`;
   return {
-    id,
-    direct_link,
-    name,
-    email,
-    available,
-    availability_status,
-    created_at,
-    time_zone,
-    language,
-    wrap_up_time,
+    after_hours: track('after-hours'),
+    callback_later: track('callback-later'),
+    closed: track('closed'),
+    ivr: track('ivr'),
+    ringing_tone: `https://media-web.aircall.io/tracks/ringing_tones/${country}.mp3`,
+    unanswered_call: track('unanswered'),
+    voicemail: track('voicemail'),
+    waiting: 'https://media-web.aircall.io/tracks/library/waiting.mp3',
+    welcome: track('welcome'),
   };
 }
 
+const pick = <T extends object>(value: T, keys: readonly string[]): T => {
+  const out: Record<string, unknown> = {};
+  for (const key of keys) out[key] = (value as Record<string, unknown>)[key];
+  return out as T;
+};
+const v1Link = (user: AircallUser) => String(user.direct_link).replace('/v2/users/', '/v1/users/');
+
+/** A user as `GET /v2/users` lists it (recorded body 09). */
+export function v2User(user: AircallUser): AircallUser {
+  return pick(user, V2_USER_KEYS);
+}
+const V2_USER_KEYS = [
+  'id',
+  'name',
+  'email',
+  'direct_link',
+  'language',
+  'created_at',
+  'time_zone',
+  'state',
+  'wrap_up_time',
+  'extension',
+  'availability_status',
+  'available',
+  'default_number_id',
+  'substatus',
+];
+
+/** The user nested in a call from the API, and in teams and numbers (recorded body 01: no substatus). */
+export function summaryOfUser(user: AircallUser): AircallUser {
+  return {
+    ...pick(user, [
+      'availability_status',
+      'available',
+      'created_at',
+      'email',
+      'extension',
+      'id',
+      'language',
+      'name',
+      'state',
+      'time_zone',
+      'wrap_up_time',
+    ]),
+    direct_link: v1Link(user),
+  };
+}
+
+/** A comment's author from the API (recorded body 02: no time_zone, language, wrap_up_time). */
+export function authorOfComment(user: AircallUser): AircallUser {
+  return {
+    ...pick(user, ['id', 'name', 'email', 'available', 'availability_status', 'created_at']),
+    direct_link: v1Link(user),
+  };
+}
+
+/** The user nested in a webhook's call: no created_at, no time_zone (docs/aircall-behaviour.md §2). */
+export function webhookUserOf(user: AircallUser): AircallUser {
+  return {
+    ...pick(user, ['id', 'name', 'email', 'available', 'availability_status', 'language', 'wrap_up_time']),
+    direct_link: v1Link(user),
+  };
+}
+
+/** The user of `GET /v1/integrations/me` (recorded body 14). */
+export function integrationUserOf(user: AircallUser): AircallUser {
+  return {
+    ...pick(user, [
+      'id',
+      'name',
+      'email',
+      'available',
+      'availability_status',
+      'substatus',
+      'created_at',
+      'time_zone',
+      'language',
+      'wrap_up_time',
+    ]),
+    direct_link: v1Link(user),
+  };
+}
+
+/** The number nested in a call from the API (recorded body 01: no users). */
 export function summaryOfNumber(number: AircallNumber): AircallNumber {
   const { users: _users, ...rest } = number;
   return rest;
+}
+
+/** The number nested in a webhook's call: no created_at, no priority, six greetings. */
+export function webhookNumberOf(number: AircallNumber): AircallNumber {
+  const messages = (number.messages ?? {}) as Record<string, string>;
+  return {
+    ...pick(number, [
+      'id',
+      'direct_link',
+      'name',
+      'digits',
+      'country',
+      'time_zone',
+      'open',
+      'availability_status',
+      'is_ivr',
+      'live_recording_activated',
+    ]),
+    messages: pick(messages, ['welcome', 'waiting', 'ivr', 'voicemail', 'closed', 'callback_later']),
+  };
 }
 
 export function summaryOfTeam(team: AircallTeam): AircallTeam {
@@ -233,7 +334,6 @@ export function generateContact(
     first_name: first,
     last_name: last,
     company_name: random.chance(0.5) ? `${last} & Co` : null,
-    description: null,
     information: null,
     is_shared: true,
     phone_numbers: [{ id: id * 10 + 1, label: 'Work', value: phone.digits }],

@@ -1,10 +1,32 @@
 import { AircallPageMeta } from '../../src/aircall/aircall-types';
-import { badRequest } from './simulator-http-error';
+import { badRequest, SimulatorHttpError } from './simulator-http-error';
 
 /** Aircall's paging rules (https://support.aircall.io/en-gb/articles/34702023578397). */
 export const DEFAULT_PER_PAGE = 20;
 export const MAX_PER_PAGE = 50;
 export const MAX_RECORDS_PER_QUERY = 10_000;
+
+/**
+ * Past the 10,000th record Aircall answers 400 with this body, whatever `meta.total` says (recorded
+ * body 12), and not with its usual `{error, troubleshoot}`.
+ */
+export class PaginationCapError extends SimulatorHttpError {
+  constructor() {
+    super(400, 'Bad Request', 'BAD_REQUEST');
+  }
+
+  override get body(): Record<string, unknown> {
+    return {
+      error: 'Bad Request',
+      data: null,
+      message: 'BAD_REQUEST',
+      errors:
+        'Your query is limited to 10k results and pagination is out of bound, please use timestamps or other filters.',
+      troubleshoot: 'BAD_REQUEST',
+      success: false,
+    };
+  }
+}
 
 export interface Paging {
   page: number;
@@ -29,11 +51,7 @@ export function integerParam(url: URL, name: string, minimum: number): number | 
 export function parsePaging(url: URL): Paging {
   const page = integerParam(url, 'page', 1) ?? 1;
   const perPage = Math.min(MAX_PER_PAGE, integerParam(url, 'per_page', 1) ?? DEFAULT_PER_PAGE);
-  if (page * perPage > MAX_RECORDS_PER_QUERY) {
-    throw badRequest(
-      `List endpoints are limited to ${MAX_RECORDS_PER_QUERY} records per query: use from/to to narrow the request`,
-    );
-  }
+  if (page * perPage > MAX_RECORDS_PER_QUERY) throw new PaginationCapError();
   return { page, perPage, offset: (page - 1) * perPage };
 }
 

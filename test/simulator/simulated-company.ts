@@ -1,4 +1,4 @@
-import { AircallCall, AircallComment, AircallTag } from '../../src/aircall/aircall-types';
+import { AircallCall, AircallComment, AircallTag, AircallUser } from '../../src/aircall/aircall-types';
 import { AircallCredentials } from '../../src/aircall/aircall-credentials';
 import { generateCall } from './call-generator';
 import { hash32 } from './seeded-random';
@@ -82,7 +82,13 @@ export class SimulatedCompany {
   tag(callId: number, tagId: number): AircallCall {
     const tag = this.directory.tags.find((candidate) => candidate.id === tagId);
     if (!tag) throw new Error(`simulator: company ${this.id} has no tag ${tagId}`);
-    const summary: AircallTag = { id: tag.id, name: tag.name, color: tag.color };
+    // As a call's tags are nested (docs/aircall-behaviour.md §2): `{}` when Aircall does not say who tagged.
+    const summary: AircallTag = {
+      id: tag.id,
+      name: tag.name,
+      tagged_by: {} as AircallUser,
+      tagged_at: Math.floor(Date.now() / 1000),
+    };
     return this.calls.update(callId, (call) => {
       call.tags = [...(call.tags ?? []).filter((existing) => existing.id !== tagId), summary];
     });

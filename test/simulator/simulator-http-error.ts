@@ -8,7 +8,7 @@ export class SimulatorHttpError extends Error {
     super(`${status} ${error}`);
   }
 
-  get body(): { error: string; troubleshoot: string } {
+  get body(): Record<string, unknown> {
     return { error: this.error, troubleshoot: this.troubleshoot };
   }
 }

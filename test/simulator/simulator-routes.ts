@@ -1,4 +1,6 @@
 import { AircallCall } from '../../src/aircall/aircall-types';
+import { CallDetailsFlags, restCallView } from './call-generator';
+import { integrationUserOf, v2User } from './directory-generator';
 import { integerParam, pageMeta, parsePaging } from './paging';
 import { SimulatedCompany } from './simulated-company';
 import { badRequest, notFound, SimulatorHttpError } from './simulator-http-error';
@@ -24,29 +26,45 @@ export interface ApiAnswer {
   body?: unknown;
 }
 
-/** The webhook as the API shows it: the token only where Aircall shows it (creation and GET by id). */
-function webhookView(webhook: StoredWebhook, baseUrl: string, withToken: boolean): Record<string, unknown> {
-  const view: Record<string, unknown> = {
+/**
+ * A webhook as the API shows it (recorded bodies 10 and 11): the token always (the live list returns
+ * it too), the deprecated integer `id` only in lists.
+ */
+function webhookView(webhook: StoredWebhook, baseUrl: string, inList: boolean): Record<string, unknown> {
+  return {
+    ...(inList ? { id: webhook.legacyId } : {}),
     webhook_id: webhook.webhook_id,
     direct_link: `${baseUrl}/v1/webhooks/${webhook.webhook_id}`,
     created_at: webhook.created_at,
-    custom_name: webhook.custom_name,
     url: webhook.url,
     active: webhook.active,
     events: webhook.events,
+    token: webhook.token,
   };
-  if (withToken) view.token = webhook.token;
-  return view;
 }
 
-function page<T>(request: ApiRequest, key: string, items: readonly T[]): ApiAnswer {
+function page<T>(
+  request: ApiRequest,
+  key: string,
+  items: readonly T[],
+  meta: 'with-links' | 'without-links' = 'with-links',
+): ApiAnswer {
   const paging = parsePaging(request.url);
   const order = request.url.searchParams.get('order');
   const ordered = order === 'desc' ? [...items].reverse() : items;
   const slice = ordered.slice(paging.offset, paging.offset + paging.perPage);
+  const full = pageMeta(request.url, request.baseUrl, paging, slice.length, items.length);
+  const { next_page_link: _next, previous_page_link: _previous, ...bare } = full;
+  return { status: 200, body: { [key]: slice, meta: meta === 'with-links' ? full : bare } };
+}
+
+/** The `fetch_*` flags of a call read (docs/aircall-behaviour.md §10): only `true` turns one on. */
+function detailsFlags(url: URL): CallDetailsFlags {
+  const on = (name: string) => url.searchParams.get(name) === 'true';
   return {
-    status: 200,
-    body: { [key]: slice, meta: pageMeta(request.url, request.baseUrl, paging, slice.length, items.length) },
+    fetchContact: on('fetch_contact'),
+    fetchShortUrls: on('fetch_short_urls'),
+    fetchCallTimeline: on('fetch_call_timeline'),
   };
 }
 
@@ -80,9 +98,13 @@ function listCalls(request: ApiRequest): ApiAnswer {
     offset: paging.offset,
     limit: paging.perPage,
   });
+  const flags = detailsFlags(request.url);
   return {
     status: 200,
-    body: { calls, meta: pageMeta(request.url, request.baseUrl, paging, calls.length, total) },
+    body: {
+      calls: calls.map((call) => restCallView(call, flags)),
+      meta: pageMeta(request.url, request.baseUrl, paging, calls.length, total),
+    },
   };
 }
 
@@ -90,18 +112,20 @@ function webhooks(request: ApiRequest, id: string | undefined): ApiAnswer {
   const registry = request.company.webhooks;
   const token = request.oauthToken;
   if (id === undefined && request.method === 'GET') {
+    // The live list's meta has no next/previous links (recorded body 10).
     return page(
       request,
       'webhooks',
-      registry.visibleTo(token).map((webhook) => webhookView(webhook, request.baseUrl, false)),
+      registry.visibleTo(token).map((webhook) => webhookView(webhook, request.baseUrl, true)),
+      'without-links',
     );
   }
   if (id === undefined && request.method === 'POST') {
     const created = registry.create(request.body ?? {}, token, request.now);
-    return { status: 201, body: { webhook: webhookView(created, request.baseUrl, true) } };
+    return { status: 201, body: { webhook: webhookView(created, request.baseUrl, false) } };
   }
   if (id !== undefined && request.method === 'GET')
-    return { status: 200, body: { webhook: webhookView(registry.find(id, token), request.baseUrl, true) } };
+    return { status: 200, body: { webhook: webhookView(registry.find(id, token), request.baseUrl, false) } };
   if (id !== undefined && request.method === 'PUT') {
     const updated = registry.update(
       id,
@@ -129,11 +153,13 @@ export function routeApi(request: ApiRequest): ApiAnswer {
     throw new SimulatorHttpError(405, 'Method Not Allowed', `${request.method} is not supported here`);
   switch (path) {
     case 'v1/calls':
-      return id === undefined ? listCalls(request) : { status: 200, body: { call: callById(request, id) } };
+      return id === undefined
+        ? listCalls(request)
+        : { status: 200, body: { call: restCallView(callById(request, id), detailsFlags(request.url)) } };
     case 'v2/users':
       return id === undefined
-        ? page(request, 'users', company.directory.users)
-        : { status: 200, body: { user: byId(company.directory.users, id, 'User') } };
+        ? page(request, 'users', company.directory.users.map(v2User))
+        : { status: 200, body: { user: v2User(byId(company.directory.users, id, 'User')) } };
     case 'v1/users':
       // Aircall sunsets GET /v1/users on 2026-09-30 (docs/aircall-behaviour.md §10).
       throw new SimulatorHttpError(410, 'Gone', 'This endpoint is sunset: use /v2/users');
@@ -151,21 +177,23 @@ export function routeApi(request: ApiRequest): ApiAnswer {
         : { status: 200, body: { tag: byId(company.directory.tags, id, 'Tag') } };
     case 'v1/company':
       if (id !== undefined) throw notFound('Route');
+      // No id, no created_at: Aircall's answer names the company but does not identify it (recorded body 13).
       return {
         status: 200,
         body: {
           company: {
-            id: company.id,
             name: company.name,
             users_count: company.directory.users.length,
             numbers_count: company.directory.numbers.length,
           },
         },
       };
-    case 'v1/integrations':
+    case 'v1/integrations': {
       if (id !== 'me') throw notFound('Route');
       if (request.oauthToken === null)
         throw new SimulatorHttpError(403, 'Forbidden', 'This endpoint needs an OAuth access token');
+      const admin = company.directory.users[0];
+      // Recorded body 14: no company_name (the name comes from /v1/company), status "installed".
       return {
         status: 200,
         body: {
@@ -174,21 +202,15 @@ export function routeApi(request: ApiRequest): ApiAnswer {
             custom_name: null,
             logo: null,
             company_id: company.id,
-            company_name: company.name,
-            status: 'active',
+            status: 'installed',
             active: true,
             number_ids: company.directory.numbers.map((number) => number.id),
             numbers_count: company.directory.numbers.length,
-            user: company.directory.users[0]
-              ? {
-                  id: company.directory.users[0].id,
-                  email: company.directory.users[0].email,
-                  name: company.directory.users[0].name,
-                }
-              : null,
+            user: admin ? integrationUserOf(admin) : null,
           },
         },
       };
+    }
     default:
       throw notFound('Route');
   }

@@ -1,14 +1,68 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { CALL_EVENTS, CONTACT_EVENTS, NUMBER_EVENTS, USER_EVENTS } from '../../src/aircall/aircall-types';
 import { badRequest, notFound } from './simulator-http-error';
 
-/** Events a webhook may subscribe to (docs/aircall-behaviour.md §2). */
+const USER_ACTIONS = [
+  'created',
+  'deleted',
+  'connected',
+  'disconnected',
+  'opened',
+  'closed',
+  'wut_start',
+  'wut_end',
+];
+
+/**
+ * The 67 events Aircall's reference publishes (docs/aircall-behaviour.md §2), written out here on
+ * purpose rather than imported: the simulator plays Aircall, and must not learn the service's list.
+ */
 export const KNOWN_EVENTS: readonly string[] = [
-  ...CALL_EVENTS,
-  ...USER_EVENTS,
-  ...USER_EVENTS.map((event) => `${event}.v2`),
-  ...NUMBER_EVENTS,
-  ...CONTACT_EVENTS,
+  ...[
+    'created',
+    'ringing_on_agent',
+    'agent_declined',
+    'answered',
+    'transferred',
+    'external_transferred',
+    'unsuccessful_transfer',
+    'hungup',
+    'ended',
+    'hold',
+    'unhold',
+    'ivr_option_selected',
+    'comm_assets_generated',
+    'voicemail_left',
+    'assigned',
+    'archived',
+    'tagged',
+    'untagged',
+    'commented',
+  ].map((action) => `call.${action}`),
+  ...USER_ACTIONS.map((action) => `user.${action}.v2`),
+  ...USER_ACTIONS.map((action) => `user.${action}`),
+  ...['created', 'opened', 'closed', 'deleted'].map((action) => `number.${action}`),
+  ...['created', 'updated', 'deleted'].map((action) => `contact.${action}`),
+  ...['message', 'group_message'].flatMap((family) =>
+    ['sent', 'received', 'status_updated'].map((action) => `${family}.${action}`),
+  ),
+  'transcription.created',
+  'summary.created',
+  'topics.created',
+  'sentiment.created',
+  'action_item.created',
+  'playbook_result.created',
+  'playbook_result.updated',
+  'realtime_transcription.utterances_received',
+  'custom_summary.result_created',
+  'custom_summary.result_updated',
+  'call_evaluation.created',
+  'call_evaluation.updated',
+  'ai_voice_agent.started',
+  'ai_voice_agent.ended',
+  'ai_voice_agent.escalated',
+  'ai_voice_agent.summary',
+  'analytics.report_created',
+  'analytics.report_failed',
   'integration.deleted',
 ];
 
@@ -17,6 +71,8 @@ export const MAX_WEBHOOKS_PER_COMPANY = 100;
 
 export interface StoredWebhook {
   webhook_id: string;
+  /** The deprecated integer id the live list still shows (recorded body 10). */
+  legacyId: number;
   custom_name: string | null;
   url: string;
   active: boolean;
@@ -35,13 +91,13 @@ export interface WebhookInput {
   active?: unknown;
 }
 
-function validEvents(events: unknown): string[] {
+function validEvents(events: unknown, refused: ReadonlySet<string>): string[] {
   // An empty or missing list subscribes to every event (docs/aircall-behaviour.md §9).
   if (events === undefined || events === null || (Array.isArray(events) && events.length === 0))
     return [...KNOWN_EVENTS];
   if (!Array.isArray(events) || !events.every((event) => typeof event === 'string'))
     throw badRequest('events must be an array of event names');
-  const unknown = events.filter((event) => !KNOWN_EVENTS.includes(event));
+  const unknown = events.filter((event) => !KNOWN_EVENTS.includes(event) || refused.has(event));
   if (unknown.length > 0) throw badRequest(`Unknown events: ${unknown.join(', ')}`);
   return [...new Set(events as string[])];
 }
@@ -49,6 +105,9 @@ function validEvents(events: unknown): string[] {
 /** One company's webhooks, with Aircall's validation rules. */
 export class WebhookRegistry {
   private readonly webhooks = new Map<string, StoredWebhook>();
+  private nextLegacyId = 44_215_352;
+  /** Event names this company's plan refuses (400 "invalid events"): a test stands in for a newer family. */
+  readonly refusedEvents = new Set<string>();
 
   constructor(private readonly requireHttps: boolean) {}
 
@@ -72,10 +131,11 @@ export class WebhookRegistry {
       throw badRequest(`A company cannot have more than ${MAX_WEBHOOKS_PER_COMPANY} webhooks`);
     const webhook: StoredWebhook = {
       webhook_id: randomUUID(),
+      legacyId: this.nextLegacyId++,
       custom_name: typeof input.custom_name === 'string' ? input.custom_name : null,
       url: this.validUrl(input.url),
       active: true,
-      events: validEvents(input.events),
+      events: validEvents(input.events, this.refusedEvents),
       token: randomBytes(16).toString('hex'),
       created_at: new Date(now).toISOString(),
       ownerToken: oauthToken,
@@ -105,13 +165,13 @@ export class WebhookRegistry {
       if (input.active) webhook.consecutiveFailures = 0;
     }
     if (eventsAction === 'add' || eventsAction === 'remove') {
-      const events = validEvents(input.events);
+      const events = validEvents(input.events, this.refusedEvents);
       webhook.events =
         eventsAction === 'add'
           ? [...new Set([...webhook.events, ...events])]
           : webhook.events.filter((event) => !events.includes(event));
     } else {
-      webhook.events = validEvents(input.events);
+      webhook.events = validEvents(input.events, this.refusedEvents);
     }
     return webhook;
   }

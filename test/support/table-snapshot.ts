@@ -33,6 +33,7 @@ export async function accountSnapshot(db: Database, accountId: string): Promise<
           clean[k] = db.parseDate(v)!.toISOString();
         else if (
           k === 'payload' ||
+          k === 'field_versions' ||
           k === 'participants' ||
           k === 'ivr_options' ||
           k === 'phone_numbers' ||

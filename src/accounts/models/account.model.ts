@@ -8,6 +8,7 @@ export enum AccountAuthTypeValue {
 export enum AccountStatusValue {
   ACTIVE = 'active',
   NEEDS_REAUTH = 'needs_reauth',
+  UNINSTALLED = 'uninstalled',
   DISCONNECTED = 'disconnected',
 }
 registerEnumType(AccountAuthTypeValue, {
@@ -17,7 +18,7 @@ registerEnumType(AccountAuthTypeValue, {
 registerEnumType(AccountStatusValue, {
   name: 'AccountStatus',
   description:
-    'ACTIVE: synced; NEEDS_REAUTH: Aircall rejected the credentials; DISCONNECTED: credentials forgotten',
+    'ACTIVE: synced; NEEDS_REAUTH: Aircall rejected the credentials; UNINSTALLED: the Aircall app was uninstalled (a new install resumes it); DISCONNECTED: credentials forgotten',
 });
 
 /**
@@ -26,8 +27,15 @@ registerEnumType(AccountStatusValue, {
  */
 @ObjectType('Account')
 export class AccountModel {
-  @Field(() => ID, { description: "Aircall's company id" })
+  @Field(() => ID, { description: "This service's id of the account (calls and keys refer to it)" })
   id!: string;
+
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      "Aircall's company id, once an OAuth install named it (API keys never do: Aircall's /v1/company has no id)",
+  })
+  aircallCompanyId!: string | null;
 
   @Field(() => String, { nullable: true })
   name!: string | null;
@@ -74,6 +82,7 @@ export class AccountModel {
   static from(account: Account): AccountModel {
     return Object.assign(new AccountModel(), {
       id: account.id,
+      aircallCompanyId: account.aircallCompanyId,
       name: account.name,
       authType: account.authType as AccountAuthTypeValue,
       status: account.status as AccountStatusValue,

@@ -5,7 +5,10 @@ import { TeamModel } from '../../directory/models/team.model';
 import { UserModel } from '../../directory/models/user.model';
 import { CallCommentModel } from './call-comment.model';
 import { CallDirection } from './call-direction';
+import { CallOutcome } from './call-outcome';
+import { CallParticipantModel } from './call-participant.model';
 import { CallTagModel } from './call-tag.model';
+import { IvrOptionModel } from './ivr-option.model';
 
 /**
  * A call as stored from Aircall's Call object (https://developer.aircall.io/api-references/#call-overview),
@@ -48,6 +51,13 @@ export class CallModel {
   @Field(() => Boolean, { description: 'Inbound, done, and Aircall gave a missed_call_reason' })
   missed!: boolean;
 
+  @Field(() => CallOutcome, {
+    nullable: true,
+    description:
+      "How an inbound call ended, in Aircall Analytics' call types; null for outbound calls and calls not over yet",
+  })
+  outcome!: CallOutcome | null;
+
   @Field(() => String, { nullable: true })
   missedCallReason!: string | null;
 
@@ -89,9 +99,36 @@ export class CallModel {
 
   @Field(() => String, {
     nullable: true,
+    description:
+      "Aircall's `asset`: the stable link to the call's recording or voicemail page (opens after an Aircall login)",
+  })
+  asset!: string | null;
+
+  @Field(() => String, {
+    nullable: true,
     description: "Aircall's `asset` (a stable URL to the recording or voicemail)",
+    deprecationReason: 'Use `asset`.',
   })
   assetUrl!: string | null;
+
+  @Field(() => [CallParticipantModel], {
+    description: 'Who was on the call (Aircall sends them in webhook events; empty when unknown)',
+  })
+  participants!: CallParticipantModel[];
+
+  @Field(() => [IvrOptionModel], {
+    description: "The call's path through an IVR (Smartflows numbers, calls of the last two months)",
+  })
+  ivrOptionsSelected!: IvrOptionModel[];
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Where an external transfer sent the call (`call.external_transferred`)',
+  })
+  externalTransferredTo!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The caller of an externally transferred call' })
+  externalCallerNumber!: string | null;
 
   @Field(() => String, { nullable: true })
   hangupCause!: string | null;

@@ -5,13 +5,14 @@ export enum WebhookEventStatus {
   PENDING = 'pending',
   APPLIED = 'applied',
   SKIPPED = 'skipped',
+  QUARANTINED = 'quarantined',
   FAILED = 'failed',
 }
 
 registerEnumType(WebhookEventStatus, {
   name: 'WebhookEventStatus',
   description:
-    'PENDING: waiting to be applied (or retried); APPLIED; SKIPPED: nothing to apply; FAILED: gave up, see lastError',
+    'PENDING: waiting to be applied (or retried); APPLIED; SKIPPED: kept, not applied by this version (messages, conversation intelligence…); QUARANTINED: kept, cannot be used as it is, see lastError (replay it after an upgrade); FAILED: gave up after retries, see lastError',
 });
 
 export function toWebhookEventStatus(value: unknown): WebhookEventStatus {
