@@ -5,10 +5,12 @@ import { sha256Hex } from '../src/crypto/hashing';
 import { SecretBox } from '../src/crypto/secret-box';
 import { Database } from '../src/database/database';
 import { OAuthStateStore } from '../src/oauth/oauth-state';
+import { SyncService } from '../src/sync/sync.service';
 import { AircallSimulator } from './simulator/aircall-simulator';
 import { DEFAULT_OAUTH_CLIENT } from './simulator/simulator-options';
 import { describeEachEngine } from './support/databases';
 import { startTestApp, TEST_ENCRYPTION_KEY, TestApp } from './support/test-app';
+import { waitFor } from './support/wait-for';
 
 /** Aircall's 60 requests/minute, scaled to a second so the backfills every connection starts never make a test wait. */
 const RATE_WINDOW_MS = 1000;
@@ -54,8 +56,9 @@ describeEachEngine('OAuth install (Technology Partner)', (database) => {
 
   beforeEach(async () => {
     simulator.oauth.denyConsent = false;
-    await db.execute('DELETE FROM webhook_events');
-    await db.execute('DELETE FROM accounts');
+    await app.get(SyncService).whenIdle();
+    for (const table of ['webhook_events', 'sync_runs', 'account_identities', 'accounts'])
+      await db.execute(`DELETE FROM ${table}`);
     for (const webhook of simulator.company(0).webhooks.all())
       simulator.company(0).webhooks.delete(webhook.webhook_id, null);
   });
@@ -123,6 +126,37 @@ describeEachEngine('OAuth install (Technology Partner)', (database) => {
       [accountId],
     );
     expect(Number(stored[0].n)).toBe(1);
+  });
+
+  it('marks the account uninstalled on integration.deleted: token forgotten, no more syncs; a new install resumes it', async () => {
+    await install();
+    const [installed] = await db.query<{ id: unknown }>('SELECT id FROM accounts');
+    const accountId = String(installed.id);
+    await app.get(SyncService).whenIdle();
+    // The admin uninstalls the app in Aircall: recorded body 05 reaches our webhook.
+    expect((await simulator.uninstallApp(5_550_001)).map((d) => d.status)).toEqual([200]);
+    await waitFor(
+      () => db.query<{ status: string }>('SELECT status FROM accounts WHERE id = ?', [accountId]),
+      (rows) => rows[0]?.status === 'uninstalled',
+    );
+    const [row] = await db.query<Record<string, unknown>>('SELECT * FROM accounts WHERE id = ?', [accountId]);
+    expect(row).toMatchObject({ credentials: null, webhook_id: null, webhook_token_hash: null });
+    expect(String(row.status_reason)).toMatch(/uninstalled/);
+    const [event] = await db.query<{ status: string }>(
+      `SELECT status FROM webhook_events WHERE account_id = ? AND event = 'integration.deleted'`,
+      [accountId],
+    );
+    expect(event.status).toBe('applied');
+    // No sync can run for it, and the scheduled tick leaves it out.
+    await expect(app.get(SyncService).trigger(accountId, 'manual')).rejects.toThrow(/uninstalled/);
+    expect((await app.get(AccountsService).activeAccounts()).map((a) => a.id)).toEqual([]);
+
+    // Installed again: the same account, active, with a new webhook.
+    const again = await install();
+    expect(again.callback.status).toBe(200);
+    const accounts = await db.query<{ id: unknown; status: string }>('SELECT id, status FROM accounts');
+    expect(accounts.map((a) => [String(a.id), a.status])).toEqual([[accountId, 'active']]);
+    expect(simulator.company(0).webhooks.all()).toHaveLength(1);
   });
 
   it('refuses a tampered state and stores nothing', async () => {

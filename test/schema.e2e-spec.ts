@@ -1,6 +1,10 @@
-import { DataSource } from 'typeorm';
+import { DataSource, DataSourceOptions } from 'typeorm';
 import { Database } from '../src/database/database';
-import { createDataSource } from '../src/database/database-options';
+import { createDataSource, dataSourceOptions } from '../src/database/database-options';
+import { InitialSchema1764270000000 } from '../migrations/1764270000000-InitialSchema';
+import { CallStatsIndex1764280000000 } from '../migrations/1764280000000-CallStatsIndex';
+import { LinkStartedAt1764290000000 } from '../migrations/1764290000000-LinkStartedAt';
+import { InboxQueueOrder1764300000000 } from '../migrations/1764300000000-InboxQueueOrder';
 import { claimStatement } from '../src/webhooks/inbox-processor';
 import { INBOX_COLUMNS } from '../src/webhooks/webhook-inbox';
 import { describeEachEngine } from './support/databases';
@@ -114,6 +118,62 @@ describeEachEngine('schema migrations', (db) => {
       [700, 1400, 2800, 1, 701].map((i) => `claim-order-${i}`),
     );
     await dataSource.query(`DELETE FROM webhook_events WHERE account_id = 1`);
+  });
+
+  it('keeps the ids of accounts stored before account identity, with their Aircall company id and known ids', async () => {
+    const legacy = new DataSource({
+      ...dataSourceOptions(db().url),
+      migrations: [
+        InitialSchema1764270000000,
+        CallStatsIndex1764280000000,
+        LinkStartedAt1764290000000,
+        InboxQueueOrder1764300000000,
+      ],
+      migrationsTableName: 'legacy_migrations',
+    } as DataSourceOptions);
+    // A separate schema would need a second database: reuse this one, emptied, then restored below.
+    for (let i = 0; i < dataSource.migrations.length; i++)
+      await dataSource.undoLastMigration({ transaction: 'each' });
+    await legacy.initialize();
+    try {
+      await legacy.runMigrations({ transaction: 'each' });
+      const database = new Database(legacy);
+      const now = database.date(new Date());
+      await legacy.query(
+        `INSERT INTO accounts (id, name, auth_type, api_id, status, created_at, updated_at) VALUES (5551234, 'Legacy Co', 'basic', 'legacy-api-id', 'active', ?, ?)`,
+        [now, now],
+      );
+      for (const table of ['users', 'numbers'])
+        await legacy.query(
+          `INSERT INTO ${table} (account_id, id, created_at, updated_at) VALUES (5551234, 987654, ?, ?)`,
+          [now, now],
+        );
+    } finally {
+      await legacy.destroy();
+    }
+    // The service's own migrations table does not know those four: mark them run, then apply the rest.
+    await dataSource.query(
+      `INSERT INTO migrations (timestamp, name) SELECT timestamp, name FROM legacy_migrations`,
+    );
+    await dataSource.runMigrations({ transaction: 'each' });
+    const [account] = await dataSource.query(
+      `SELECT CAST(id AS CHAR) AS id, CAST(aircall_company_id AS CHAR) AS company FROM accounts`,
+    );
+    expect({ id: String(account.id), company: String(account.company) }).toEqual({
+      id: '5551234',
+      company: '5551234',
+    });
+    const identities = (await dataSource.query(
+      `SELECT CAST(account_id AS CHAR) AS account_id, kind, aircall_id FROM account_identities ORDER BY kind`,
+    )) as Array<Record<string, unknown>>;
+    expect(identities.map((row) => [String(row.account_id), row.kind, row.aircall_id])).toEqual([
+      ['5551234', 'api_id', 'legacy-api-id'],
+      ['5551234', 'number', '987654'],
+      ['5551234', 'user', '987654'],
+    ]);
+    for (const table of ['account_identities', 'users', 'numbers', 'accounts'])
+      await dataSource.query(`DELETE FROM ${table}`);
+    await dataSource.query('DROP TABLE legacy_migrations');
   });
 
   it('reverts and re-applies cleanly', async () => {

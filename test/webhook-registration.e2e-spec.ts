@@ -2,7 +2,7 @@ import { AccountNotConnectedError } from '../src/accounts/account-errors';
 import { AccountLifecycle } from '../src/accounts/account-events';
 import { AccountsService } from '../src/accounts/accounts.service';
 import { AircallClient } from '../src/aircall/aircall-client';
-import { subscribedEvents } from '../src/aircall/aircall-events';
+import { REQUIRED_EVENTS, subscribedEvents } from '../src/aircall/aircall-events';
 import { sha256Hex } from '../src/crypto/hashing';
 import { Database } from '../src/database/database';
 import { LeaseService } from '../src/leases/lease.service';
@@ -125,6 +125,52 @@ describeEachEngine('Webhook registration and health check', (database) => {
     expect(ours()[0].events).toEqual(expect.arrayContaining(subscribedEvents('basic')));
     expect(company.webhooks.all().map((w) => w.webhook_id)).toContain(foreign.webhook_id);
     expect((await stored()).webhook_token_hash).toBe(sha256Hex(ours()[0].token));
+  });
+
+  it('keeps exactly one webhook of ours when the company has more than 50 (the list has no page links)', async () => {
+    // Other integrations' webhooks first, so ours are on the second page of GET /v1/webhooks.
+    for (const webhook of ours()) company.webhooks.delete(webhook.webhook_id, null);
+    for (let i = 0; i < 60; i += 1)
+      company.webhooks.create(
+        { url: `https://crm-${i}.example.com/hook`, events: ['call.ended'] },
+        null,
+        Date.now(),
+      );
+    const url = `${app.baseUrl}/aircall/webhook`;
+    const first = company.webhooks.create({ url, events: subscribedEvents('basic') }, null, Date.now());
+    const second = company.webhooks.create({ url, events: subscribedEvents('basic') }, null, Date.now());
+    await register();
+    await register();
+    expect(ours()).toHaveLength(1);
+    expect([first.webhook_id, second.webhook_id]).toContain(ours()[0].webhook_id);
+    expect(company.webhooks.all()).toHaveLength(61);
+    expect((await stored()).webhook_token_hash).toBe(sha256Hex(ours()[0].token));
+  });
+
+  it("upgrades a webhook registered with the deprecated V1 user events to today's events", async () => {
+    const [webhook] = ours();
+    const v1 = webhook.events
+      .filter((event) => !event.startsWith('user.'))
+      .concat(['user.created', 'user.closed']);
+    company.webhooks.update(webhook.webhook_id, { events: v1 }, null, null);
+    const results = await app.get(WebhookHealthCheck).runOnce();
+    expect(results?.get(ACCOUNT_ID)).toBe('upgraded');
+    expect(ours()).toHaveLength(1);
+    expect(ours()[0].webhook_id).toBe(webhook.webhook_id);
+    expect(ours()[0].events).toEqual(expect.arrayContaining(subscribedEvents('basic')));
+    expect(ours()[0].events).not.toContain('user.created');
+  });
+
+  it('falls back to the events it applies when Aircall refuses a newer event family', async () => {
+    for (const webhook of ours()) company.webhooks.delete(webhook.webhook_id, null);
+    company.webhooks.refusedEvents.add('ai_voice_agent.started');
+    try {
+      await register();
+      expect(ours()).toHaveLength(1);
+      expect(ours()[0].events).toEqual([...REQUIRED_EVENTS]);
+    } finally {
+      company.webhooks.refusedEvents.clear();
+    }
   });
 
   it('unregisters: deleted at Aircall, columns cleared, the old token refused at once', async () => {

@@ -42,6 +42,7 @@ export function callFilterSql(db: Database, filter: CallFilter, alias = 'c'): Sq
   if (filter.direction) equals('direction', filter.direction);
   if (filter.status) equals('status', filter.status.toLowerCase());
   if (filter.missed !== undefined && filter.missed !== null) equals('missed', db.bool(filter.missed));
+  if (filter.outcome) equals('outcome', filter.outcome);
   if (filter.archived !== undefined && filter.archived !== null) equals('archived', db.bool(filter.archived));
   if (filter.userId) equals('user_id', filter.userId);
   if (filter.numberId) equals('number_id', filter.numberId);

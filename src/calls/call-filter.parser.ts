@@ -43,6 +43,7 @@ export function parseCallFilter(
     direction: f.direction ?? null,
     status,
     missed: f.missed ?? null,
+    outcome: f.outcome ?? null,
     userId: aircallId(f.userId, field('userId')),
     teamId: aircallId(f.teamId, field('teamId')),
     tagId: aircallId(f.tagId, field('tagId')),

@@ -1,4 +1,5 @@
 import { CallDirection } from './models/call-direction';
+import { CallOutcome } from './models/call-outcome';
 
 /**
  * What the calls connection and the stats can be filtered on, once parsed and scoped: `accountIds`
@@ -13,6 +14,7 @@ export interface CallFilter {
   direction?: CallDirection | null;
   status?: string | null;
   missed?: boolean | null;
+  outcome?: CallOutcome | null;
   userId?: string | null;
   teamId?: string | null;
   tagId?: string | null;

@@ -3,6 +3,7 @@ import {
   callComments,
   callTags,
   inCallDuration,
+  callOutcome,
   isMissed,
   normalizePhoneDigits,
   waitingDuration,
@@ -30,6 +31,31 @@ describe('isMissed', () => {
     ],
   ])('is false when %s', (_label, call) => {
     expect(isMissed(call)).toBe(false);
+  });
+});
+
+describe('callOutcome (Aircall Analytics call types)', () => {
+  const inbound = { direction: 'inbound', status: 'done', answered_at: null, voicemail: null } as const;
+  it.each([
+    [{ answered_at: 1_717_236_010 }, 'answered'],
+    [{ missed_call_reason: 'out_of_opening_hours' }, 'out_of_hours'],
+    [{ missed_call_reason: 'out_of_opening_hours', voicemail: 'https://x/v.mp3' }, 'out_of_hours'],
+    [{ missed_call_reason: 'agents_did_not_answer', voicemail: 'https://x/v.mp3' }, 'voicemail'],
+    [{ missed_call_reason: 'abandoned_in_classic', voicemail: 'https://x/v.mp3' }, 'voicemail'],
+    [{ missed_call_reason: 'short_abandoned' }, 'abandoned'],
+    [{ missed_call_reason: 'abandoned_in_ivr' }, 'abandoned'],
+    [{ missed_call_reason: 'abandoned_in_classic' }, 'abandoned'],
+    [{ missed_call_reason: 'abandoned' }, 'abandoned'],
+    [{ missed_call_reason: 'no_available_agent' }, 'missed'],
+    [{ missed_call_reason: 'agents_did_not_answer' }, 'missed'],
+    [{ missed_call_reason: null }, 'missed'],
+  ])('types an inbound done call %j as %s', (fields, outcome) => {
+    expect(callOutcome({ ...inbound, ...fields })).toBe(outcome);
+  });
+  it('gives outbound calls and calls not over yet no outcome', () => {
+    expect(callOutcome({ ...inbound, direction: 'outbound', answered_at: 1 })).toBeNull();
+    expect(callOutcome({ ...inbound, status: 'answered', answered_at: 1 })).toBeNull();
+    expect(callOutcome({ ...inbound, status: 'initial' })).toBeNull();
   });
 });
 

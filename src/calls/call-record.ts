@@ -15,7 +15,7 @@ export function isMissed(call: Pick<AircallCall, 'direction' | 'status' | 'misse
   return call.direction === 'inbound' && call.status === 'done' && Boolean(call.missed_call_reason);
 }
 
-/** Aircall Analytics' call types of an inbound call (docs/aircall-behaviour.md §3, "Outcome"). */
+/** Aircall Analytics' call types of an inbound call (docs/aircall-behaviour.md §3). */
 export type CallOutcome = 'answered' | 'missed' | 'abandoned' | 'out_of_hours' | 'voicemail';
 
 /** The reasons Aircall gives when the caller hung up before being connected (`abandoned` is Smartflows' name). */

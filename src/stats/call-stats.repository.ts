@@ -11,6 +11,8 @@ export interface StatsGrouping {
   groupBy: StatsGroupBy;
   /** DAY/WEEK only: the time zone's offset segments over the range. */
   segments?: OffsetSegment[];
+  /** Count inbound calls by outcome too. */
+  withOutcomes?: boolean;
 }
 
 export interface RawBucket {
@@ -25,6 +27,8 @@ export interface RawBucket {
   avgInCallDuration: number | null;
   avgWaitingDuration: number | null;
   p90InCallDuration: number | null;
+  /** Inbound calls by outcome; null unless asked for. */
+  outcomes: Record<(typeof OUTCOMES)[number], number> | null;
 }
 
 interface GroupingSql {
@@ -48,6 +52,15 @@ const AGGREGATES = `COUNT(*) AS total,
   AVG(c.waiting_duration) AS avg_waiting,
   COUNT(c.in_call_duration) AS timed`;
 
+/** Inbound calls by outcome (call-record.ts callOutcome), only computed when the query asks for them. */
+export const OUTCOMES = ['answered', 'missed', 'abandoned', 'out_of_hours', 'voicemail'] as const;
+const OUTCOME_AGGREGATES = OUTCOMES.map(
+  (outcome) => `SUM(CASE WHEN c.outcome = '${outcome}' THEN 1 ELSE 0 END) AS outcome_${outcome}`,
+).join(',\n  ');
+
+const aggregates = (withOutcomes: boolean) =>
+  withOutcomes ? `${AGGREGATES},\n  ${OUTCOME_AGGREGATES}` : AGGREGATES;
+
 function toRawBucket(
   row: Record<string, unknown>,
   accountId: string | null,
@@ -65,6 +78,16 @@ function toRawBucket(
     avgInCallDuration: numOrNull(row.avg_in_call),
     avgWaitingDuration: numOrNull(row.avg_waiting),
     p90InCallDuration: p90,
+    outcomes:
+      row.outcome_answered === undefined
+        ? null
+        : {
+            answered: num(row.outcome_answered),
+            missed: num(row.outcome_missed),
+            abandoned: num(row.outcome_abandoned),
+            out_of_hours: num(row.outcome_out_of_hours),
+            voicemail: num(row.outcome_voicemail),
+          },
   };
 }
 
@@ -107,8 +130,8 @@ export class CallStatsRepository {
     const g = this.groupingSql(grouping);
     const { where, params } = callFilterSql(this.db, await this.withExplicitAccounts(filter));
     const groupColumns = g.account ? `${g.account}, ${g.key}` : g.key;
-    const aggregates = await this.db.query(
-      `SELECT ${g.account ?? 'NULL'} AS bucket_account, ${g.key} AS bucket_key, ${AGGREGATES}
+    const groups = await this.db.query(
+      `SELECT ${g.account ?? 'NULL'} AS bucket_account, ${g.key} AS bucket_key, ${aggregates(grouping.withOutcomes === true)}
          FROM ${this.sql.callsTable()} ${g.join}
         WHERE ${where.join(' AND ')}
         GROUP BY ${groupColumns}`,
@@ -127,7 +150,7 @@ export class CallStatsRepository {
     );
     const id = (account: unknown, key: unknown) => `${account ?? ''}|${key ?? ''}`;
     const percentiles = new Map(p90.map((row) => [id(row.bucket_account, row.bucket_key), numOrNull(row.v)]));
-    return aggregates.map((row) =>
+    return groups.map((row) =>
       toRawBucket(
         row,
         row.bucket_account === null || row.bucket_account === undefined ? null : String(row.bucket_account),
@@ -152,6 +175,7 @@ export class CallStatsRepository {
   async rangeBuckets(
     filter: CallFilter,
     ranges: readonly TimeRange[],
+    withOutcomes = false,
   ): Promise<Array<RawBucket & { range: number }>> {
     if (ranges.length === 0) return [];
     const { where, params } = callFilterSql(this.db, await this.withExplicitAccounts(filter));
@@ -160,7 +184,7 @@ export class CallStatsRepository {
     const indexes = ranges.map((_, i) => i);
     const halves = await Promise.all(
       Array.from({ length: parts }, (_, p) =>
-        this.rangeFigures(where, params, ranges, indexes.slice(p * size, (p + 1) * size)),
+        this.rangeFigures(where, params, ranges, indexes.slice(p * size, (p + 1) * size), withOutcomes),
       ),
     );
     return halves.flat();
@@ -172,6 +196,7 @@ export class CallStatsRepository {
     params: unknown[],
     ranges: readonly TimeRange[],
     indexes: readonly number[],
+    withOutcomes: boolean,
   ): Promise<Array<RawBucket & { range: number }>> {
     const inRange = `${where.join(' AND ')} AND c.started_at >= ? AND c.started_at < ?`;
     const rangeParams = (index: number) => [
@@ -182,7 +207,10 @@ export class CallStatsRepository {
     const table = this.sql.callsTable();
     const rows = await this.db.query(
       indexes
-        .map((index) => `SELECT ${index} AS bucket_index, ${AGGREGATES} FROM ${table} WHERE ${inRange}`)
+        .map(
+          (index) =>
+            `SELECT ${index} AS bucket_index, ${aggregates(withOutcomes)} FROM ${table} WHERE ${inRange}`,
+        )
         .join(' UNION ALL '),
       indexes.flatMap(rangeParams),
     );

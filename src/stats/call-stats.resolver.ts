@@ -1,4 +1,6 @@
-import { Args, Query, Resolver } from '@nestjs/graphql';
+import { Args, Info, Query, Resolver } from '@nestjs/graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { selectionTree } from '../graphql/selection';
 import { AuthenticatedApiKey } from '../auth/authenticated-api-key';
 import { CurrentApiKey } from '../auth/current-api-key.decorator';
 import { parseCallFilter } from '../calls/call-filter.parser';
@@ -20,6 +22,7 @@ export class CallStatsResolver {
   callStats(
     @CurrentApiKey() key: AuthenticatedApiKey,
     @Loaders() loaders: RequestLoaders,
+    @Info() info: GraphQLResolveInfo,
     @Args('groupBy', { type: () => StatsGroupBy }) groupBy: StatsGroupBy,
     @Args('filter', { type: () => CallFilterInput, nullable: true }) filter?: CallFilterInput | null,
     @Args('timeZone', {
@@ -30,6 +33,14 @@ export class CallStatsResolver {
     })
     timeZone?: string | null,
   ): Promise<CallStatsBucketModel[]> {
-    return this.stats.buckets(parseCallFilter(key, filter), groupBy, timeZone ?? 'UTC', loaders);
+    return this.stats.buckets(
+      {
+        filter: parseCallFilter(key, filter),
+        groupBy,
+        timeZone: timeZone ?? 'UTC',
+        withOutcomes: selectionTree(info).has('outcomes'),
+      },
+      loaders,
+    );
   }
 }

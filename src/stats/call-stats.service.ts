@@ -5,12 +5,21 @@ import { badUserInput } from '../graphql/graphql-errors';
 import { RequestLoaders } from '../graphql/request-loaders';
 import { tenantKey } from '../graphql/tenant-keys';
 import { CallStatsRepository, RawBucket } from './call-stats.repository';
-import { CallStatsBucketModel } from './models/call-stats-bucket.model';
+import { CallOutcomeCountsModel, CallStatsBucketModel } from './models/call-stats-bucket.model';
 import { StatsGroupBy } from './models/stats-group-by';
 import { epochDayToDate } from './stats-sql';
 import { addDays, isValidTimeZone, localMidnight, offsetAt, offsetSegments } from './time-zone-offsets';
 
 const NONE = 'none';
+
+export interface StatsRequest {
+  filter: CallFilter;
+  groupBy: StatsGroupBy;
+  /** IANA time zone of DAY/WEEK buckets. */
+  timeZone: string;
+  /** Whether the query selects the outcome counts (they cost the database five more sums). */
+  withOutcomes: boolean;
+}
 
 /** callStats: validates the time zone, plans DAY/WEEK buckets in that zone, labels entity buckets. */
 @Injectable()
@@ -20,12 +29,8 @@ export class CallStatsService {
     private readonly directory: DirectoryLoaders,
   ) {}
 
-  async buckets(
-    filter: CallFilter,
-    groupBy: StatsGroupBy,
-    timeZone: string,
-    loaders: RequestLoaders,
-  ): Promise<CallStatsBucketModel[]> {
+  async buckets(request: StatsRequest, loaders: RequestLoaders): Promise<CallStatsBucketModel[]> {
+    const { filter, groupBy, timeZone, withOutcomes } = request;
     if (!isValidTimeZone(timeZone))
       throw badUserInput('timeZone', `"${timeZone}" is not an IANA time zone (e.g. Europe/Paris, UTC)`);
     if (groupBy === StatsGroupBy.DAY || groupBy === StatsGroupBy.WEEK) {
@@ -47,7 +52,7 @@ export class CallStatsService {
           from: localMidnight(timeZone, date),
           to: localMidnight(timeZone, addDays(date, days)),
         }));
-        const rows = await this.stats.rangeBuckets(filter, ranges);
+        const rows = await this.stats.rangeBuckets(filter, ranges, withOutcomes);
         return rows.map((row) => {
           const { date, from: start, to: end } = ranges[row.range];
           return toModel(row, { key: date, label: label(date), accountId: null, start, end });
@@ -56,6 +61,7 @@ export class CallStatsService {
       const rows = await this.stats.buckets(filter, {
         groupBy,
         segments: offsetSegments(timeZone, from, to),
+        withOutcomes,
       });
       return rows
         .filter((row) => row.key !== null)
@@ -71,7 +77,7 @@ export class CallStatsService {
           }),
         );
     }
-    const rows = await this.stats.buckets(filter, { groupBy });
+    const rows = await this.stats.buckets(filter, { groupBy, withOutcomes });
     const labels = await this.labels(groupBy, rows, loaders);
     return rows
       .sort((a, b) => b.total - a.total || String(a.key).localeCompare(String(b.key)))
@@ -160,5 +166,12 @@ function toModel(
     avgInCallDuration: row.avgInCallDuration,
     p90InCallDuration: row.p90InCallDuration,
     avgWaitingDuration: row.avgWaitingDuration,
+    outcomes: Object.assign(new CallOutcomeCountsModel(), {
+      answered: row.outcomes?.answered ?? 0,
+      missed: row.outcomes?.missed ?? 0,
+      abandoned: row.outcomes?.abandoned ?? 0,
+      outOfHours: row.outcomes?.out_of_hours ?? 0,
+      voicemail: row.outcomes?.voicemail ?? 0,
+    }),
   });
 }

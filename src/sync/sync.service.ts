@@ -95,7 +95,9 @@ export class SyncService implements BeforeApplicationShutdown {
     window: { from?: Date | null; to?: Date | null },
   ): Promise<SyncRun> {
     const account = await this.accounts.get(accountId);
-    if (account.status === 'disconnected') throw new AccountNotConnectedError(accountId);
+    // No credentials to sync with: disconnected by an admin, or the app uninstalled at Aircall.
+    if (account.status === 'disconnected' || account.status === 'uninstalled')
+      throw new AccountNotConnectedError(accountId, account.status);
     const now = new Date();
     const to = window.to ?? now;
     const backfillFrom = new Date(now.getTime() - this.config.BACKFILL_DAYS * DAY_MS);

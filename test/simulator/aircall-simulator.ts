@@ -144,11 +144,53 @@ export class AircallSimulator {
     return this.oauth.issue(this.company(companyId).id, clientId, this.now());
   }
 
+  /**
+   * A new API key of the company, as an admin creates one to rotate keys; the old ones keep working
+   * until revoked (`company.otherKeys`, `apiKeyActive`).
+   */
+  addApiKey(companyId: number): { kind: 'basic'; apiId: string; apiToken: string } {
+    const company = this.company(companyId);
+    const ordinal = company.otherKeys.size + 2;
+    const apiId = `sim-api-id-${company.id}-k${ordinal}`;
+    const apiToken = `sim-api-token-${company.id}-k${ordinal}-${Date.now().toString(36)}`;
+    company.otherKeys.set(apiId, { apiToken, active: true });
+    this.byApiId.set(apiId, company);
+    return { kind: 'basic', apiId, apiToken };
+  }
+
   /** Revokes the company's API key and every OAuth token (an uninstall / key deletion). */
   revokeCredentials(companyId: number): void {
     const company = this.company(companyId);
     company.apiKeyActive = false;
     this.oauth.revokeCompany(company.id);
+  }
+
+  /**
+   * An admin uninstalls the OAuth app (docs/aircall-behaviour.md §2): Aircall sends
+   * `integration.deleted` (recorded body 05) to the app's webhooks, then revokes its tokens and
+   * removes those webhooks.
+   */
+  async uninstallApp(companyId: number): Promise<DeliveryResult[]> {
+    const company = this.company(companyId);
+    const appWebhooks = company.webhooks.all().filter((webhook) => webhook.ownerToken !== null);
+    const results = await Promise.all(
+      appWebhooks
+        .filter((webhook) => webhook.active && webhook.events.includes('integration.deleted'))
+        .map(async (webhook) => ({
+          webhookId: webhook.webhook_id,
+          url: webhook.url,
+          status: await postWebhook(webhook.url, {
+            resource: 'integration',
+            event: 'integration.deleted',
+            timestamp: Math.floor(this.now() / 1000),
+            token: webhook.token,
+            data: { integration_id: 42, company_id: company.id },
+          }),
+        })),
+    );
+    this.oauth.revokeCompany(company.id);
+    for (const webhook of appWebhooks) company.webhooks.delete(webhook.webhook_id, null);
+    return results;
   }
 
   /** Uses up the rest of the company's current window, as another integration would. Returns the reset (epoch ms). */
@@ -363,7 +405,7 @@ export class AircallSimulator {
       const decoded = Buffer.from(header.slice(6), 'base64').toString('utf8');
       const separator = decoded.indexOf(':');
       const company = separator > 0 ? this.byApiId.get(decoded.slice(0, separator)) : undefined;
-      if (!company || !company.apiKeyActive || company.apiToken !== decoded.slice(separator + 1))
+      if (!company || !company.accepts(decoded.slice(0, separator), decoded.slice(separator + 1)))
         throw unauthorized;
       return { company, oauthToken: null };
     }

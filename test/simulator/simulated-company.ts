@@ -34,6 +34,8 @@ export class SimulatedCompany {
   apiToken: string;
   /** False once the API key was revoked (requests with it get 401). */
   apiKeyActive = true;
+  /** Further API keys an admin created (Company Settings → API Keys), by api_id. */
+  readonly otherKeys = new Map<string, { apiToken: string; active: boolean }>();
   readonly directory: SimulatedDirectory;
   readonly calls: CallStore;
   readonly webhooks: WebhookRegistry;
@@ -72,6 +74,13 @@ export class SimulatedCompany {
     });
     this.webhooks = new WebhookRegistry(setup.requireHttpsWebhooks);
     this.rate = new RateWindow(setup.rateLimit, setup.rateWindowMs);
+  }
+
+  /** True when the pair is one of the company's active API keys. */
+  accepts(apiId: string, apiToken: string): boolean {
+    if (apiId === this.apiId) return this.apiKeyActive && apiToken === this.apiToken;
+    const key = this.otherKeys.get(apiId);
+    return key !== undefined && key.active && key.apiToken === apiToken;
   }
 
   /** Basic credentials for the client. */

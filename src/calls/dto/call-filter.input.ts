@@ -1,5 +1,6 @@
 import { Field, ID, InputType } from '@nestjs/graphql';
 import { CallDirection } from '../models/call-direction';
+import { CallOutcome } from '../models/call-outcome';
 
 /** Filters of `calls` and `callStats`; all given ones must hold (AND). */
 @InputType('CallFilter')
@@ -27,6 +28,12 @@ export class CallFilterInput {
 
   @Field(() => Boolean, { nullable: true })
   missed?: boolean | null;
+
+  @Field(() => CallOutcome, {
+    nullable: true,
+    description: "Inbound calls that ended so, in Aircall Analytics' call types",
+  })
+  outcome?: CallOutcome | null;
 
   @Field(() => ID, { nullable: true, description: 'The user who took or made the call' })
   userId?: string | null;

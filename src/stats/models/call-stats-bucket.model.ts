@@ -1,5 +1,24 @@
 import { Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
 
+/** Inbound calls of a group by outcome (Call.outcome), as Aircall Analytics counts its call types. */
+@ObjectType('CallOutcomeCounts')
+export class CallOutcomeCountsModel {
+  @Field(() => Int)
+  answered!: number;
+
+  @Field(() => Int)
+  missed!: number;
+
+  @Field(() => Int)
+  abandoned!: number;
+
+  @Field(() => Int)
+  outOfHours!: number;
+
+  @Field(() => Int)
+  voicemail!: number;
+}
+
 /** Figures of one group of calls. Durations in seconds. */
 @ObjectType('CallStatsBucket')
 export class CallStatsBucketModel {
@@ -53,4 +72,9 @@ export class CallStatsBucketModel {
 
   @Field(() => Float, { nullable: true, description: 'Over answered calls' })
   avgWaitingDuration!: number | null;
+
+  @Field(() => CallOutcomeCountsModel, {
+    description: 'Inbound calls by outcome (answered, missed, abandoned, out of hours, voicemail)',
+  })
+  outcomes!: CallOutcomeCountsModel;
 }
