@@ -6,6 +6,7 @@ import { AppModule } from './app.module';
 import { AppConfig, ConfigError, loadConfig } from './config/app-config';
 import { configureApp } from './http/configure-app';
 import { GracefulShutdown } from './http/graceful-shutdown';
+import { OpsListener } from './http/ops-listener';
 import { JsonLogger } from './logging/json-logger';
 
 async function bootstrap(): Promise<void> {
@@ -39,6 +40,7 @@ async function bootstrap(): Promise<void> {
   // Nest's shutdown hooks run (see GracefulShutdown); app.close() still runs every hook.
   new GracefulShutdown(app, { logger, timeoutMs: config.SHUTDOWN_TIMEOUT_MS }).install();
   await app.listen(config.PORT);
+  await app.get(OpsListener).listen(app.getHttpAdapter().getInstance());
   logger.log(
     {
       msg: 'aircall-sync listening',
@@ -50,6 +52,13 @@ async function bootstrap(): Promise<void> {
     },
     'Bootstrap',
   );
+  if (config.NODE_ENV === 'production' && config.OPS_PORT === undefined && !config.OPS_TOKEN)
+    logger.warn(
+      {
+        msg: '/health and /metrics are public on PORT and name every account: set OPS_PORT (an internal port) or OPS_TOKEN',
+      },
+      'Bootstrap',
+    );
 }
 
 bootstrap().catch((error: unknown) => {

@@ -264,9 +264,9 @@ describeEachEngine('GraphQL calls', (db) => {
       TEST_ADMIN_KEY,
       `query ($a: ID) {
         users(accountId: $a) { name calls(first: 2) { totalCount edges { node { id } } } }
-        teams(accountId: $a) { name members { name } calls { totalCount } }
-        tags(accountId: $a) { name calls { edges { node { id } } } }
-        numbers(accountId: $a) { name calls(filter: { direction: INBOUND }) { totalCount } }
+        teams(accountId: $a) { name members { name } calls(first: 0) { totalCount } }
+        tags(accountId: $a) { name calls(first: 5) { edges { node { id } } } }
+        numbers(accountId: $a) { name calls(first: 0, filter: { direction: INBOUND }) { totalCount } }
       }`,
       { a: A },
     );

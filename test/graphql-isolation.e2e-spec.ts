@@ -163,6 +163,41 @@ describeEachEngine('GraphQL account isolation', (db) => {
     ).toBe('FORBIDDEN');
   });
 
+  it("hides internals from a reader: the account's webhook id and database error texts", async () => {
+    const database = app.get(Database);
+    const now = database.date(new Date());
+    const [existing] = await database.query<{ n: unknown }>(
+      'SELECT COUNT(*) AS n FROM accounts WHERE id = ?',
+      [A],
+    );
+    if (Number(existing.n) === 0)
+      await database.query(
+        `INSERT INTO accounts (id, name, auth_type, status, created_at, updated_at) VALUES (?, 'A', 'basic', 'active', ?, ?)`,
+        [A, now, now],
+      );
+    await database.query(`UPDATE accounts SET webhook_id = 'wh-internal-4242' WHERE id = ?`, [A]);
+    const sqlError =
+      "QueryFailedError: Incorrect datetime value: '10000-01-01' for column `calls`.`started_at` at row 1";
+    await database.query(`UPDATE webhook_events SET last_error = ? WHERE id = ?`, [sqlError, `evt-${A}`]);
+    await database.query(`UPDATE sync_runs SET error = ? WHERE account_id = ?`, [
+      'QueryFailedError: SQLITE_CONSTRAINT: NOT NULL constraint failed: calls.account_id',
+      A,
+    ]);
+    const query = `{ call(id: "${sharedCallId}", accountId: "${A}") { account { id webhookId } } webhookEvents(accountId: "${A}") { lastError } syncRuns(accountId: "${A}") { error } }`;
+    const reader = await graphqlData<{
+      call: { account: { webhookId: string | null } };
+      webhookEvents: Array<{ lastError: string }>;
+      syncRuns: Array<{ error: string }>;
+    }>(app.baseUrl, readerA, query);
+    expect(reader.call.account).toEqual({ id: A, webhookId: null });
+    expect(reader.webhookEvents[0].lastError).toMatch(/^a database error/);
+    expect(reader.syncRuns[0].error).toMatch(/^a database error/);
+    expect(JSON.stringify(reader)).not.toMatch(/started_at|calls\.account_id|wh-internal/);
+    const admin = await graphqlData<typeof reader>(app.baseUrl, TEST_ADMIN_KEY, query);
+    expect(admin.call.account.webhookId).toBe('wh-internal-4242');
+    expect(admin.webhookEvents[0].lastError).toBe(sqlError);
+  });
+
   it('lets an unlimited reader see both accounts', async () => {
     const reader = await createKey(app, 'READER');
     const data = await graphqlData<{ calls: { totalCount: number } }>(

@@ -90,6 +90,57 @@ describe('GraphQL query limits and IDE', () => {
     expect(introspection.errors).toBeUndefined();
   });
 
+  it('refuses a document past its token limit before parsing the rest', async () => {
+    const aliases = Array.from({ length: 10_000 }, (_, i) => `a${i}: __typename`).join(' ');
+    const res = await graphql(app.baseUrl, TEST_ADMIN_KEY, `{ ${aliases} calls(first: 100) { totalCount } }`);
+    expect(res.status).toBe(400);
+    expect(res.errors?.[0].message).toMatch(/Document contains more \w+ 5000 tokens/);
+    expect(res.data ?? null).toBeNull();
+  });
+
+  it('counts every alias of a connection in the cost', async () => {
+    const pages = Array.from({ length: 250 }, (_, i) => `c${i}: calls(first: 100) { edges { node { id } } }`);
+    const res = await graphql(app.baseUrl, TEST_ADMIN_KEY, `{ ${pages.join(' ')} }`);
+    expect(res.status).toBe(400);
+    expect(res.errors?.[0]).toMatchObject({ extensions: { code: 'QUERY_TOO_COMPLEX' } });
+    expect(res.errors?.[0].message).toMatch(/^query complexity 75250 exceeds/);
+  });
+
+  it('refuses fragments spread into 2^24 fields without walking them', async () => {
+    const fragments = Array.from(
+      { length: 24 },
+      (_, i) => `fragment f${i} on Query { ...f${i + 1} ...f${i + 1} }`,
+    );
+    const bomb = `query { ...f0 } ${fragments.join(' ')} fragment f24 on Query { __typename }`;
+    expect(bomb.length).toBeLessThan(1500);
+    const res = await graphql(app.baseUrl, TEST_ADMIN_KEY, bomb);
+    expect(res.status).toBe(400);
+    expect(res.errors?.[0]).toMatchObject({ extensions: { code: 'QUERY_TOO_COMPLEX' } });
+    expect(res.errors?.[0].message).toMatch(/cannot be computed within 5000 fields and fragments/);
+  });
+
+  it('costs a list without paging as a large company’s, so a nested fan-out is refused', async () => {
+    const fanOut = `{ users { calls(first: 100) { edges { node { user { calls(first: 100) { totalCount } } } } } } }`;
+    const res = await graphql(app.baseUrl, TEST_ADMIN_KEY, fanOut);
+    expect(res.errors?.[0]).toMatchObject({ extensions: { code: 'QUERY_TOO_COMPLEX' } });
+    // The same list asking for counts only is cheap.
+    const counts = await graphql(
+      app.baseUrl,
+      TEST_ADMIN_KEY,
+      `
+        {
+          users {
+            name
+            calls(first: 0) {
+              totalCount
+            }
+          }
+        }
+      `,
+    );
+    expect(counts.errors).toBeUndefined();
+  });
+
   it('reports a GraphQL type error in a variable by its name', async () => {
     const res = await graphql(
       app.baseUrl,

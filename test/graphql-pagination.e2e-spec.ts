@@ -1,3 +1,4 @@
+import { Database } from '../src/database/database';
 import { DataSource } from 'typeorm';
 import type { AircallCall } from '../src/aircall/aircall-types';
 import { aCall, aTag, aTeam, aUser } from './support/aircall-builders';
@@ -196,8 +197,11 @@ describeEachEngine('GraphQL statement count', (db) => {
   });
 
   const statementsFor = async (first: number): Promise<number> => {
+    // GraphQL reads go through Database.read (a reader thread on SQLite, the pool on MySQL); the rest
+    // (the account list) through the DataSource's manager.
     const manager = app.get(DataSource).manager;
     const spy = jest.spyOn(manager, 'query');
+    const reads = jest.spyOn(app.get(Database), 'read');
     try {
       const data = await graphqlData<{ calls: { edges: Array<{ node: { user: { name: string } } }> } }>(
         app.baseUrl,
@@ -207,16 +211,19 @@ describeEachEngine('GraphQL statement count', (db) => {
       );
       expect(data.calls.edges).toHaveLength(first);
       expect(data.calls.edges.every((e) => e.node.user.name.startsWith('Agent'))).toBe(true);
-      return spy.mock.calls.length;
+      return spy.mock.calls.length + reads.mock.calls.length;
     } finally {
       spy.mockRestore();
+      reads.mockRestore();
     }
   };
 
   it('runs as many statements for 50 calls with every nested field as for 5', async () => {
+    await statementsFor(1); // first use: MySQL's flavour is read once
     const small = await statementsFor(5);
     const large = await statementsFor(50);
     expect(large).toBe(small);
+    expect(large).toBeGreaterThanOrEqual(5);
     // page + account list + users + number + contact + teams (ids, rows, members) + tags + comments
     expect(large).toBeLessThanOrEqual(11);
   });

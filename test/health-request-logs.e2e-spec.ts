@@ -168,6 +168,24 @@ describeEachEngine('JSON logs: request ids, access lines, no secrets', (database
     }
   });
 
+  it('logs a client’s mistakes at warn with their code and no stack, and unexpected errors at error', async () => {
+    const { lines } = await captureLogs(async () => {
+      await graphql(
+        t.baseUrl,
+        TEST_ADMIN_KEY,
+        '{ calls(filter: { startedAfter: "yesterday" }) { totalCount } }',
+      );
+      await graphql(t.baseUrl, TEST_ADMIN_KEY, 'mutation { triggerSync(accountId: "999999") { id } }');
+    });
+    const refused = lines.filter((l) => l.msg === 'GraphQL request refused');
+    expect(refused.map((l) => [l.level, l.errorCode])).toEqual([
+      ['warn', 'BAD_USER_INPUT'],
+      ['warn', 'NOT_FOUND'],
+    ]);
+    expect(lines.filter((l) => l.level === 'error')).toEqual([]);
+    expect(JSON.stringify(refused)).not.toMatch(/\n\s+at /);
+  });
+
   it('never logs a webhook token, an API key, an OAuth code or an Authorization header', async () => {
     const { raw, lines } = await captureLogs(async () => {
       const call = aCall().build();

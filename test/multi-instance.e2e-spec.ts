@@ -290,9 +290,9 @@ afterAll(() => build?.remove());
 
 describe('several instances on one MySQL/MariaDB database', () => {
   if (!testEngines().includes('mysql')) {
-    it('needs DATABASE_URL=mysql://…: SQLite has one writer, so its variant below runs a single instance', () => {
-      expect(testEngines()).toEqual(['sqlite']);
-    });
+    // Reported as skipped, not passed: without a server there is nothing to check.
+    it.skip('needs DATABASE_URL=mysql://…: SQLite has one writer, so its variant below runs a single instance', () =>
+      undefined);
     return;
   }
 

@@ -12,9 +12,8 @@ import { expectTrickyTextStoredAsSent } from './support/tricky-text';
  */
 describe('a MySQL/MariaDB server running with NO_BACKSLASH_ESCAPES', () => {
   if (!testEngines().includes('mysql')) {
-    it('needs DATABASE_URL=mysql://… (SQLite binds parameters and has no such mode)', () => {
-      expect(testEngines()).toEqual(['sqlite']);
-    });
+    // Reported as skipped, not passed: without a server there is nothing to check.
+    it.skip('needs DATABASE_URL=mysql://… (SQLite binds parameters and has no such mode)', () => undefined);
     return;
   }
 

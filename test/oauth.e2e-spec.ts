@@ -184,7 +184,7 @@ describeEachEngine('OAuth install (Technology Partner)', (database) => {
   });
 
   it('refuses an expired state and stores nothing', async () => {
-    const stale = await app.get(OAuthStateStore).issue(new Date(Date.now() - 11 * 60_000));
+    const stale = app.get(OAuthStateStore).issue(new Date(Date.now() - 11 * 60_000));
     const callback = await get(
       `${app.baseUrl}/oauth/callback?code=whatever&state=${encodeURIComponent(stale)}`,
     );
@@ -227,7 +227,7 @@ describeEachEngine('OAuth install (Technology Partner)', (database) => {
   });
 
   it('escapes whatever Aircall (or an attacker) puts in the error parameter', async () => {
-    const state = await app.get(OAuthStateStore).issue();
+    const state = app.get(OAuthStateStore).issue();
     const callback = await get(
       `${app.baseUrl}/oauth/callback?state=${encodeURIComponent(state)}&error=${encodeURIComponent('<script>alert(1)</script>')}`,
     );

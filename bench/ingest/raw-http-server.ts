@@ -5,8 +5,8 @@ import { createDataSource } from '../../src/database/database-options';
 import { Database } from '../../src/database/database';
 import { MetricsService } from '../../src/metrics/metrics.service';
 import { parseEnvelope } from '../../src/webhooks/webhook-envelope';
-import { WebhookInbox } from '../../src/webhooks/webhook-inbox';
-import { WebhookTokenCache } from '../../src/webhooks/webhook-token-cache';
+import { UnknownWebhookTokenError, WebhookInbox } from '../../src/webhooks/webhook-inbox';
+import { sha256Hex } from '../../src/crypto/hashing';
 
 /**
  * Reference "raw node:http": the service's own ingestion path — the same token cache, envelope
@@ -36,18 +36,18 @@ async function main(): Promise<void> {
   const dataSource = createDataSource(process.env.DATABASE_URL!);
   await dataSource.initialize();
   const db = new Database(dataSource);
-  const tokens = new WebhookTokenCache(db);
   const inbox = new WebhookInbox(db, new MetricsService(), loadConfig());
   const server = createServer((req, res) => {
     const receivedAt = new Date();
     void (async () => {
       try {
         const body = JSON.parse(await readBody(req)) as Record<string, unknown>;
-        const accountId = typeof body.token === 'string' ? await tokens.accountFor(body.token) : null;
-        if (!accountId) return reply(res, 401, { error: 'unknown webhook token' });
-        await inbox.store({ accountId, envelope: parseEnvelope(body), receivedAt });
+        if (typeof body.token !== 'string') return reply(res, 401, { error: 'missing webhook token' });
+        await inbox.store({ tokenHash: sha256Hex(body.token), envelope: parseEnvelope(body), receivedAt });
         reply(res, 200, { status: 'stored' });
       } catch (error) {
+        if (error instanceof UnknownWebhookTokenError)
+          return reply(res, 401, { error: 'unknown webhook token' });
         reply(res, 503, { error: String(error) });
       }
     })();

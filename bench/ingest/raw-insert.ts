@@ -57,6 +57,8 @@ export async function runRawInsert(
           0,
           now,
           now,
+          null,
+          null,
         );
       }
       batches.push(params);

@@ -34,10 +34,10 @@ describe('AccountLifecycle', () => {
   it('stops delivering once unsubscribed', () => {
     const lifecycle = new AccountLifecycle();
     const seen: string[] = [];
-    const off = lifecycle.on('webhookTokenChanged', (id) => void seen.push(id));
-    lifecycle.emit('webhookTokenChanged', '1');
+    const off = lifecycle.on('connected', (id) => void seen.push(id));
+    lifecycle.emit('connected', '1', false);
     off();
-    lifecycle.emit('webhookTokenChanged', '2');
+    lifecycle.emit('connected', '2', false);
     expect(seen).toEqual(['1']);
   });
 });

@@ -12,11 +12,6 @@ export interface AccountLifecycleEvents {
    * was known healthy) and now were probably never delivered: sync that window.
    */
   webhookRepaired: [accountId: string, gapFrom: Date];
-  /**
-   * The account's webhook token hash changed or was cleared (register, re-register, unregister, disconnect,
-   * purge). Whatever caches token → account for webhook ingestion must forget its entries.
-   */
-  webhookTokenChanged: [accountId: string];
 }
 
 /**

@@ -10,7 +10,6 @@ import { AccountLifecycle } from './account-events';
 import { AccountsRepository } from './accounts.repository';
 import { AccountsResolver } from './accounts.resolver';
 import { AccountsService } from './accounts.service';
-import { WebhookTokenInvalidation } from './webhook-token-invalidation';
 
 /**
  * Tenants: connected Aircall companies with sealed credentials (AccountsService), connecting and
@@ -28,7 +27,6 @@ import { WebhookTokenInvalidation } from './webhook-token-invalidation';
     AccountsResolver,
     WebhookRegistrar,
     WebhookHealthCheck,
-    WebhookTokenInvalidation,
   ],
   exports: [
     AccountsRepository,

@@ -31,6 +31,11 @@ export interface WebhookRegistration {
  * a table added to the schema with an account_id must be added here too.
  */
 export const TENANT_TABLES = [
+  // The inbox and the leases first: deleting them waits for whatever applies or syncs the account
+  // right now to commit, so the tables after them lose what that work wrote too.
+  'webhook_events',
+  'leases',
+  'sync_runs',
   'account_identities',
   'call_comments',
   'call_tags',
@@ -42,9 +47,6 @@ export const TENANT_TABLES = [
   'numbers',
   'contacts',
   'users',
-  'webhook_events',
-  'sync_runs',
-  'leases',
 ] as const;
 
 /** What identifies an Aircall company across connections: its ids, which are global at Aircall. */
@@ -366,9 +368,14 @@ export class AccountsRepository {
     );
   }
 
-  /** Deletes every tenant row of the account, then the account itself, in one transaction. */
+  /**
+   * Deletes every tenant row of the account, then the account itself, in one transaction. The account
+   * row is locked first: the inbox processor reads it (shared) before applying a batch, so no batch
+   * applies the account's events while the purge runs, and none after it (the account is gone).
+   */
   async purge(id: string): Promise<void> {
     await this.db.transaction(async (manager) => {
+      await this.db.query(`SELECT id FROM accounts WHERE id = ?${this.db.forUpdate}`, [id], manager);
       for (const table of TENANT_TABLES) {
         await this.db.query(`DELETE FROM ${this.db.id(table)} WHERE account_id = ?`, [id], manager);
       }

@@ -3,7 +3,6 @@ import { AircallCredentials } from '../aircall/aircall-credentials';
 import { SecretBox } from '../crypto/secret-box';
 import { Account, AccountAuthType } from './account';
 import { AccountNotConnectedError, AccountNotFoundError } from './account-errors';
-import { AccountLifecycle } from './account-events';
 import { AccountsRepository, Identity, StoredAccount, WebhookRegistration } from './accounts.repository';
 import { Queryable } from '../database/database';
 
@@ -25,7 +24,6 @@ export class AccountsService {
   constructor(
     private readonly repository: AccountsRepository,
     private readonly secrets: SecretBox,
-    private readonly lifecycle: AccountLifecycle,
   ) {}
 
   /** The id of a new account. */
@@ -123,7 +121,6 @@ export class AccountsService {
   /** Stores the account's webhook; false (nothing stored) when the account is disconnected by now. */
   async recordWebhook(accountId: string, registration: WebhookRegistration): Promise<boolean> {
     if (!(await this.repository.saveWebhook(accountId, registration))) return false;
-    this.lifecycle.emit('webhookTokenChanged', accountId);
     // The webhook is there now: clear the note saying it was missing (and no other reason).
     await this.repository.saveActiveReason(accountId, null, WEBHOOK_MISSING_NOTE);
     return true;
@@ -131,7 +128,6 @@ export class AccountsService {
 
   async clearWebhook(accountId: string): Promise<void> {
     await this.repository.clearWebhook(accountId);
-    this.lifecycle.emit('webhookTokenChanged', accountId);
   }
 
   async recordWebhookHealth(
@@ -147,6 +143,5 @@ export class AccountsService {
   async forget(accountId: string, purge: boolean): Promise<void> {
     if (purge) await this.repository.purge(accountId);
     else await this.repository.saveDisconnected(accountId);
-    this.lifecycle.emit('webhookTokenChanged', accountId);
   }
 }

@@ -54,7 +54,7 @@ export class CallQueryRepository {
     const from = link
       ? `${link.table} l JOIN calls c ON c.account_id = l.account_id AND c.id = l.call_id`
       : 'calls c';
-    const rows = await this.db.query(
+    const rows = await this.db.read(
       `SELECT ${SELECT_CALL} FROM ${from} WHERE ${where.join(' AND ')}
         ORDER BY ${keys.startedAt} ${dir}, ${keys.accountId} ${dir}, ${keys.id} ${dir} LIMIT ${Math.floor(limit)}`,
       params,
@@ -64,7 +64,7 @@ export class CallQueryRepository {
 
   async count(filter: CallFilter): Promise<number> {
     const { where, params } = callFilterSql(this.db, filter);
-    const [row] = await this.db.query<{ n: unknown }>(
+    const [row] = await this.db.read<{ n: unknown }>(
       `SELECT COUNT(*) AS n FROM calls c WHERE ${where.join(' AND ')}`,
       params,
     );
@@ -74,7 +74,7 @@ export class CallQueryRepository {
   /** One call by id within the scope; several when the id exists in more than one visible account. */
   async findById(id: string, accountIds: string[] | null): Promise<CallModel[]> {
     const { where, params } = callFilterSql(this.db, { accountIds });
-    const rows = await this.db.query(
+    const rows = await this.db.read(
       `SELECT ${SELECT_CALL} FROM calls c WHERE c.id = ? AND ${where.join(' AND ')} ORDER BY c.account_id`,
       [id, ...params],
     );
@@ -85,7 +85,7 @@ export class CallQueryRepository {
   async teamIdsByCallKeys(callKeys: readonly string[]): Promise<string[][]> {
     if (callKeys.length === 0) return [];
     const condition = tenantKeysCondition(callKeys, 'ct', 'call_id');
-    const rows = await this.db.query(
+    const rows = await this.db.read(
       `SELECT ct.account_id, ct.call_id, ct.team_id FROM call_teams ct WHERE ${condition.sql} ORDER BY ct.team_id`,
       condition.params,
     );
@@ -97,7 +97,7 @@ export class CallQueryRepository {
   async tagsByCallKeys(callKeys: readonly string[]): Promise<CallTagModel[][]> {
     if (callKeys.length === 0) return [];
     const condition = tenantKeysCondition(callKeys, 'ct', 'call_id');
-    const rows = await this.db.query(
+    const rows = await this.db.read(
       `SELECT ct.account_id, ct.call_id, ct.tag_id, ct.tagged_by_id, ct.tagged_at, t.name, t.color, t.description
          FROM call_tags ct LEFT JOIN tags t ON t.account_id = ct.account_id AND t.id = ct.tag_id
         WHERE ${condition.sql}
@@ -112,7 +112,7 @@ export class CallQueryRepository {
   async commentsByCallKeys(callKeys: readonly string[]): Promise<CallCommentModel[][]> {
     if (callKeys.length === 0) return [];
     const condition = tenantKeysCondition(callKeys, 'cc', 'call_id');
-    const rows = await this.db.query(
+    const rows = await this.db.read(
       `SELECT cc.account_id, cc.call_id, cc.id, cc.content, cc.posted_by_id, cc.posted_at
          FROM call_comments cc WHERE ${condition.sql} ORDER BY cc.posted_at, cc.id`,
       condition.params,

@@ -10,6 +10,9 @@ describe('loadConfig', () => {
     expect(config.SYNC_CRON).toBe('*/15 * * * *');
     expect(config.SYNC_RECONCILE_DAYS).toBe(3);
     expect(config.BACKFILL_DAYS).toBe(30);
+    expect(config.READ_STATEMENT_TIMEOUT_MS).toBe(10_000);
+    expect(config.WEBHOOK_STORE_TIMEOUT_MS).toBe(3000);
+    expect(config.OPS_PORT).toBeUndefined();
   });
   it.each([
     [{ PORT: 'eighty' }, /PORT="eighty": .*integer/],
@@ -25,6 +28,19 @@ describe('loadConfig', () => {
       /ENCRYPTION_KEY is required with a MySQL DATABASE_URL/,
     ],
     [{ ENCRYPTION_KEY: 'short' }, /ENCRYPTION_KEY=\(hidden\): must be 32 bytes/],
+    // A key a Bearer header can never carry (a space) would make every GraphQL request a 401.
+    [
+      { ADMIN_API_KEY: 'an admin key with spaces in it 0123' },
+      /ADMIN_API_KEY=\(hidden\): must be at least 24 characters of/,
+    ],
+    [{ ADMIN_API_KEY: 'short-key' }, /ADMIN_API_KEY=\(hidden\)/],
+    [{ OPS_TOKEN: 'ops token with spaces 0123456789' }, /OPS_TOKEN=\(hidden\)/],
+    [{ OPS_PORT: '70000' }, /OPS_PORT/],
+    // Aircall gives up after 5 s: a store timeout past it could never turn into the 503 it exists for.
+    [{ WEBHOOK_STORE_TIMEOUT_MS: '6000' }, /WEBHOOK_STORE_TIMEOUT_MS/],
+    [{ READ_STATEMENT_TIMEOUT_MS: '0' }, /READ_STATEMENT_TIMEOUT_MS/],
+    [{ INBOX_FAIR_SHARE_PER_SECOND: '0' }, /INBOX_FAIR_SHARE_PER_SECOND/],
+    [{ HTTP_MAX_CONNECTIONS: '1' }, /HTTP_MAX_CONNECTIONS/],
   ])('stops with one line naming the variable for %j', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

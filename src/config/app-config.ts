@@ -26,6 +26,14 @@ const toBool = ({ value }: { value: unknown }) =>
 const urlOptions = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 
 /**
+ * A secret sent as `Authorization: Bearer <secret>`: the characters a bearer token can carry
+ * (RFC 6750's b64token), at least 24 of them. A key with a space could never authenticate.
+ */
+const BEARER_TOKEN = /^[A-Za-z0-9\-._~+/]{24,}=*$/;
+const BEARER_TOKEN_MESSAGE =
+  'must be at least 24 characters of A-Z a-z 0-9 - . _ ~ + / (what an Authorization: Bearer header can carry)';
+
+/**
  * Every setting of the service, read once from the environment at start and validated.
  * The names and defaults are the contract in DESIGN.md ("Configuration").
  */
@@ -35,6 +43,36 @@ export class AppConfig {
   @Min(0)
   @Max(65535)
   PORT = 3000;
+
+  /**
+   * A second port serving only GET /health and GET /metrics (for probes and Prometheus on the internal
+   * network); the public port then answers 404 for them. Unset: both are served on PORT.
+   */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  OPS_PORT?: number;
+
+  /** Address the OPS_PORT listener binds to. */
+  @IsString()
+  @MinLength(1)
+  OPS_HOST = '0.0.0.0';
+
+  /** When set, GET /health and GET /metrics need `Authorization: Bearer <OPS_TOKEN>`. */
+  @IsOptional()
+  @Matches(BEARER_TOKEN, { message: BEARER_TOKEN_MESSAGE })
+  OPS_TOKEN?: string;
+
+  /**
+   * Open connections the public listener keeps at once; more are refused until some close, so slow or
+   * idle clients cannot hold every socket of the process.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  HTTP_MAX_CONNECTIONS = 2000;
 
   /** `mysql://user:pass@host:3306/db` or `sqlite:PATH` (`sqlite::memory:` for throwaway databases). */
   @Matches(/^(mysql|mariadb):\/\/[^/]+\/[A-Za-z0-9_$-]+(\?.*)?$|^sqlite:.+$/, {
@@ -46,6 +84,45 @@ export class AppConfig {
   @Transform(toBool)
   @IsIn([true, false], { message: 'must be true or false' })
   DATABASE_MIGRATE = true;
+
+  /**
+   * Longest one database statement of a GraphQL request may run, in ms. MySQL stops it there
+   * (MariaDB max_statement_time, MySQL MAX_EXECUTION_TIME); on a SQLite file it runs on a reader
+   * thread abandoned at that point. The request then fails with QUERY_TIMEOUT.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  READ_STATEMENT_TIMEOUT_MS = 10_000;
+
+  /** Threads reading a SQLite file for GraphQL, off the main thread (0: on the main thread). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(16)
+  SQLITE_READ_THREADS = 2;
+
+  /**
+   * MySQL: how long the client waits for any statement before it drops the connection (a server that
+   * stopped answering without closing it), in ms. Migrations run without it.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(3_600_000)
+  DATABASE_QUERY_TIMEOUT_MS = 30_000;
+
+  /**
+   * Longest a webhook delivery waits for its inbox row to be written before it is answered 503, in
+   * ms: Aircall gives up after 5 s and retries, so a database that stopped answering gets a fast 503
+   * rather than a timeout.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(4500)
+  WEBHOOK_STORE_TIMEOUT_MS = 3000;
 
   @IsUrl(urlOptions, { message: 'must be an http(s) URL' })
   PUBLIC_URL = 'http://localhost:3000';
@@ -72,8 +149,7 @@ export class AppConfig {
   ENCRYPTION_KEY?: string;
 
   @IsOptional()
-  @IsString()
-  @MinLength(24, { message: 'must be at least 24 characters' })
+  @Matches(BEARER_TOKEN, { message: BEARER_TOKEN_MESSAGE })
   ADMIN_API_KEY?: string;
 
   @Transform(toInt)
@@ -180,6 +256,19 @@ export class AppConfig {
   @Max(16)
   INBOX_INSERT_CONCURRENCY = 1;
 
+  /**
+   * Fair share between tenants: one account's deliveries become due for applying at most this many
+   * per second (a burst is spread over the following seconds). The processor applies due rows
+   * oldest first, so another account's delivery waits behind at most the rows already due when it
+   * arrived, and a noisy account adds at most this many a second to them. Aircall sends one company
+   * a few events per call, so the default is far above any real company's rate.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  INBOX_FAIR_SHARE_PER_SECOND = 1000;
+
   /** Inbox rows applied per database transaction. */
   @Transform(toInt)
   @IsInt()
@@ -254,7 +343,7 @@ export class ConfigError extends Error {}
 function describe(error: ValidationError): string {
   const constraints = Object.values(error.constraints ?? {});
   const shown =
-    error.property.includes('SECRET') || error.property.includes('KEY')
+    error.property.includes('SECRET') || error.property.includes('KEY') || error.property.includes('TOKEN')
       ? '(hidden)'
       : JSON.stringify(error.value);
   return `${error.property}=${shown}: ${constraints.join('; ')}`;
@@ -270,6 +359,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     'AIRCALL_CLIENT_SECRET',
     'ENCRYPTION_KEY',
     'ADMIN_API_KEY',
+    'OPS_PORT',
+    'OPS_TOKEN',
   ]) {
     const value = env[key];
     if (value !== undefined && value !== '') input[key] = value;

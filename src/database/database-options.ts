@@ -2,9 +2,12 @@ import { Logger } from '@nestjs/common';
 import * as mysql2 from 'mysql2';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { DataSource, DataSourceOptions } from 'typeorm';
+import { DataSource, DataSourceOptions, Logger as TypeormLogger } from 'typeorm';
 
 export type DialectName = 'mysql' | 'sqlite';
+
+/** Connections of the service's MySQL pool (per thread: the processor thread has its own). */
+export const POOL_SIZE = 20;
 
 /** Where the migrations live once compiled (dist/migrations) or when run through ts-node/jest (migrations/). */
 function migrationGlobs(): string[] {
@@ -63,13 +66,42 @@ function mysql2Driver(): typeof mysql2 {
  * above 2^53 could never be rounded, backslash escapes whatever the server's sql_mode); SQLite
  * through better-sqlite3 in WAL mode (one writer).
  */
-export function dataSourceOptions(databaseUrl: string, extra: { poolSize?: number } = {}): DataSourceOptions {
+/**
+ * TypeORM's messages through the service's JSON logger: a statement that ran up to its time limit
+ * (DATABASE_QUERY_TIMEOUT_MS) is a warning naming the start of its SQL, never its parameters (they
+ * carry tenants' data); failed statements are reported by their callers; migrations are logged.
+ */
+class DatabaseLogger implements TypeormLogger {
+  private readonly logger = new Logger('Database');
+
+  logQuery(): void {}
+  logQueryError(): void {}
+  logQuerySlow(time: number, query: string): void {
+    this.logger.warn({ msg: 'slow statement', ms: time, sql: query.replace(/\s+/g, ' ').slice(0, 200) });
+  }
+  logSchemaBuild(): void {}
+  logMigration(message: string): void {
+    this.logger.log({ msg: message });
+  }
+  log(level: 'log' | 'info' | 'warn', message: unknown): void {
+    if (level === 'warn') this.logger.warn({ msg: String(message) });
+  }
+}
+
+export interface DataSourceExtra {
+  poolSize?: number;
+  /** MySQL: client-side time limit of every statement (mysql2 drops the connection past it). */
+  queryTimeoutMs?: number;
+}
+
+export function dataSourceOptions(databaseUrl: string, extra: DataSourceExtra = {}): DataSourceOptions {
   // No entity classes: repositories own their SQL through the Database helper (see database.ts).
   const common = {
     entities: [],
     migrations: migrationGlobs(),
     migrationsTableName: 'migrations',
     logging: false as const,
+    logger: new DatabaseLogger(),
   };
   if (dialectOf(databaseUrl) === 'sqlite') {
     const file = sqlitePath(databaseUrl);
@@ -100,7 +132,10 @@ export function dataSourceOptions(databaseUrl: string, extra: { poolSize?: numbe
     supportBigNumbers: true,
     bigNumberStrings: true,
     connectTimeout: 5000,
-    poolSize: extra.poolSize ?? 20,
+    ...(extra.queryTimeoutMs
+      ? { maxQueryExecutionTime: extra.queryTimeoutMs, enableQueryTimeout: true }
+      : {}),
+    poolSize: extra.poolSize ?? POOL_SIZE,
     extra: {
       waitForConnections: true,
       queueLimit: 0,
@@ -113,6 +148,6 @@ export function dataSourceOptions(databaseUrl: string, extra: { poolSize?: numbe
   };
 }
 
-export function createDataSource(databaseUrl: string, extra: { poolSize?: number } = {}): DataSource {
+export function createDataSource(databaseUrl: string, extra: DataSourceExtra = {}): DataSource {
   return new DataSource(dataSourceOptions(databaseUrl, extra));
 }

@@ -1,7 +1,11 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomInt } from 'node:crypto';
+import type { Pool, RowDataPacket } from 'mysql2';
 import { DataSource, EntityManager } from 'typeorm';
 import { DialectName } from './database-options';
+import { SqliteReaders, StatementTimeoutError } from './sqlite-readers';
+
+export { StatementTimeoutError } from './sqlite-readers';
 
 /** A value that can be bound to a query on both mysql2 and better-sqlite3. */
 export type SqlValue = string | number | bigint | null | Buffer;
@@ -84,12 +88,57 @@ function errorCode(error: unknown): string | undefined {
   return undefined;
 }
 
+/** True when a statement failed on a primary or unique key another row already holds. */
+export function isDuplicateKey(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 4; depth++) {
+    const e = current as { code?: unknown; driverError?: unknown; cause?: unknown };
+    if (e.code === 'ER_DUP_ENTRY' || (typeof e.code === 'string' && e.code.startsWith('SQLITE_CONSTRAINT')))
+      return true;
+    current = e.driverError ?? e.cause;
+  }
+  return false;
+}
+
 /** True when the error means "the database is down or busy", not "this statement is wrong". */
 export function isDatabaseUnavailable(error: unknown): boolean {
   if (error instanceof DatabaseUnavailableError) return true;
   const code = errorCode(error);
   return code !== undefined && (UNAVAILABLE_CODES.has(code) || code.startsWith('SQLITE_IOERR'));
 }
+
+/** How the reads of client requests (GraphQL) are bounded; see Database.read. */
+export interface ReadLimits {
+  /** Longest a read statement may run. */
+  statementTimeoutMs: number;
+  /** MySQL: reads running at once, so they never take every pooled connection from the writes. */
+  concurrency: number;
+  /**
+   * SQLite file: threads reading off the main thread (0 reads on the main thread, unbounded). An
+   * in-memory SQLite database is private to its connection, so its reads always run on the main thread.
+   */
+  sqliteThreads: number;
+  /** The SQLite file, when the database is one. */
+  sqliteFile: string | null;
+}
+
+/**
+ * Error numbers of a statement stopped by its time limit: MariaDB's max_statement_time (1969, which
+ * mysql2 gives no code name) and MySQL's MAX_EXECUTION_TIME (3024, ER_QUERY_TIMEOUT).
+ */
+const STATEMENT_TIMEOUT_ERRNOS = new Set([1969, 3024]);
+
+function isStatementTimeout(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 4; depth++) {
+    const e = current as { errno?: unknown; driverError?: unknown; cause?: unknown };
+    if (typeof e.errno === 'number' && STATEMENT_TIMEOUT_ERRNOS.has(e.errno)) return true;
+    current = e.driverError ?? e.cause;
+  }
+  return false;
+}
+/** Extra time the client waits past the server's own limit before it gives the connection up. */
+const CLIENT_TIMEOUT_MARGIN_MS = 2000;
 
 /**
  * The one place where MySQL and SQLite differ: value encoding, upsert syntax, locking and
@@ -108,9 +157,106 @@ export class Database {
   private sqliteTurn: Promise<void> = Promise.resolve();
   private readonly inTurn = new AsyncLocalStorage<boolean>();
 
-  constructor(readonly dataSource: DataSource) {
+  private readonly readers: SqliteReaders | null;
+  private flavor: Promise<'mariadb' | 'mysql'> | null = null;
+  private readsRunning = 0;
+  private readonly readWaiters: Array<() => void> = [];
+
+  constructor(
+    readonly dataSource: DataSource,
+    private readonly limits: ReadLimits | null = null,
+  ) {
     this.dialect =
       dataSource.options.type === 'mysql' || dataSource.options.type === 'mariadb' ? 'mysql' : 'sqlite';
+    this.readers =
+      this.dialect === 'sqlite' && limits?.sqliteFile && limits.sqliteThreads > 0
+        ? new SqliteReaders(limits.sqliteFile, limits.sqliteThreads, limits.statementTimeoutMs)
+        : null;
+  }
+
+  /**
+   * A read of a client request (GraphQL): a SELECT whose running time is bounded, so no request can
+   * hold the database or the event loop for long. On MySQL the server stops it at
+   * `statementTimeoutMs` (MariaDB: `SET STATEMENT max_statement_time … FOR`, MySQL: the
+   * MAX_EXECUTION_TIME hint), the client gives up shortly after (a silent server), and at most
+   * `concurrency` reads use the pool at once. On a SQLite file it runs on a reader thread
+   * (SqliteReaders), leaving the main thread to the webhooks. Past its limit: StatementTimeoutError.
+   */
+  async read<T = Row>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+    const limits = this.limits;
+    if (!limits) return this.query<T>(sql, params);
+    try {
+      if (this.readers) return (await this.readers.read(sql, params)) as T[];
+      if (!this.isMysql) return await this.query<T>(sql, params);
+      return await this.mysqlRead<T>(sql, params, limits);
+    } catch (error) {
+      if (error instanceof StatementTimeoutError || error instanceof DatabaseUnavailableError) throw error;
+      if (isStatementTimeout(error)) throw new StatementTimeoutError(limits.statementTimeoutMs);
+      throw isDatabaseUnavailable(error) ? new DatabaseUnavailableError(error) : error;
+    }
+  }
+
+  /** Stops the reader threads (the DataSource is closed by its owner). */
+  async closeReaders(): Promise<void> {
+    await this.readers?.close();
+  }
+
+  private async mysqlRead<T>(sql: string, params: readonly unknown[], limits: ReadLimits): Promise<T[]> {
+    // Read once; a failed attempt (the server was down) is forgotten, so the next read asks again.
+    const flavor = await (this.flavor ??= this.detectFlavor().catch((error: unknown) => {
+      this.flavor = null;
+      throw error;
+    }));
+    const ms = limits.statementTimeoutMs;
+    let bounded = sql;
+    if (flavor === 'mariadb')
+      bounded = `SET STATEMENT max_statement_time = ${(ms / 1000).toFixed(3)} FOR ${sql}`;
+    else if (/^\s*SELECT\b/i.test(sql))
+      bounded = sql.replace(/^\s*SELECT\b/i, `SELECT /*+ MAX_EXECUTION_TIME(${Math.floor(ms)}) */`);
+    await this.readSlot(ms + CLIENT_TIMEOUT_MARGIN_MS);
+    try {
+      const pool = (this.dataSource.driver as unknown as { pool: Pool }).pool;
+      return await new Promise<T[]>((resolve, reject) => {
+        // mysql2's own timeout: past it the connection is destroyed, so a silent server cannot hold it.
+        pool.query<RowDataPacket[]>(
+          { sql: bounded, values: params as unknown[], timeout: ms + CLIENT_TIMEOUT_MARGIN_MS },
+          (error, rows) => (error ? reject(error) : resolve((Array.isArray(rows) ? rows : []) as T[])),
+        );
+      });
+    } finally {
+      this.releaseReadSlot();
+    }
+  }
+
+  private async detectFlavor(): Promise<'mariadb' | 'mysql'> {
+    const [row] = await this.query<{ v: unknown }>('SELECT VERSION() AS v');
+    return /mariadb/i.test(String(row?.v ?? '')) ? 'mariadb' : 'mysql';
+  }
+
+  /** Waits for one of the `concurrency` read slots, at most `waitMs` (then the database counts as unavailable). */
+  private readSlot(waitMs: number): Promise<void> {
+    if (this.readsRunning < (this.limits?.concurrency ?? 1)) {
+      this.readsRunning += 1;
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve, reject) => {
+      const grant = () => {
+        clearTimeout(timer);
+        this.readsRunning += 1;
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        const index = this.readWaiters.indexOf(grant);
+        if (index >= 0) this.readWaiters.splice(index, 1);
+        reject(new DatabaseUnavailableError(new Error(`no read slot within ${waitMs} ms`)));
+      }, waitMs);
+      this.readWaiters.push(grant);
+    });
+  }
+
+  private releaseReadSlot(): void {
+    this.readsRunning -= 1;
+    this.readWaiters.shift()?.();
   }
 
   get isMysql(): boolean {
@@ -130,6 +276,11 @@ export class Database {
   /** `FOR UPDATE` on MySQL; SQLite has one writer, whose transaction already excludes the others. */
   get forUpdate(): string {
     return this.isMysql ? ' FOR UPDATE' : '';
+  }
+
+  /** A shared row lock on MySQL (MySQL 8 and MariaDB both read `LOCK IN SHARE MODE`); nothing on SQLite. */
+  get forShare(): string {
+    return this.isMysql ? ' LOCK IN SHARE MODE' : '';
   }
 
   /** `FOR UPDATE SKIP LOCKED` on MySQL 8 / MariaDB 10.6+, so instances claim disjoint rows. */

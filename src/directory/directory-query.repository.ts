@@ -70,7 +70,7 @@ export class DirectoryQueryRepository {
       .split(', ')
       .map((c) => `u.${c}`)
       .join(', ');
-    const rows = await this.db.query(
+    const rows = await this.db.read(
       `SELECT tu.team_id AS member_of, ${columns}
          FROM team_users tu JOIN users u ON u.account_id = tu.account_id AND u.id = tu.user_id
         WHERE ${condition.sql} AND u.deleted_at IS NULL
@@ -96,7 +96,7 @@ export class DirectoryQueryRepository {
     }
     if (!options.includeDeleted) where.push('deleted_at IS NULL');
     const order = table === 'contacts' ? 'last_name, first_name, account_id, id' : 'name, account_id, id';
-    const rows = await this.db.query(
+    const rows = await this.db.read(
       `SELECT ${DIRECTORY_READ_COLUMNS[table]} FROM ${table}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order}`,
       params,
     );
@@ -110,7 +110,7 @@ export class DirectoryQueryRepository {
   ): Promise<Array<T | null>> {
     if (keys.length === 0) return [];
     const condition = tenantKeysCondition(keys, 't');
-    const rows = await this.db.query(
+    const rows = await this.db.read(
       `SELECT ${DIRECTORY_READ_COLUMNS[table]} FROM ${table} t WHERE ${condition.sql}`,
       condition.params,
     );

@@ -2,6 +2,7 @@ import { Args, ID, Query, Resolver } from '@nestjs/graphql';
 import { accountScope } from '../auth/account-access';
 import { AuthenticatedApiKey } from '../auth/authenticated-api-key';
 import { CurrentApiKey } from '../auth/current-api-key.decorator';
+import { listComplexity } from '../graphql/query-limits';
 import { DirectoryQueryRepository } from './directory-query.repository';
 import { NumberModel } from './models/number.model';
 import { TagModel } from './models/tag.model';
@@ -24,7 +25,7 @@ const includeDeletedArg = {
 export class DirectoryResolver {
   constructor(private readonly directory: DirectoryQueryRepository) {}
 
-  @Query(() => [UserModel])
+  @Query(() => [UserModel], { complexity: listComplexity })
   users(
     @CurrentApiKey() key: AuthenticatedApiKey,
     @Args('accountId', accountIdArg) accountId?: string | null,
@@ -33,7 +34,7 @@ export class DirectoryResolver {
     return this.directory.listUsers({ accountIds: accountScope(key, accountId), includeDeleted });
   }
 
-  @Query(() => [TeamModel])
+  @Query(() => [TeamModel], { complexity: listComplexity })
   teams(
     @CurrentApiKey() key: AuthenticatedApiKey,
     @Args('accountId', accountIdArg) accountId?: string | null,
@@ -42,7 +43,7 @@ export class DirectoryResolver {
     return this.directory.listTeams({ accountIds: accountScope(key, accountId), includeDeleted });
   }
 
-  @Query(() => [TagModel])
+  @Query(() => [TagModel], { complexity: listComplexity })
   tags(
     @CurrentApiKey() key: AuthenticatedApiKey,
     @Args('accountId', accountIdArg) accountId?: string | null,
@@ -51,7 +52,7 @@ export class DirectoryResolver {
     return this.directory.listTags({ accountIds: accountScope(key, accountId), includeDeleted });
   }
 
-  @Query(() => [NumberModel])
+  @Query(() => [NumberModel], { complexity: listComplexity })
   numbers(
     @CurrentApiKey() key: AuthenticatedApiKey,
     @Args('accountId', accountIdArg) accountId?: string | null,

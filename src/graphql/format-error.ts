@@ -1,9 +1,10 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { HttpException, Logger } from '@nestjs/common';
-import { GraphQLError, GraphQLFormattedError } from 'graphql';
-import { DatabaseUnavailableError } from '../database/database';
+import { ASTNode, BREAK, DocumentNode, GraphQLError, GraphQLFormattedError, Kind, visit } from 'graphql';
+import { DatabaseUnavailableError, StatementTimeoutError } from '../database/database';
 import type { GraphqlContext } from './graphql-context';
+import { InvalidInstantError } from './date-time.scalar';
 import { ErrorCode } from './graphql-errors';
 
 const logger = new Logger('GraphQL');
@@ -16,6 +17,7 @@ function isUnexpected(error: unknown, code: unknown = (error as GraphQLError)?.e
   const original = unwrapResolverError(error);
   if (
     original instanceof DatabaseUnavailableError ||
+    original instanceof StatementTimeoutError ||
     original instanceof GraphQLError ||
     original instanceof HttpException
   )
@@ -28,16 +30,91 @@ function describe(error: unknown, path: readonly (string | number)[] | undefined
   return `unexpected error at ${path?.join('.') ?? 'request'}: ${original instanceof Error ? (original.stack ?? original.message) : String(original)}`;
 }
 
+/** The error a scalar (DateTime) raised beneath a validation or coercion error, if any. */
+function userInputCause(error: unknown): Error | null {
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 5; depth++) {
+    if (current instanceof InvalidInstantError) return current;
+    current = (current as { originalError?: unknown }).originalError;
+  }
+  return null;
+}
+
 /**
- * Logs the unexpected errors of an operation with the id of the request (GraphQL queries run without
- * a logging context, see openRequestContext).
+ * The argument path (`filter.startedAfter`, `from`) of the value `target` in the document: for a
+ * literal the client got wrong, the field the error names.
+ */
+export function argumentPathOf(document: DocumentNode, target: ASTNode): string | null {
+  const path: string[] = [];
+  let found: string | null = null;
+  visit(document, {
+    enter(node) {
+      if (found !== null) return BREAK;
+      if (node.kind === Kind.ARGUMENT || node.kind === Kind.OBJECT_FIELD) path.push(node.name.value);
+      if (node.loc && target.loc && node.loc.start === target.loc.start && node.kind === target.kind)
+        found = path.join('.');
+      return undefined;
+    },
+    leave(node) {
+      if (node.kind === Kind.ARGUMENT || node.kind === Kind.OBJECT_FIELD) path.pop();
+    },
+  });
+  return found;
+}
+
+/**
+ * Invalid input is a BAD_USER_INPUT naming the field, also where graphql-js refuses it before any
+ * resolver runs: a DateTime literal that is no instant (validation), or a variable that is none
+ * (coercion). The field is the argument path of the literal, or the variable's name and path.
+ */
+export const inputErrorFieldPlugin: ApolloServerPlugin<GraphqlContext> = {
+  requestDidStart: () =>
+    Promise.resolve({
+      didEncounterErrors: ({ errors, document }) => {
+        for (const error of errors) {
+          if (!userInputCause(error)) continue;
+          const extensions = error.extensions as Record<string, unknown>;
+          const variable =
+            /^Variable "\$([A-Za-z_]\w*)" got invalid value .*? at "([^"]+)"/.exec(error.message) ??
+            /^Variable "\$([A-Za-z_]\w*)" got invalid value/.exec(error.message);
+          const field = variable
+            ? (variable[2] ?? variable[1])
+            : document && error.nodes?.[0]
+              ? argumentPathOf(document, error.nodes[0])
+              : null;
+          extensions.code = ErrorCode.BAD_USER_INPUT;
+          if (field) extensions.field = field;
+        }
+        return Promise.resolve();
+      },
+    }),
+};
+
+/**
+ * Logs the errors of an operation with the id of the request (GraphQL queries run without a logging
+ * context, see openRequestContext): unexpected ones at `error` with their stack; a client's mistakes
+ * (bad input, a missing key or role, a refused query) at `warn`, with their code and message only.
  */
 export const unexpectedErrorLogPlugin: ApolloServerPlugin<GraphqlContext> = {
   requestDidStart: () =>
     Promise.resolve({
       didEncounterErrors: ({ errors, contextValue }) => {
         for (const error of errors) {
-          if (!isUnexpected(error)) continue;
+          if (!isUnexpected(error)) {
+            const original = unwrapResolverError(error);
+            if (original instanceof DatabaseUnavailableError) continue;
+            logger.warn({
+              msg: 'GraphQL request refused',
+              errorCode:
+                original instanceof StatementTimeoutError
+                  ? ErrorCode.QUERY_TIMEOUT
+                  : String(error.extensions?.code ?? 'GRAPHQL_ERROR'),
+              error: error.message.slice(0, 300),
+              path: error.path?.join('.'),
+              requestId: contextValue.requestId,
+            });
+            continue;
+          }
           logged.add(error);
           logger.error({ msg: describe(error, error.path), requestId: contextValue.requestId });
         }
@@ -52,7 +129,15 @@ export const unexpectedErrorLogPlugin: ApolloServerPlugin<GraphqlContext> = {
  * when it failed before the operation started) so no SQL or stack trace reaches the client.
  */
 export function formatGraphqlError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
-  if (unwrapResolverError(error) instanceof DatabaseUnavailableError) {
+  const original = unwrapResolverError(error);
+  if (original instanceof StatementTimeoutError) {
+    return {
+      message: `a database statement of this request ran longer than ${original.limitMs} ms and was stopped; narrow the filter or ask for fewer items`,
+      path: formatted.path,
+      extensions: { code: ErrorCode.QUERY_TIMEOUT },
+    };
+  }
+  if (original instanceof DatabaseUnavailableError) {
     return {
       message: 'database unavailable, retry later',
       path: formatted.path,

@@ -1,3 +1,4 @@
+import { APP_FILTER } from '@nestjs/core';
 import { ApolloDriverConfig } from '@nestjs/apollo';
 import { Module } from '@nestjs/common';
 import { GraphQLModule as NestGraphQLModule } from '@nestjs/graphql';
@@ -6,11 +7,13 @@ import { AuthModule } from '../auth/auth.module';
 import { AppConfig } from '../config/app-config';
 import { requestIdOf } from '../http/request-id';
 import { ExpressApolloDriver } from './express-apollo.driver';
-import { formatGraphqlError, unexpectedErrorLogPlugin } from './format-error';
+import { StrictDateTime } from './date-time.scalar';
+import { GraphqlErrorFilter } from './graphql-error.filter';
+import { formatGraphqlError, inputErrorFieldPlugin, unexpectedErrorLogPlugin } from './format-error';
 import { GraphqlContext } from './graphql-context';
 import { unauthenticated } from './graphql-errors';
 import { ExpressContextArgs } from './apollo-express-handler';
-import { DEFAULT_QUERY_LIMITS, queryLimitsPlugin } from './query-limits';
+import { DEFAULT_QUERY_LIMITS, MAX_DOCUMENT_TOKENS, queryLimitsPlugin } from './query-limits';
 import { RequestLoaders } from './request-loaders';
 
 /**
@@ -34,8 +37,14 @@ import { RequestLoaders } from './request-loaders';
           ...(isProduction ? { playground: false } : { graphiql: true }),
           introspection: !isProduction,
           includeStacktraceInErrorResponses: false,
-          buildSchemaOptions: { dateScalarMode: 'isoDate', numberScalarMode: 'integer' },
-          plugins: [queryLimitsPlugin(DEFAULT_QUERY_LIMITS), unexpectedErrorLogPlugin],
+          buildSchemaOptions: {
+            dateScalarMode: 'isoDate',
+            numberScalarMode: 'integer',
+            scalarsMap: [{ type: Date, scalar: StrictDateTime }],
+          },
+          // Bounds the work of parsing and validating a document before its cost is known.
+          parseOptions: { maxTokens: MAX_DOCUMENT_TOKENS },
+          plugins: [queryLimitsPlugin(DEFAULT_QUERY_LIMITS), inputErrorFieldPlugin, unexpectedErrorLogPlugin],
           formatError: formatGraphqlError,
           context: async ({ req, res }: ExpressContextArgs): Promise<GraphqlContext> => {
             const apiKey = await authenticator.authenticate(req.headers.authorization);
@@ -46,5 +55,6 @@ import { RequestLoaders } from './request-loaders';
       },
     }),
   ],
+  providers: [{ provide: APP_FILTER, useClass: GraphqlErrorFilter }],
 })
 export class GraphqlModule {}

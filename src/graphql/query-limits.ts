@@ -8,6 +8,7 @@ import {
   OperationDefinitionNode,
   SelectionSetNode,
 } from 'graphql';
+import { getVariableValues } from 'graphql/execution/values';
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import { ErrorCode } from './graphql-errors';
 
@@ -16,29 +17,53 @@ export interface QueryLimits {
   maxDepth: number;
   /** Largest estimated cost: 1 per field, connections multiply their children by `first`. */
   maxComplexity: number;
+  /**
+   * Most fields, fragment spreads and inline fragments the cost estimate walks, fragments counted each
+   * time they are spread: past this the query is refused without further work, so aliases and
+   * repeated fragments cannot make the estimate itself expensive.
+   */
+  maxNodes: number;
 }
 
-export const DEFAULT_QUERY_LIMITS: QueryLimits = { maxDepth: 10, maxComplexity: 20_000 };
+export const DEFAULT_QUERY_LIMITS: QueryLimits = { maxDepth: 10, maxComplexity: 20_000, maxNodes: 5_000 };
 
-/** Depth of the selected operation, following fragments; `__schema`/`__type` subtrees are not counted. */
+/**
+ * Most tokens a GraphQL document may have (a calls page with every nested field is about 150):
+ * parsing stops there, so a huge document costs nothing past it.
+ */
+export const MAX_DOCUMENT_TOKENS = 5_000;
+
+/**
+ * Depth of the selected operation, following fragments; `__schema`/`__type` subtrees are not counted.
+ * Each fragment's depth is computed once (validation has already refused fragment cycles), so the walk
+ * is linear in the document however often a fragment is spread.
+ */
 export function operationDepth(
   operation: OperationDefinitionNode,
   fragments: Record<string, FragmentDefinitionNode>,
 ): number {
-  const depthOf = (set: SelectionSetNode | undefined, seen: ReadonlySet<string>): number => {
+  const fragmentDepths = new Map<string, number>();
+  const depthOf = (set: SelectionSetNode | undefined, visiting: Set<string>): number => {
     if (!set) return 0;
     let deepest = 0;
     for (const selection of set.selections) {
       if (selection.kind === Kind.FIELD) {
         if (selection.name.value.startsWith('__')) continue;
-        deepest = Math.max(deepest, 1 + depthOf(selection.selectionSet, seen));
+        deepest = Math.max(deepest, 1 + depthOf(selection.selectionSet, visiting));
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        deepest = Math.max(deepest, depthOf(selection.selectionSet, seen));
+        deepest = Math.max(deepest, depthOf(selection.selectionSet, visiting));
       } else {
         const name = selection.name.value;
         const fragment = fragments[name];
-        if (fragment && !seen.has(name))
-          deepest = Math.max(deepest, depthOf(fragment.selectionSet, new Set([...seen, name])));
+        if (!fragment || visiting.has(name)) continue;
+        let depth = fragmentDepths.get(name);
+        if (depth === undefined) {
+          visiting.add(name);
+          depth = depthOf(fragment.selectionSet, visiting);
+          visiting.delete(name);
+          fragmentDepths.set(name, depth);
+        }
+        deepest = Math.max(deepest, depth);
       }
     }
     return deepest;
@@ -69,6 +94,9 @@ export function checkQueryLimits(
       `query depth ${depth} exceeds the limit of ${limits.maxDepth}`,
     );
   }
+  // Variables that do not coerce: execution refuses the operation with a 400 naming the variable, so
+  // nothing runs and there is no cost to bound.
+  if (getVariableValues(schema, operation.variableDefinitions ?? [], variables).errors) return;
   let complexity: number;
   try {
     complexity = getComplexity({
@@ -77,11 +105,14 @@ export function checkQueryLimits(
       operationName: operation.name?.value,
       variables,
       estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
+      maxQueryNodes: limits.maxNodes,
     });
   } catch {
-    // Variables that do not coerce: execution will refuse the operation with a 400 naming the variable,
-    // so nothing runs and there is no cost to bound.
-    return;
+    // Past maxNodes (or anything else that keeps the cost from being known): refused, never run unchecked.
+    throw limitError(
+      ErrorCode.QUERY_TOO_COMPLEX,
+      `the query's cost cannot be computed within ${limits.maxNodes} fields and fragments; ask for fewer fields, aliases or fragment spreads`,
+    );
   }
   if (complexity > limits.maxComplexity) {
     throw limitError(
@@ -107,10 +138,31 @@ export function queryLimitsPlugin(
   };
 }
 
-/** `complexity` for a connection field: its children count `first` times (default page size otherwise). */
+/**
+ * `complexity` for a connection field: its children count `first` times (the default page size when
+ * it is not given), and once for `first: 0` (totalCount alone).
+ */
 export function connectionComplexity(defaultFirst: number) {
   return ({ args, childComplexity }: { args: Record<string, unknown>; childComplexity: number }): number => {
-    const first = typeof args.first === 'number' && args.first > 0 ? args.first : defaultFirst;
-    return 1 + first * Math.max(1, childComplexity);
+    const first = typeof args.first === 'number' && args.first >= 0 ? args.first : defaultFirst;
+    return 1 + Math.max(1, first) * Math.max(1, childComplexity);
   };
 }
+
+/**
+ * What a list without paging (users, teams, tags, numbers, a team's members) counts as in the cost
+ * estimate: its children this many times. The estimate cannot know how many rows the list holds, so
+ * it assumes a large company's, and a list that nests a connection pays for it per row.
+ */
+export const UNPAGED_LIST_COST_ROWS = 100;
+
+/** `complexity` for a list without paging: its children count UNPAGED_LIST_COST_ROWS times. */
+export function listComplexity({ childComplexity }: { childComplexity: number }): number {
+  return 1 + UNPAGED_LIST_COST_ROWS * Math.max(1, childComplexity);
+}
+
+/**
+ * What one `callStats` counts as, on top of its fields: it aggregates every call its filter matches
+ * (up to three statements, each bounded by READ_STATEMENT_TIMEOUT_MS), so a request holds at most ten.
+ */
+export const STATS_COMPLEXITY = 1_900;

@@ -1,21 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Injectable } from '@nestjs/common';
-import { Database, Queryable } from '../database/database';
+import { Database, isDuplicateKey, Queryable } from '../database/database';
 
 /** account_id of service-wide leases (the leases table is keyed by account). */
 export const SERVICE_WIDE = '0';
-
-function isDuplicateKey(error: unknown): boolean {
-  let current: unknown = error;
-  for (let depth = 0; current && depth < 4; depth++) {
-    const e = current as { code?: unknown; driverError?: unknown; cause?: unknown };
-    if (e.code === 'ER_DUP_ENTRY' || (typeof e.code === 'string' && e.code.startsWith('SQLITE_CONSTRAINT')))
-      return true;
-    current = e.driverError ?? e.cause;
-  }
-  return false;
-}
 
 /**
  * Named, expiring lease rows in the database (`leases`: account_id, name, holder, expires_at), so

@@ -50,7 +50,7 @@ export class OAuthInstallService {
     return Boolean(this.config.AIRCALL_CLIENT_ID && this.config.AIRCALL_CLIENT_SECRET);
   }
 
-  async start(): Promise<InstallStart> {
+  start(): InstallStart {
     const clientId = this.config.AIRCALL_CLIENT_ID;
     if (!clientId || !this.isConfigured) return { page: NOT_CONFIGURED };
     const authorize = new URL(`${this.config.AIRCALL_DASHBOARD_URL.replace(/\/+$/, '')}/oauth/authorize`);
@@ -59,7 +59,7 @@ export class OAuthInstallService {
     // Aircall: response_type "must be code", scope "must be public_api".
     authorize.searchParams.set('response_type', 'code');
     authorize.searchParams.set('scope', 'public_api');
-    authorize.searchParams.set('state', await this.states.issue());
+    authorize.searchParams.set('state', this.states.issue());
     return { redirectTo: authorize.toString() };
   }
 

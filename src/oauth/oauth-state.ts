@@ -2,7 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { constantTimeEqual } from '../crypto/hashing';
 import { SecretBox } from '../crypto/secret-box';
-import { Database } from '../database/database';
+import { Database, isDuplicateKey } from '../database/database';
 
 /** How long an admin has between leaving for Aircall's consent page and coming back. */
 export const OAUTH_STATE_TTL_MS = 10 * 60_000;
@@ -25,8 +25,10 @@ export class OAuthStateError extends Error {
 /**
  * The OAuth `state` parameter, Aircall's recommended CSRF guard (https://developer.aircall.io/docs/best-practices,
  * https://developer.aircall.io/tutorials/how-aircall-oauth-flow-works): `<nonce>.<expiry unix s>.<HMAC-SHA256>`,
- * signed with a key derived from ENCRYPTION_KEY, valid 10 minutes, and single-use: its nonce is recorded in
- * oauth_states when issued and consumed by one atomic UPDATE when Aircall sends the admin back.
+ * signed with a key derived from ENCRYPTION_KEY, valid 10 minutes, and single-use. Issuing one writes
+ * nothing, so anonymous hits on /oauth/install cannot fill the database; a state is recorded only when
+ * its callback consumes it (only a signature this service made gets that far), and a second use of
+ * the same nonce then finds it taken.
  */
 @Injectable()
 export class OAuthStateStore {
@@ -39,18 +41,10 @@ export class OAuthStateStore {
     this.key = secrets.deriveKey('oauth-state');
   }
 
-  async issue(now: Date = new Date()): Promise<string> {
+  issue(now: Date = new Date()): string {
     const nonce = randomBytes(16).toString('hex');
-    const expiresAt = new Date(now.getTime() + OAUTH_STATE_TTL_MS);
-    // Housekeeping: states older than a day can no longer matter to anyone.
-    await this.db.execute('DELETE FROM oauth_states WHERE expires_at < ?', [
-      this.db.date(now.getTime() - 86_400_000),
-    ]);
-    await this.db.execute(
-      'INSERT INTO oauth_states (nonce, expires_at, used_at, created_at) VALUES (?, ?, NULL, ?)',
-      [nonce, this.db.date(expiresAt), this.db.date(now)],
-    );
-    const payload = `${nonce}.${Math.floor(expiresAt.getTime() / 1000)}`;
+    const expiry = Math.floor((now.getTime() + OAUTH_STATE_TTL_MS) / 1000);
+    const payload = `${nonce}.${expiry}`;
     return `${payload}.${this.sign(payload)}`;
   }
 
@@ -60,12 +54,19 @@ export class OAuthStateStore {
     if (!match) throw new OAuthStateError('invalid');
     const [, nonce, expiry, signature] = match;
     if (!constantTimeEqual(signature, this.sign(`${nonce}.${expiry}`))) throw new OAuthStateError('invalid');
-    if (Number(expiry) * 1000 <= now.getTime()) throw new OAuthStateError('expired');
-    const consumed = await this.db.execute(
-      'UPDATE oauth_states SET used_at = ? WHERE nonce = ? AND used_at IS NULL AND expires_at > ?',
-      [this.db.date(now), nonce, this.db.date(now)],
-    );
-    if (consumed !== 1) throw new OAuthStateError('replayed');
+    const expiresAt = Number(expiry) * 1000;
+    if (expiresAt <= now.getTime()) throw new OAuthStateError('expired');
+    // Housekeeping: a used nonce only matters until its state expires.
+    await this.db.execute('DELETE FROM oauth_states WHERE expires_at < ?', [this.db.date(now)]);
+    try {
+      await this.db.execute(
+        'INSERT INTO oauth_states (nonce, expires_at, used_at, created_at) VALUES (?, ?, ?, ?)',
+        [nonce, this.db.date(expiresAt), this.db.date(now), this.db.date(now)],
+      );
+    } catch (error) {
+      if (isDuplicateKey(error)) throw new OAuthStateError('replayed');
+      throw error;
+    }
   }
 
   private sign(payload: string): string {

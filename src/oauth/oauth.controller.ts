@@ -13,8 +13,8 @@ export class OAuthController {
   constructor(private readonly install: OAuthInstallService) {}
 
   @Get('install')
-  async start(@Res() res: Response): Promise<void> {
-    const outcome = await this.install.start();
+  start(@Res() res: Response): void {
+    const outcome = this.install.start();
     if ('redirectTo' in outcome) {
       res.setHeader('Cache-Control', 'no-store');
       res.redirect(302, outcome.redirectTo);

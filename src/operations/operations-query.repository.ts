@@ -28,7 +28,7 @@ export class OperationsQueryRepository {
   async syncRuns(accountIds: string[] | null, limit: number): Promise<SyncRunModel[]> {
     const scope = accountCondition(accountIds);
     // sync_runs ids come from Database.newId() (above 2^53): read as text so SQLite does not round them.
-    const rows = await this.db.query(
+    const rows = await this.db.read(
       `SELECT account_id, CAST(id AS CHAR) AS id, kind, status, window_from, window_to, requests_made, calls_fetched, calls_written,
               error, started_at, finished_at, heartbeat_at, created_at
          FROM sync_runs WHERE ${scope.sql} ORDER BY created_at DESC, id DESC LIMIT ${Math.floor(limit)}`,
@@ -49,7 +49,7 @@ export class OperationsQueryRepository {
       where.push('status = ?');
       params.push(status);
     }
-    const rows = await this.db.query(
+    const rows = await this.db.read(
       `SELECT account_id, id, resource, event, event_timestamp, resource_id, status, attempts, last_error, next_attempt_at, received_at, applied_at
          FROM webhook_events WHERE ${where.join(' AND ')} ORDER BY received_at DESC, id DESC LIMIT ${Math.floor(limit)}`,
       params,

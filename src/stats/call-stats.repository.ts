@@ -117,7 +117,7 @@ export class CallStatsRepository {
   /** Earliest and latest start among the filtered calls (for DAY/WEEK without an explicit range). */
   async startRange(filter: CallFilter): Promise<{ first: Date; last: Date } | null> {
     const { where, params } = callFilterSql(this.db, filter);
-    const [row] = await this.db.query(
+    const [row] = await this.db.read(
       `SELECT MIN(c.started_at) AS first, MAX(c.started_at) AS last FROM calls c WHERE ${where.join(' AND ')}`,
       params,
     );
@@ -130,14 +130,14 @@ export class CallStatsRepository {
     const g = this.groupingSql(grouping);
     const { where, params } = callFilterSql(this.db, await this.withExplicitAccounts(filter));
     const groupColumns = g.account ? `${g.account}, ${g.key}` : g.key;
-    const groups = await this.db.query(
+    const groups = await this.db.read(
       `SELECT ${g.account ?? 'NULL'} AS bucket_account, ${g.key} AS bucket_key, ${aggregates(grouping.withOutcomes === true)}
          FROM ${this.sql.callsTable()} ${g.join}
         WHERE ${where.join(' AND ')}
         GROUP BY ${groupColumns}`,
       params,
     );
-    const p90 = await this.db.query(
+    const p90 = await this.db.read(
       `SELECT r.bucket_account, r.bucket_key, r.v FROM (
          SELECT ${g.account ?? 'NULL'} AS bucket_account, ${g.key} AS bucket_key, c.in_call_duration AS v,
                 ROW_NUMBER() OVER (PARTITION BY ${groupColumns} ORDER BY c.in_call_duration) AS rn,
@@ -205,7 +205,7 @@ export class CallStatsRepository {
       this.db.date(ranges[index].to),
     ];
     const table = this.sql.callsTable();
-    const rows = await this.db.query(
+    const rows = await this.db.read(
       indexes
         .map(
           (index) =>
@@ -225,7 +225,7 @@ export class CallStatsRepository {
         `SELECT * FROM (SELECT ${index} AS bucket_index, c.in_call_duration AS v FROM ${table}
            WHERE ${inRange} AND c.in_call_duration IS NOT NULL
            ORDER BY c.in_call_duration LIMIT 1 OFFSET ${Math.ceil((num(row.timed) * 9) / 10) - 1}) p${index}`;
-      const p90 = await this.db.query(
+      const p90 = await this.db.read(
         timed.map(branch).join(' UNION ALL '),
         timed.flatMap(({ index }) => rangeParams(index)),
       );
@@ -244,7 +244,7 @@ export class CallStatsRepository {
    */
   private async withExplicitAccounts(filter: CallFilter): Promise<CallFilter> {
     if (filter.accountIds !== null) return filter;
-    const rows = await this.db.query('SELECT DISTINCT account_id FROM calls');
+    const rows = await this.db.read('SELECT DISTINCT account_id FROM calls');
     return { ...filter, accountIds: rows.map((row) => String(row.account_id)) };
   }
 

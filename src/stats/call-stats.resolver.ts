@@ -1,5 +1,6 @@
 import { Args, Info, Query, Resolver } from '@nestjs/graphql';
 import type { GraphQLResolveInfo } from 'graphql';
+import { STATS_COMPLEXITY } from '../graphql/query-limits';
 import { selectionTree } from '../graphql/selection';
 import { AuthenticatedApiKey } from '../auth/authenticated-api-key';
 import { CurrentApiKey } from '../auth/current-api-key.decorator';
@@ -16,6 +17,7 @@ export class CallStatsResolver {
   constructor(private readonly stats: CallStatsService) {}
 
   @Query(() => [CallStatsBucketModel], {
+    complexity: STATS_COMPLEXITY,
     description:
       'Counts and durations of the calls matching `filter`, per group (only groups with calls), computed by the database',
   })

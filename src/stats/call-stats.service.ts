@@ -39,8 +39,7 @@ export class CallStatsService {
           ? { first: filter.startedAfter, last: filter.startedBefore }
           : await this.stats.startRange(filter);
       if (!range) return [];
-      const from = filter.startedAfter ?? range.first;
-      const to = filter.startedBefore ?? new Date(range.last.getTime() + 1000);
+      const { from, to } = statsRange(filter, range);
       if (from.getTime() >= to.getTime()) return [];
       const days = groupBy === StatsGroupBy.DAY ? 1 : 7;
       const label = (date: string) => (groupBy === StatsGroupBy.DAY ? date : `Week of ${date}`);
@@ -119,6 +118,41 @@ export class CallStatsService {
     });
     return labels;
   }
+}
+
+/**
+ * The longest range DAY and WEEK buckets cover: ten years, the longest history the service can hold
+ * (BACKFILL_DAYS ≤ 3650; Aircall itself serves six months). Planning buckets walks the range (time
+ * zone offsets, one entry per day), so the bound keeps every callStats request to a few milliseconds
+ * of that work, whatever dates a client or a stored call carries.
+ */
+export const MAX_STATS_RANGE_DAYS = 3660;
+const DAY_MS = 86_400_000;
+
+/**
+ * [from, to) of DAY/WEEK buckets: the filter's bounds, else the stored calls' first and last start,
+ * the open end kept within a day from now and MAX_STATS_RANGE_DAYS of the other end. Explicit bounds
+ * further apart are the client's mistake, named in the error.
+ */
+export function statsRange(
+  filter: Pick<CallFilter, 'startedAfter' | 'startedBefore'>,
+  stored: { first: Date; last: Date },
+  now = Date.now(),
+): { from: Date; to: Date } {
+  const max = MAX_STATS_RANGE_DAYS * DAY_MS;
+  const to = filter.startedBefore ?? new Date(Math.min(stored.last.getTime() + 1000, now + DAY_MS));
+  if (filter.startedAfter && filter.startedBefore && to.getTime() - filter.startedAfter.getTime() > max)
+    throw badUserInput(
+      'filter.startedAfter',
+      `DAY and WEEK statistics cover at most ${MAX_STATS_RANGE_DAYS} days; narrow startedAfter and startedBefore`,
+    );
+  const from = filter.startedAfter ?? new Date(Math.max(stored.first.getTime(), to.getTime() - max));
+  if (to.getTime() - from.getTime() > max)
+    throw badUserInput(
+      filter.startedAfter ? 'filter.startedBefore' : 'filter.startedAfter',
+      `DAY and WEEK statistics cover at most ${MAX_STATS_RANGE_DAYS} days; give both startedAfter and startedBefore`,
+    );
+  return { from, to };
 }
 
 /** Above this many buckets the time grouping is done by GROUP BY instead (SQLite allows 500 compound SELECTs). */

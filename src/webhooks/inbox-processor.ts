@@ -132,11 +132,12 @@ export class InboxProcessor implements OnApplicationBootstrap, OnApplicationShut
   async processBatch(limit = this.config.INBOX_BATCH_SIZE): Promise<number> {
     try {
       return await this.db.transaction(async (m) => {
-        const rows = await this.claim(m, limit);
-        if (rows.length === 0) return 0;
+        const claimed = await this.claim(m, limit);
+        if (claimed.length === 0) return 0;
+        const rows = await this.withoutPurged(claimed, m);
         const outcome = await this.applier.applyBatch(rows, m);
         await this.markOutcome(outcome, m);
-        return rows.length;
+        return claimed.length;
       });
     } catch (error) {
       if (isDatabaseUnavailable(error)) throw error;
@@ -153,7 +154,7 @@ export class InboxProcessor implements OnApplicationBootstrap, OnApplicationShut
     for (const key of due) {
       try {
         await this.db.transaction(async (m) => {
-          const [row] = await this.claim(m, 1, [String(key.account_id), key.id]);
+          const [row] = await this.withoutPurged(await this.claim(m, 1, [String(key.account_id), key.id]), m);
           if (!row) return;
           await this.markOutcome(await this.applier.applyBatch([row], m), m);
         });
@@ -172,6 +173,34 @@ export class InboxProcessor implements OnApplicationBootstrap, OnApplicationShut
       }
     }
     return due.length;
+  }
+
+  /**
+   * The claimed rows whose account still exists; the others (a purge removed the account after their
+   * delivery was stored) are deleted unapplied, so nothing is written for a purged account. The
+   * accounts are read with a shared lock, which waits for a purge in progress (it locks the row).
+   */
+  private async withoutPurged(rows: InboxRow[], m: Queryable): Promise<InboxRow[]> {
+    const ids = [...new Set(rows.map((r) => r.accountId))];
+    const live = new Set(
+      (
+        await this.db.query<{ id: unknown }>(
+          `SELECT id FROM accounts WHERE id IN (${ids.map(() => '?').join(', ')})${this.db.forShare}`,
+          ids,
+          m,
+        )
+      ).map((r) => String(r.id)),
+    );
+    const gone = rows.filter((r) => !live.has(r.accountId));
+    if (gone.length === 0) return rows;
+    const keys = this.db.keysIn(
+      'account_id',
+      'id',
+      gone.map((r) => [r.accountId, r.id] as const),
+    );
+    await this.db.execute(`DELETE FROM webhook_events WHERE ${keys.sql}`, keys.params, m);
+    this.logger.warn({ msg: 'dropped inbox rows of purged accounts', rows: gone.length });
+    return rows.filter((r) => live.has(r.accountId));
   }
 
   private async claim(m: Queryable, limit: number, only?: [string, string]): Promise<InboxRow[]> {

@@ -82,7 +82,7 @@ export class WebhookEventApplier {
       const resource = dot < 0 ? name : name.slice(0, dot);
       const action = dot < 0 ? '' : name.slice(dot + 1);
       if (resource === 'call') {
-        const problem = callPayloadProblem(data);
+        const problem = callPayloadProblem(data, timestamp);
         if (problem) outcome.quarantined.push({ row, reason: problem });
         else {
           callSnapshots.push({ accountId: row.accountId, call: asCall(data), source: name, at });

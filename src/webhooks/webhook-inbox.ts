@@ -2,27 +2,40 @@ import { Injectable, Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { AppConfig } from '../config/app-config';
+import { constantTimeEqual } from '../crypto/hashing';
 import { Database, DatabaseUnavailableError, isDatabaseUnavailable } from '../database/database';
 import { MetricsService } from '../metrics/metrics.service';
 import { WebhookEnvelope } from './webhook-envelope';
 
 export interface InboxEntry {
-  accountId: string;
+  /** SHA-256 (hex) of the delivery's token: it names the account, checked when the row is written. */
+  tokenHash: string;
   envelope: WebhookEnvelope;
   receivedAt: Date;
 }
 
 /** A delivery whose envelope could not be read: kept whole (token removed) with the reason. */
 export interface QuarantinedEntry {
-  accountId: string;
+  tokenHash: string;
   /** The body without its token, parsed. */
   body: Record<string, unknown>;
   reason: string;
   receivedAt: Date;
 }
 
+/** No connected account holds the delivery's token (never was, disconnected, purged, uninstalled). */
+export class UnknownWebhookTokenError extends Error {
+  constructor() {
+    super('unknown webhook token');
+    this.name = 'UnknownWebhookTokenError';
+  }
+}
+
 interface Pending {
+  tokenHash: string;
+  /** The row; its next_attempt_at is set when it is written, its account_id from its token. */
   row: unknown[];
+  receivedAtMs: number;
   /** Bytes of the row's documents: a statement carries at most MAX_BYTES_PER_INSERT of them. */
   bytes: number;
   resolve: () => void;
@@ -48,6 +61,10 @@ export const INBOX_COLUMNS = [
   'last_error',
   'raw',
 ];
+const ACCOUNT_COLUMN = INBOX_COLUMNS.indexOf('account_id');
+/** The inbox columns a delivery brings (account_id comes from its token). */
+const DATA_COLUMNS = INBOX_COLUMNS.filter((c) => c !== 'account_id');
+const DUE_COLUMN = INBOX_COLUMNS.indexOf('next_attempt_at');
 const MAX_ROWS_PER_INSERT = 500;
 /**
  * Bytes of payload per INSERT, below MariaDB's default max_allowed_packet (16 MiB) with room for
@@ -113,14 +130,27 @@ const MAX_FINGERPRINT_TIME = 0xff_ffff_ffff;
  * (no added latency); under load the number of round trips and commits drops by the batch size.
  * If a batch fails for a reason other than the database being down, its rows are retried one by
  * one so a single bad row cannot fail the deliveries it travelled with.
+ *
+ * Each row is written only if an account holds its token at that moment, checked by the database in
+ * the INSERT itself (see insert()) rather than against a cache: a token a disconnect or a purge
+ * removed on any instance is refused by every instance at once.
+ *
+ * Fair share: an account's deliveries become due at most INBOX_FAIR_SHARE_PER_SECOND per second (a
+ * burst is spread over the following seconds), so the processor, which applies due rows oldest first,
+ * reaches another account's delivery after at most the rows already due before it.
  */
 @Injectable()
 export class WebhookInbox {
   private readonly logger = new Logger(WebhookInbox.name);
-  private queue: Pending[] = [];
+  private readonly queue: Pending[] = [];
+  /** The joined INSERT by number of rows (batches under load take a few sizes over and over). */
+  private readonly joinedStatements = new Map<number, string>();
   private inFlight = 0;
   private readonly maxInFlight: number;
   private readonly listeners: Array<() => void> = [];
+  /** When each token's latest delivery became due (epoch ms), for the fair share. */
+  private readonly lastDue = new Map<string, number>();
+  private readonly spacingMs: number;
 
   constructor(
     private readonly db: Database,
@@ -131,6 +161,7 @@ export class WebhookInbox {
     // previous one. The benchmark measured 1 writer ahead of 4 on both capacity and p99 at 80 % load
     // (fewer, larger statements cost the database less CPU on a machine it shares).
     this.maxInFlight = db.isMysql ? config.INBOX_INSERT_CONCURRENCY : 1;
+    this.spacingMs = 1000 / config.INBOX_FAIR_SHARE_PER_SECOND;
   }
 
   /** Called after rows are committed (the processor wakes up instead of waiting for its poll). */
@@ -144,7 +175,7 @@ export class WebhookInbox {
     const receivedAt = this.db.date(entry.receivedAt);
     const dataJson = JSON.stringify(envelope.data);
     const row = [
-      entry.accountId,
+      null,
       fingerprintOf(envelope.event, envelope.timestamp, dataJson),
       envelope.resource,
       envelope.event,
@@ -158,7 +189,7 @@ export class WebhookInbox {
       null,
       null,
     ];
-    return this.enqueue(row, dataJson.length);
+    return this.enqueue(entry, row, dataJson.length);
   }
 
   /**
@@ -170,7 +201,7 @@ export class WebhookInbox {
     const { id, resource, event, timestamp, raw } = quarantinedDelivery(entry.body);
     const receivedAt = this.db.date(entry.receivedAt);
     const row = [
-      entry.accountId,
+      null,
       id,
       resource,
       event,
@@ -184,31 +215,70 @@ export class WebhookInbox {
       entry.reason.slice(0, 2000),
       raw,
     ];
-    return this.enqueue(row, raw.length);
+    return this.enqueue(entry, row, raw.length);
   }
 
-  private enqueue(row: unknown[], bytes: number): Promise<void> {
+  private enqueue(
+    entry: { tokenHash: string; receivedAt: Date },
+    row: unknown[],
+    bytes: number,
+  ): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ row, bytes, resolve, reject });
+      this.queue.push({
+        tokenHash: entry.tokenHash,
+        row,
+        receivedAtMs: entry.receivedAt.getTime(),
+        bytes,
+        resolve,
+        reject,
+      });
       this.flush();
     });
   }
 
-  /** The next INSERT's rows: up to MAX_ROWS_PER_INSERT, and MAX_BYTES_PER_INSERT unless one row is larger. */
-  private nextBatch(): Pending[] {
+  /** The accounts (by token hash) that hold these token hashes now, compared in constant time. */
+  private async accountsOf(hashes: readonly string[]): Promise<Map<string, string>> {
+    const rows = await this.db.query<{ id: unknown; webhook_token_hash: string }>(
+      `SELECT id, webhook_token_hash FROM accounts WHERE webhook_token_hash IN (${hashes.map(() => '?').join(', ')})
+         AND status NOT IN ('disconnected', 'uninstalled')`,
+      hashes,
+    );
+    const accounts = new Map<string, string>();
+    for (const row of rows) {
+      const hash = String(row.webhook_token_hash);
+      if (hashes.some((h) => constantTimeEqual(h, hash))) accounts.set(hash, String(row.id));
+    }
+    return accounts;
+  }
+
+  /**
+   * When a delivery received at `receivedAtMs` under `tokenHash` becomes due (the fair share; a token
+   * names one account, so spacing a token's deliveries spaces its account's).
+   */
+  private dueTime(tokenHash: string, receivedAtMs: number): number {
+    const due = Math.max(receivedAtMs, (this.lastDue.get(tokenHash) ?? 0) + this.spacingMs);
+    this.lastDue.set(tokenHash, due);
+    if (this.lastDue.size > 100_000) {
+      for (const [hash, at] of this.lastDue) if (at < receivedAtMs) this.lastDue.delete(hash);
+    }
+    return Math.round(due);
+  }
+
+  /** The next rows of `from`: up to MAX_ROWS_PER_INSERT, and MAX_BYTES_PER_INSERT unless one row is larger. */
+  private static take(from: Pending[]): Pending[] {
     let bytes = 0;
     let count = 0;
-    while (count < this.queue.length && count < MAX_ROWS_PER_INSERT) {
-      bytes += this.queue[count].bytes;
+    while (count < from.length && count < MAX_ROWS_PER_INSERT) {
+      bytes += from[count].bytes;
       if (count > 0 && bytes > MAX_BYTES_PER_INSERT) break;
       count++;
     }
-    return this.queue.splice(0, count);
+    return from.splice(0, count);
   }
 
   private flush(): void {
     while (this.queue.length > 0 && this.inFlight < this.maxInFlight) {
-      const batch = this.nextBatch();
+      const batch = WebhookInbox.take(this.queue);
       this.inFlight++;
       void this.write(batch).finally(() => {
         this.inFlight--;
@@ -217,10 +287,17 @@ export class WebhookInbox {
     }
   }
 
-  private async write(batch: Pending[]): Promise<void> {
+  /**
+   * One multi-row INSERT of the batch, only of the rows whose token an account holds now (retried row
+   * by row when it fails for another reason than an outage); the others are refused.
+   */
+  private async write(all: Pending[]): Promise<void> {
+    for (const pending of all)
+      pending.row[DUE_COLUMN] = this.db.date(this.dueTime(pending.tokenHash, pending.receivedAtMs));
+    let batch = all;
     try {
       const started = performance.now();
-      await this.insert(batch.map((p) => p.row));
+      batch = await this.insert(all);
       batch.forEach((p) => p.resolve());
       this.metrics.observe(
         'aircall_inbox_insert_ms',
@@ -249,8 +326,7 @@ export class WebhookInbox {
       });
       for (const p of batch) {
         try {
-          await this.insert([p.row]);
-          p.resolve();
+          if ((await this.insert([p])).length === 1) p.resolve();
         } catch (single) {
           p.reject(single);
         }
@@ -259,14 +335,80 @@ export class WebhookInbox {
     }
   }
 
-  private async insert(rows: unknown[][]): Promise<void> {
+  /**
+   * Inserts the rows of `batch` whose token an account holds, and refuses the others (the promise of
+   * each is rejected with UnknownWebhookTokenError); resolves with the rows it inserted.
+   *
+   * MySQL: one statement, no lookup before it — the rows are joined to `accounts` on their token
+   * hash, so a row whose token no account holds at that instant is not inserted. The driver counts
+   * found rows (a retried delivery, already stored, counts too), so when the count is the batch's
+   * size every token was known; only otherwise are the accounts looked up to tell which were not.
+   * SQLite: the accounts are looked up first, in the same process (there is no round trip to save).
+   */
+  private async insert(batch: Pending[]): Promise<Pending[]> {
     try {
-      // Duplicates (same account + fingerprint) are ignored: a retried delivery keeps its single row.
-      await this.db.retrying(() =>
-        this.db.upsert('webhook_events', INBOX_COLUMNS, rows, ['account_id', 'id'], []),
+      if (!this.db.isMysql) {
+        const accounts = await this.accountsOf([...new Set(batch.map((p) => p.tokenHash))]);
+        const known = this.refuseUnknown(batch, (p) => accounts.has(p.tokenHash));
+        for (const p of known) p.row[ACCOUNT_COLUMN] = accounts.get(p.tokenHash);
+        // Duplicates (same account + fingerprint) are ignored: a retried delivery keeps its single row.
+        if (known.length > 0)
+          await this.db.upsert(
+            'webhook_events',
+            INBOX_COLUMNS,
+            known.map((p) => p.row),
+            ['account_id', 'id'],
+            [],
+          );
+        return known;
+      }
+      const found = await this.db.retrying(() =>
+        this.db.execute(this.joinedInsert(batch.length), this.joinedParams(batch)),
       );
+      if (found >= batch.length) return batch;
+      const accounts = await this.accountsOf([...new Set(batch.map((p) => p.tokenHash))]);
+      return this.refuseUnknown(batch, (p) => accounts.has(p.tokenHash));
     } catch (error) {
       throw isDatabaseUnavailable(error) ? new DatabaseUnavailableError(error) : error;
     }
+  }
+
+  /** Rejects the rows `known` says no, with UnknownWebhookTokenError; returns the others. */
+  private refuseUnknown(batch: Pending[], known: (p: Pending) => boolean): Pending[] {
+    const kept: Pending[] = [];
+    for (const p of batch) {
+      if (known(p)) kept.push(p);
+      else p.reject(new UnknownWebhookTokenError());
+    }
+    return kept;
+  }
+
+  /**
+   * `INSERT … SELECT` of `rows` rows given as a derived table (token hash first, then every inbox
+   * column but account_id), joined to the account holding each token. Built once per row count.
+   */
+  private joinedInsert(rows: number): string {
+    let sql = this.joinedStatements.get(rows);
+    if (sql === undefined) {
+      const first = `SELECT ? AS token_hash, ${DATA_COLUMNS.map((c) => `? AS ${c}`).join(', ')}`;
+      const next = `SELECT ${['?', ...DATA_COLUMNS.map(() => '?')].join(', ')}`;
+      const values = [first, ...Array.from({ length: rows - 1 }, () => next)].join(' UNION ALL ');
+      sql = `INSERT INTO webhook_events (${INBOX_COLUMNS.join(', ')})
+        SELECT a.id, ${DATA_COLUMNS.map((c) => `v.${c}`).join(', ')} FROM (${values}) v
+        JOIN accounts a ON a.webhook_token_hash = v.token_hash AND a.status NOT IN ('disconnected', 'uninstalled')
+        ON DUPLICATE KEY UPDATE id = webhook_events.id`;
+      if (this.joinedStatements.size > 64) this.joinedStatements.clear();
+      this.joinedStatements.set(rows, sql);
+    }
+    return sql;
+  }
+
+  private joinedParams(batch: Pending[]): unknown[] {
+    const params: unknown[] = [];
+    for (const p of batch) {
+      params.push(p.tokenHash);
+      for (let i = 0; i < p.row.length; i++) if (i !== ACCOUNT_COLUMN) params.push(p.row[i]);
+    }
+    return params;
   }
 }

@@ -64,6 +64,40 @@ describe('callPayloadProblem', () => {
     expect(callPayloadProblem({ ...call, started_at: '2026-09-28T10:21:09.000Z' })).toBeNull();
   });
 
+  it('caps what one call carries: lists and comment text, saying the cap', () => {
+    const many = (n: number, item: (i: number) => object) => Array.from({ length: n }, (_, i) => item(i + 1));
+    expect(callPayloadProblem({ ...call, tags: many(200, (id) => ({ id })) })).toBeNull();
+    expect(callPayloadProblem({ ...call, tags: many(201, (id) => ({ id })) })).toBe(
+      'call payload has a wrong or missing value for: tags (at most 200 tags per call)',
+    );
+    expect(
+      callPayloadProblem({
+        ...call,
+        teams: many(60_000, (id) => ({ id })),
+        participants: many(501, () => ({})),
+      }),
+    ).toBe(
+      'call payload has a wrong or missing value for: teams, participants (at most 200 teams, 500 participants per call)',
+    );
+    expect(callPayloadProblem({ ...call, comments: many(501, (id) => ({ id, content: 'x' })) })).toMatch(
+      /at most 500 comments per call/,
+    );
+    expect(callPayloadProblem({ ...call, comments: [{ id: 1, content: 'x'.repeat(65_537) }] })).toMatch(
+      /comments$/,
+    );
+    expect(callPayloadProblem({ ...call, comments: [{ id: 1, content: 'x'.repeat(65_536) }] })).toBeNull();
+  });
+
+  it('quarantines a call starting more than a day after the event reporting it', () => {
+    const sent = call.started_at + 60;
+    expect(callPayloadProblem(call, sent)).toBeNull();
+    expect(callPayloadProblem({ ...call, started_at: sent + 86_400 }, sent)).toBeNull();
+    expect(callPayloadProblem({ ...call, started_at: 16_725_225_600 }, sent)).toMatch(
+      /started_at more than a day after the event/,
+    );
+    expect(callPayloadProblem({ ...call, started_at: '2500-01-01T00:00:00Z' }, sent)).toMatch(/a day after/);
+  });
+
   it('refuses anything that is not an object', () => {
     for (const data of [null, [], 'call', 5])
       expect(callPayloadProblem(data)).toBe('data must be a Call object');

@@ -1,13 +1,13 @@
 import { HttpStatus, Injectable, Logger } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppConfig } from '../config/app-config';
-import { isDatabaseUnavailable } from '../database/database';
+import { DatabaseUnavailableError, isDatabaseUnavailable } from '../database/database';
 import { MetricsService } from '../metrics/metrics.service';
 import { requestIdOf } from '../http/request-id';
 import { eventLabel } from '../aircall/aircall-events';
 import { EnvelopeError, isUnicodeSafeJson, parseEnvelope, WebhookEnvelope } from './webhook-envelope';
-import { WebhookInbox } from './webhook-inbox';
-import { WebhookTokenCache } from './webhook-token-cache';
+import { UnknownWebhookTokenError, WebhookInbox } from './webhook-inbox';
+import { sha256Hex } from '../crypto/hashing';
 
 class BodyTooLargeError extends Error {}
 
@@ -38,7 +38,6 @@ export class WebhookReceiver {
 
   constructor(
     private readonly config: AppConfig,
-    private readonly tokens: WebhookTokenCache,
     private readonly inbox: WebhookInbox,
     private readonly metrics: MetricsService,
   ) {}
@@ -100,15 +99,14 @@ export class WebhookReceiver {
     }
 
     try {
-      const accountId = await this.tokens.accountFor(token);
-      if (!accountId)
-        return reply(HttpStatus.UNAUTHORIZED, { error: 'unknown webhook token' }, 'unauthorized');
-      const stored = this.store(accountId, body as Record<string, unknown>, unicodeSafe, receivedAt);
+      // The inbox resolves the token's account when it writes the row, from the database: a token a
+      // disconnect or purge removed on any instance is refused here at once.
+      const stored = this.store(sha256Hex(token), body as Record<string, unknown>, unicodeSafe, receivedAt);
       // Nothing of the parsed body is referenced past this point: while the INSERT is awaited, each
       // delivery in flight holds its event name and strings only, not its object graph, which every
       // young-generation collection of the wait would otherwise copy (see store()).
       body = undefined;
-      const { event, quarantined } = await stored;
+      const { event, quarantined } = await this.withinStoreTimeout(stored);
       this.metrics.inc(
         'aircall_webhook_events_received_total',
         'Webhook events stored in the inbox, by event',
@@ -123,6 +121,8 @@ export class WebhookReceiver {
         ? reply(HttpStatus.OK, { status: 'stored' }, 'stored')
         : reply(HttpStatus.OK, { status: 'quarantined', reason: quarantined }, 'quarantined');
     } catch (error) {
+      if (error instanceof UnknownWebhookTokenError)
+        return reply(HttpStatus.UNAUTHORIZED, { error: 'unknown webhook token' }, 'unauthorized');
       if (error instanceof UnstorableBodyError)
         return reply(HttpStatus.BAD_REQUEST, { error: error.message }, 'bad_request');
       if (isDatabaseUnavailable(error)) {
@@ -157,7 +157,7 @@ export class WebhookReceiver {
    * inbox row holds strings, and the caller awaits only the promise.
    */
   private store(
-    accountId: string,
+    tokenHash: string,
     body: Record<string, unknown>,
     unicodeSafe: boolean,
     receivedAt: Date,
@@ -173,7 +173,7 @@ export class WebhookReceiver {
       const reason = error.message;
       let stored: Promise<void>;
       try {
-        stored = this.inbox.storeQuarantined({ accountId, body: rest, reason, receivedAt });
+        stored = this.inbox.storeQuarantined({ tokenHash, body: rest, reason, receivedAt });
       } catch (unstorable) {
         // Only a body nested beyond what JSON.stringify can walk gets here: no Aircall payload is.
         if (unstorable instanceof RangeError) throw new UnstorableBodyError();
@@ -183,7 +183,29 @@ export class WebhookReceiver {
       return stored.then(() => ({ event, quarantined: reason }));
     }
     const event = envelope.event;
-    return this.inbox.store({ accountId, envelope, receivedAt }).then(() => ({ event, quarantined: null }));
+    return this.inbox.store({ tokenHash, envelope, receivedAt }).then(() => ({ event, quarantined: null }));
+  }
+
+  /**
+   * `stored`, or a DatabaseUnavailableError once WEBHOOK_STORE_TIMEOUT_MS passed: a database that
+   * stopped answering gets the delivery a 503 well within Aircall's 5 s, and Aircall retries it. Should
+   * the row still be written later, the retry is the same delivery (same fingerprint): stored once.
+   */
+  private withinStoreTimeout<T>(stored: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new DatabaseUnavailableError(
+              new Error(`the inbox row was not written within ${this.config.WEBHOOK_STORE_TIMEOUT_MS} ms`),
+            ),
+          ),
+        this.config.WEBHOOK_STORE_TIMEOUT_MS,
+      );
+    });
+    stored.catch(() => undefined);
+    return Promise.race([stored, timeout]).finally(() => clearTimeout(timer));
   }
 
   private readBody(req: IncomingMessage): Promise<Buffer> {

@@ -8,7 +8,6 @@ import { InboxThread } from './inbox-thread';
 import { WebhookEventApplier } from './webhook-event-applier';
 import { WebhookInbox } from './webhook-inbox';
 import { WebhookReceiver } from './webhook-receiver';
-import { WebhookTokenCache } from './webhook-token-cache';
 
 /**
  * Real-time sync: POST /aircall/webhook → inbox (durable) → processor → calls/directory upserts.
@@ -17,13 +16,12 @@ import { WebhookTokenCache } from './webhook-token-cache';
   imports: [AccountsModule, CallsModule, DirectoryModule],
   providers: [
     WebhookReceiver,
-    WebhookTokenCache,
     WebhookInbox,
     WebhookEventApplier,
     InboxProcessor,
     InboxThread,
     InboxRetention,
   ],
-  exports: [WebhookReceiver, WebhookTokenCache, WebhookInbox, InboxProcessor, InboxThread],
+  exports: [WebhookReceiver, WebhookInbox, InboxProcessor, InboxThread],
 })
 export class WebhooksModule {}

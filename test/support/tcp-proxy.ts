@@ -20,16 +20,23 @@ export class TcpProxy {
     return proxy;
   }
 
+  /** While true, bytes are held in both directions (and new connections not forwarded): a hung server. */
+  private silent = false;
+  private readonly held: Array<() => void> = [];
+
   private listen(port: number): Promise<void> {
     const server = createServer((client) => {
       const upstream = new Socket();
-      upstream.connect(this.targetPort, this.targetHost);
+      const connect = () => upstream.connect(this.targetPort, this.targetHost);
+      if (this.silent) this.held.push(connect);
+      else connect();
       for (const s of [client, upstream]) {
         this.sockets.add(s);
         s.on('close', () => this.sockets.delete(s));
         s.on('error', () => s.destroy());
       }
-      client.pipe(upstream).pipe(client);
+      this.forward(client, upstream);
+      this.forward(upstream, client);
       client.on('close', () => upstream.destroy());
       upstream.on('close', () => client.destroy());
     });
@@ -40,6 +47,28 @@ export class TcpProxy {
         resolve();
       }),
     );
+  }
+
+  /** Copies `from` to `to`, holding the bytes while the proxy is silent. */
+  private forward(from: Socket, to: Socket): void {
+    from.on('data', (chunk: Buffer) => {
+      if (this.silent) this.held.push(() => to.write(chunk));
+      else to.write(chunk);
+    });
+  }
+
+  /**
+   * The server stops answering without closing anything: connections stay open, bytes are held (and
+   * delivered, in order, by speak()), new connections are accepted but reach nothing.
+   */
+  silence(): void {
+    this.silent = true;
+  }
+
+  /** Delivers what was held and forwards again. */
+  speak(): void {
+    this.silent = false;
+    for (const release of this.held.splice(0)) release();
   }
 
   /** Cuts every open connection and refuses new ones. */

@@ -4,6 +4,7 @@ import { AddressInfo } from 'node:net';
 import { AppModule } from '../../src/app.module';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
 import { configureApp } from '../../src/http/configure-app';
+import { OpsListener } from '../../src/http/ops-listener';
 import { JsonLogger } from '../../src/logging/json-logger';
 
 export const TEST_ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64');
@@ -14,6 +15,8 @@ export interface TestApp {
   config: AppConfig;
   /** http://127.0.0.1:PORT */
   baseUrl: string;
+  /** The OPS_PORT listener's URL, when OPS_PORT is set. */
+  opsUrl: string | null;
   get<T>(token: new (...args: never[]) => T): T;
   close(): Promise<void>;
 }
@@ -40,11 +43,14 @@ export async function startTestApp(databaseUrl: string, env: Record<string, stri
   configureApp(app, config);
   app.enableShutdownHooks();
   await app.listen(0, '127.0.0.1');
+  const ops = app.get(OpsListener);
+  await ops.listen(app.getHttpAdapter().getInstance());
   const { port } = app.getHttpServer().address() as AddressInfo;
   return {
     app,
     config,
     baseUrl: `http://127.0.0.1:${port}`,
+    opsUrl: ops.port === null ? null : `http://127.0.0.1:${ops.port}`,
     get: (token) => app.get(token, { strict: false }),
     close: () => app.close(),
   };

@@ -51,7 +51,7 @@ export class AccountModel {
 
   @Field(() => String, {
     nullable: true,
-    description: "Aircall's id of the webhook delivering this account's events",
+    description: "Aircall's id of the webhook delivering this account's events (null for READER keys)",
   })
   webhookId!: string | null;
 

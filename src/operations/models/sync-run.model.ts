@@ -33,7 +33,11 @@ export class SyncRunModel {
   @Field(() => Int)
   callsWritten!: number;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Why the run failed, with Aircall's explanation (a database error is named, not detailed, to READER keys)",
+  })
   error!: string | null;
 
   @Field(() => Date, { nullable: true })

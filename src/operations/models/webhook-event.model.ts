@@ -28,7 +28,10 @@ export class WebhookEventModel {
   @Field(() => Int)
   attempts!: number;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Why the event was not applied (a database error is named, not detailed, to READER keys)',
+  })
   lastError!: string | null;
 
   @Field(() => Date)
