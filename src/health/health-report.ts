@@ -2,7 +2,8 @@ import type { AccountHealth, InboxBacklog } from './operational-readings';
 
 /**
  * `ok`: the database answers and nothing needs attention. `degraded`: it answers, but events are
- * parked as failed or quarantined, an account needs re-authorisation or a webhook is inactive (still 200: the
+ * parked as failed or quarantined, an account needs re-authorisation, a connected account's last
+ * finished sync failed, or a webhook is inactive (still 200: the
  * instance can serve). `unavailable`: the database does not answer (503). `shutting_down`: the
  * process is draining (503, so load balancers stop routing to it).
  */
@@ -28,6 +29,7 @@ export function needsAttention(inbox: InboxBacklog | null, accounts: AccountHeal
   return (accounts ?? []).some(
     (a) =>
       a.status === 'needs_reauth' ||
+      (a.status === 'active' && a.lastFinishedSyncFailed) ||
       (a.status === 'active' && a.webhook.registered && a.webhook.active === false),
   );
 }

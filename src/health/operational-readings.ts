@@ -35,6 +35,8 @@ export interface AccountHealth {
   status: string;
   lastSyncedAt: string | null;
   lastSync: LastSyncRun | null;
+  /** Whether the newest run that ended (succeeded or failed) failed: the sync is not keeping up. */
+  lastFinishedSyncFailed: boolean;
   webhook: { registered: boolean; active: boolean | null; checkedAt: string | null };
 }
 
@@ -102,7 +104,7 @@ export class OperationalReadings {
 
   /** Every account with its last sync and webhook state (no credentials, no webhook token hash). */
   async accounts(): Promise<AccountHealth[]> {
-    const [accounts, runs] = await Promise.all([
+    const [accounts, runs, finished] = await Promise.all([
       this.bounded(
         this.db.query(
           `SELECT id, name, status, webhook_id, webhook_active, webhook_checked_at, last_synced_at FROM accounts ORDER BY id`,
@@ -119,7 +121,19 @@ export class OperationalReadings {
         ),
         'last sync runs',
       ),
+      this.bounded(
+        this.db.query(
+          `SELECT r.account_id, r.status
+             FROM sync_runs r
+             JOIN (SELECT account_id, MAX(id) AS id FROM sync_runs WHERE status IN ('succeeded', 'failed') GROUP BY account_id) newest
+               ON newest.account_id = r.account_id AND newest.id = r.id`,
+        ),
+        'last finished sync runs',
+      ),
     ]);
+    const failedLast = new Set(
+      finished.filter((r) => r.status === 'failed').map((r) => String(r.account_id)),
+    );
     const iso = (value: unknown) => this.db.parseDate(value)?.toISOString() ?? null;
     const lastRun = new Map<string, LastSyncRun>();
     for (const r of runs) {
@@ -137,6 +151,7 @@ export class OperationalReadings {
       status: String(a.status),
       lastSyncedAt: iso(a.last_synced_at),
       lastSync: lastRun.get(String(a.id)) ?? null,
+      lastFinishedSyncFailed: failedLast.has(String(a.id)),
       webhook: {
         registered: a.webhook_id !== null && a.webhook_id !== undefined,
         active: this.db.parseBool(a.webhook_active),

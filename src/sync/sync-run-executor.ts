@@ -5,7 +5,8 @@ import { CallWindow, windowCovering } from './call-window';
 import { CallWindowFetcher } from './call-window-fetcher';
 import { LateChangeRereader } from './late-change-rereader';
 import { ReferenceSync } from './reference-sync';
-import { hasRemainingWindows, initialCheckpoint, SyncCheckpoint } from './sync-checkpoint';
+import { checkpointProblem, hasRemainingWindows, initialCheckpoint, SyncCheckpoint } from './sync-checkpoint';
+import { InvalidSyncWindowError } from './sync-errors';
 import { RunControl } from './sync-control';
 import { SyncRun } from './sync-run';
 import { SyncRunsRepository } from './sync-runs.repository';
@@ -28,8 +29,12 @@ export class SyncRunExecutor {
 
   async execute(run: SyncRun, control: RunControl): Promise<void> {
     const credentials = await this.accounts.credentialsFor(run.accountId);
+    if (!run.windowFrom || !run.windowTo || run.windowFrom.getTime() >= run.windowTo.getTime())
+      throw new InvalidSyncWindowError('the run has no valid window (from before to)');
     const taken = run.status === 'queued' ? await this.takeOverFailedRuns(run) : [];
-    run.checkpoint ??= initialCheckpoint(windowCovering(run.windowFrom!, run.windowTo!));
+    run.checkpoint ??= initialCheckpoint(windowCovering(run.windowFrom, run.windowTo));
+    const problem = checkpointProblem(run.checkpoint);
+    if (problem) throw new InvalidSyncWindowError(problem);
     const now = new Date();
     // Together: a failed run's windows belong either to it or to this run, never to neither.
     await this.db.transaction(async (m) => {
@@ -70,7 +75,10 @@ export class SyncRunExecutor {
   private async takeOverFailedRuns(run: SyncRun): Promise<SyncRun[]> {
     const own = run.checkpoint ?? initialCheckpoint(windowCovering(run.windowFrom!, run.windowTo!));
     const failed = (await this.runs.failedWithCheckpoint(run.accountId)).filter(
-      (candidate) => !candidate.checkpoint?.resumedBy && hasRemainingWindows(candidate.checkpoint),
+      (candidate) =>
+        !candidate.checkpoint?.resumedBy &&
+        hasRemainingWindows(candidate.checkpoint) &&
+        checkpointProblem(candidate.checkpoint) === null,
     );
     if (failed.length === 0) return [];
     let current: SyncCheckpoint['current'] = null;

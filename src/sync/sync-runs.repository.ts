@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Database, Queryable, Row } from '../database/database';
-import { SyncCheckpoint } from './sync-checkpoint';
+import { checkpointProblem, initialCheckpoint, SyncCheckpoint } from './sync-checkpoint';
 import { SyncKind, SyncRun, SyncStatus } from './sync-run';
 
 // sync_runs ids come from Database.newId() (above 2^53): read as text so SQLite does not round them.
@@ -162,6 +162,34 @@ export class SyncRunsRepository {
       "UPDATE sync_runs SET status = 'failed', error = ?, finished_at = ?, updated_at = ? WHERE account_id = ? AND status = 'queued'",
       [error.slice(0, 4000), this.db.date(now), this.db.date(now), accountId],
     );
+  }
+
+  /**
+   * Closes the runs whose window cannot be fetched — a missing bound, or a checkpoint window that is
+   * no valid range — as failed and not resumable. Returns how many it closed.
+   */
+  async closeInvalid(now = new Date()): Promise<number> {
+    const rows = await this.db.query(
+      `SELECT ${COLUMNS} FROM sync_runs
+        WHERE status IN ('queued', 'running') OR (status = 'failed' AND checkpoint IS NOT NULL)`,
+    );
+    let closed = 0;
+    for (const run of rows.map((row) => this.map(row))) {
+      if (run.checkpoint?.resumable === false || run.checkpoint?.resumedBy) continue;
+      const missing = !run.windowFrom || !run.windowTo || run.windowFrom.getTime() >= run.windowTo.getTime();
+      const problem = missing ? 'it has no valid window (from before to)' : checkpointProblem(run.checkpoint);
+      if (problem === null) continue;
+      const checkpoint = { ...(run.checkpoint ?? initialCheckpoint({ from: 0, to: 0 })), resumable: false };
+      const error =
+        run.status === 'failed' ? run.error : `closed at start: ${problem}; later runs start from the cursor`;
+      await this.db.execute(
+        `UPDATE sync_runs SET status = 'failed', error = ?, checkpoint = ?, finished_at = COALESCE(finished_at, ?), updated_at = ?
+          WHERE account_id = ? AND id = ?`,
+        [error, JSON.stringify(checkpoint), this.db.date(now), this.db.date(now), run.accountId, run.id],
+      );
+      closed += 1;
+    }
+    return closed;
   }
 
   /** Records that `takenBy` took over the remaining windows of the failed run `run`. */

@@ -27,7 +27,7 @@ export class SyncResolver {
       try {
         return toModel(await this.sync.trigger(accountId, 'manual', { from, to }));
       } catch (error) {
-        if (error instanceof InvalidSyncWindowError) throw badUserInput('from', error.message);
+        if (error instanceof InvalidSyncWindowError) throw badUserInput(error.field, error.message);
         throw error;
       }
     });

@@ -1,10 +1,11 @@
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { AccountNotConnectedError } from '../accounts/account-errors';
 import { AccountsService } from '../accounts/accounts.service';
-import { AircallAuthError } from '../aircall/aircall-errors';
+import { AircallAuthError, AircallNotFoundError, AircallRequestError } from '../aircall/aircall-errors';
 import { AppConfig } from '../config/app-config';
 import { Queryable } from '../database/database';
 import { LeaseService } from '../leases/lease.service';
+import { MetricsService } from '../metrics/metrics.service';
 import { windowCovering } from './call-window';
 import { initialCheckpoint } from './sync-checkpoint';
 import { RunControl, SyncHooks, SyncStopped } from './sync-control';
@@ -20,6 +21,8 @@ const TICK_LEASE = 'sync-tick';
 const DAY_MS = 86_400_000;
 /** How long shutdown waits for runs to reach a page boundary before leaving them to the next instance. */
 const SHUTDOWN_WAIT_MS = 15_000;
+/** How far ahead of this instance's clock a window may end (another instance's clock may run ahead). */
+const CLOCK_SKEW_MS = 60_000;
 
 class InstanceRunControl implements RunControl {
   stopReason: string | null = null;
@@ -68,7 +71,19 @@ export class SyncService implements BeforeApplicationShutdown {
     private readonly runs: SyncRunsRepository,
     private readonly executor: SyncRunExecutor,
     private readonly lease: LeaseService,
+    private readonly metrics: MetricsService,
   ) {}
+
+  /**
+   * At start, before any run resumes: runs whose window cannot be fetched (queued by a version that
+   * accepted any date) are closed as failed and never taken over, so they cannot fail every later run.
+   */
+  async repairInvalidRuns(): Promise<number> {
+    const repaired = await this.runs.closeInvalid();
+    if (repaired > 0)
+      this.logger.warn({ msg: 'closed sync runs whose window is not a valid time range', runs: repaired });
+    return repaired;
+  }
 
   /**
    * Queues a sync of the account over [from, to] and starts it in the background; returns the queued row.
@@ -110,7 +125,16 @@ export class SyncService implements BeforeApplicationShutdown {
           : backfillFrom;
       else from = account.syncCursor ?? backfillFrom;
     }
-    if (from.getTime() >= to.getTime()) throw new InvalidSyncWindowError('from must be before to');
+    // Checked before anything is queued: a window Aircall cannot serve would only fail, and a window
+    // ending in the future would move the sync cursor past calls that have not happened yet.
+    if (to.getTime() > now.getTime() + CLOCK_SKEW_MS)
+      throw new InvalidSyncWindowError('must not be in the future', 'to');
+    if (from.getTime() >= to.getTime())
+      throw new InvalidSyncWindowError(
+        window.from
+          ? 'must be before to'
+          : `must be given: the default start (${from.toISOString()}) is not before to`,
+      );
     const run = await this.runs.create({
       accountId,
       kind,
@@ -140,6 +164,7 @@ export class SyncService implements BeforeApplicationShutdown {
 
   /** Picks up runs left queued or running (after a restart, or by an instance that died). */
   async resumeUnfinished(): Promise<void> {
+    await this.repairInvalidRuns();
     for (const accountId of await this.runs.accountsWithUnfinishedRuns()) this.kick(accountId);
   }
 
@@ -225,6 +250,7 @@ export class SyncService implements BeforeApplicationShutdown {
   private async execute(run: SyncRun, control: InstanceRunControl): Promise<boolean> {
     try {
       await this.executor.execute(run, control);
+      this.count('succeeded');
       this.logger.log({
         msg: 'sync succeeded',
         accountId: run.accountId,
@@ -236,6 +262,7 @@ export class SyncService implements BeforeApplicationShutdown {
       return true;
     } catch (error) {
       if (error instanceof SyncStopped) {
+        this.count('stopped');
         this.logger.warn({
           msg: 'sync stopped; it resumes from its checkpoint',
           accountId: run.accountId,
@@ -249,6 +276,7 @@ export class SyncService implements BeforeApplicationShutdown {
         await this.accounts.markNeedsReauth(run.accountId, reason);
         await this.runs.finish(run, 'failed', reason);
         await this.runs.failQueued(run.accountId, reason);
+        this.count('credentials_refused');
         this.logger.warn({
           msg: 'sync failed: credentials refused, account needs re-authorisation',
           accountId: run.accountId,
@@ -256,8 +284,24 @@ export class SyncService implements BeforeApplicationShutdown {
         });
         return false;
       }
+      if (isUnrecoverable(error)) {
+        // Retrying the same request gets the same answer: the run is closed for good and the account's
+        // next runs start from its cursor instead of resuming this one's windows.
+        const reason = unrecoverableReason(error);
+        run.checkpoint = run.checkpoint ? { ...run.checkpoint, resumable: false } : null;
+        await this.runs.finish(run, 'failed', reason);
+        this.count('refused');
+        this.logger.warn({
+          msg: 'sync failed for a reason retrying cannot fix; later runs start from the cursor',
+          accountId: run.accountId,
+          runId: run.id,
+          error: reason,
+        });
+        return true;
+      }
       const reason = describe(error);
       await this.runs.finish(run, 'failed', reason);
+      this.count('failed');
       this.logger.error({
         msg: 'sync failed; the next run resumes from its checkpoint',
         accountId: run.accountId,
@@ -266,6 +310,12 @@ export class SyncService implements BeforeApplicationShutdown {
       });
       return false;
     }
+  }
+
+  private count(outcome: string): void {
+    this.metrics.inc('aircall_sync_runs_finished_total', 'Sync runs ended on this instance, by outcome', {
+      outcome,
+    });
   }
 
   /** Another instance holds the account's lease: look again later while runs are still waiting. */
@@ -284,6 +334,23 @@ export class SyncService implements BeforeApplicationShutdown {
     timer.unref();
     this.retries.set(accountId, timer);
   }
+}
+
+/** Aircall refused the request itself (a 4xx other than 401/403/429), or the run's window is invalid. */
+function isUnrecoverable(error: unknown): boolean {
+  return (
+    error instanceof AircallRequestError ||
+    error instanceof AircallNotFoundError ||
+    error instanceof InvalidSyncWindowError
+  );
+}
+
+/** The run's error: the request and status, and Aircall's own explanation (`troubleshoot`) when given. */
+function unrecoverableReason(error: unknown): string {
+  const base = describe(error);
+  if (error instanceof AircallRequestError && error.troubleshoot && !base.includes(error.troubleshoot))
+    return `${base}. Aircall: ${error.troubleshoot}`;
+  return base;
 }
 
 function describe(error: unknown): string {

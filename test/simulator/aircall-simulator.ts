@@ -361,6 +361,10 @@ export class AircallSimulator {
       return 'reset';
     }
     if (this.options.latencyMs) await new Promise((resolve) => setTimeout(resolve, this.options.latencyMs));
+    if (fault?.kind === 'refuse') {
+      this.send(response, fault.status, { error: fault.error, troubleshoot: fault.troubleshoot });
+      return fault.status;
+    }
     if (fault?.kind === 'status') {
       this.send(response, fault.status, { error: 'Service Unavailable', troubleshoot: 'Simulated outage' });
       return fault.status;

@@ -1,6 +1,8 @@
 /** A failure the simulator plays instead of a normal answer. */
 export type FaultKind =
   | { kind: 'status'; status: 500 | 502 | 503 | 504 }
+  /** A refusal of the request itself, with Aircall's error body (retrying gets the same answer). */
+  | { kind: 'refuse'; status: 400 | 404 | 422; error: string; troubleshoot: string }
   /** Never answers (the client's timeout must fire); the socket is dropped when the simulator closes. */
   | { kind: 'hang' }
   /** 200 with a body that is not JSON. */
