@@ -1,8 +1,11 @@
 // ESLint (flat config) with typescript-eslint's recommended rules; run in CI by `npm run lint`.
 import tseslint from 'typescript-eslint';
+import layers from './eslint.layers.cjs';
+
+const { layerRules } = layers;
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'data/**', 'bench/results/**', '*.js', '*.mjs'] },
+  { ignores: ['dist/**', 'node_modules/**', 'data/**', 'bench/results/**', '*.js', '*.mjs', '*.cjs'] },
   ...tseslint.configs.recommended,
   {
     rules: {
@@ -10,6 +13,7 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
     },
   },
+  ...layerRules(),
   {
     files: ['test/**/*.ts', '**/*.spec.ts', 'bench/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },

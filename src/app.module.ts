@@ -4,7 +4,7 @@ import { AppConfig, loadConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { AuthModule } from './auth/auth.module';
-import { GraphqlModule } from './graphql/graphql.module';
+import { GraphqlModule } from './server/graphql-server.module';
 import { OperationsModule } from './operations/operations.module';
 import { StatsModule } from './stats/stats.module';
 import { AircallModule } from './aircall/aircall.module';
@@ -17,7 +17,7 @@ import { HealthModule } from './health/health.module';
 import { HttpModule } from './http/http.module';
 import { SyncModule } from './sync/sync.module';
 
-/** The table of contents of the service: one module per domain noun (see DESIGN.md "architecture"). */
+/** The table of contents of the service: one module per layer folder (README "Code map"). */
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig = loadConfig()): DynamicModule {

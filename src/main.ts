@@ -4,7 +4,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { getHeapStatistics } from 'node:v8';
 import { AppModule } from './app.module';
 import { AppConfig, ConfigError, loadConfig } from './config/app-config';
-import { configureApp } from './http/configure-app';
+import { configureApp } from './server/configure-app';
 import { GracefulShutdown } from './http/graceful-shutdown';
 import { OpsListener } from './http/ops-listener';
 import { JsonLogger } from './logging/json-logger';

@@ -6,8 +6,8 @@ import { REQUIRED_EVENTS, subscribedEvents } from '../src/aircall/aircall-events
 import { sha256Hex } from '../src/crypto/hashing';
 import { Database } from '../src/database/database';
 import { LeaseService } from '../src/leases/lease.service';
-import { WebhookHealthCheck } from '../src/webhooks/webhook-health';
-import { WebhookRegistrar } from '../src/webhooks/webhook-registrar';
+import { WebhookHealthCheck } from '../src/accounts/webhook-health-check';
+import { WebhookRegistrar } from '../src/accounts/webhook-registrar';
 import { AircallSimulator } from './simulator/aircall-simulator';
 import { SimulatedCompany } from './simulator/simulated-company';
 import { describeEachEngine } from './support/databases';

@@ -4,7 +4,7 @@ import { AircallCredentials, credentialsKey } from '../aircall/aircall-credentia
 import { AircallAuthError, AircallNotFoundError } from '../aircall/aircall-errors';
 import { AircallIntegration } from '../aircall/aircall-types';
 import { LeaseService } from '../leases/lease.service';
-import { WebhookRegistrar } from '../webhooks/webhook-registrar';
+import { WebhookRegistrar } from './webhook-registrar';
 import { Account } from './account';
 import {
   AccountNotConnectedError,

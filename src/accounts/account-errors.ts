@@ -1,5 +1,7 @@
+import { ConflictError, DomainError, InvalidInputError, NotFoundError } from '../errors/domain-errors';
+
 /** No account with this id (Aircall company id). */
-export class AccountNotFoundError extends Error {
+export class AccountNotFoundError extends NotFoundError {
   constructor(readonly accountId: string) {
     super(`account ${accountId} not found`);
     this.name = 'AccountNotFoundError';
@@ -7,7 +9,9 @@ export class AccountNotFoundError extends Error {
 }
 
 /** The account exists but holds no credentials (disconnected, or its app uninstalled): reconnect it first. */
-export class AccountNotConnectedError extends Error {
+export class AccountNotConnectedError extends ConflictError {
+  override readonly code = 'ACCOUNT_DISCONNECTED';
+
   constructor(
     readonly accountId: string,
     status: string = 'disconnected',
@@ -22,15 +26,17 @@ export class AccountNotConnectedError extends Error {
 }
 
 /** Aircall refused the credentials offered to connect an account; nothing was stored. */
-export class InvalidAircallCredentialsError extends Error {
+export class InvalidAircallCredentialsError extends InvalidInputError {
   constructor(message = 'Aircall rejected these credentials (check the API ID and API token)') {
-    super(message);
+    super('apiToken', message);
     this.name = 'InvalidAircallCredentialsError';
   }
 }
 
 /** Aircall accepted the credentials but did not say which company they belong to; nothing was stored. */
-export class UnidentifiedCompanyError extends Error {
+export class UnidentifiedCompanyError extends DomainError {
+  readonly kind = 'upstream' as const;
+
   constructor(endpoint: string) {
     super(`Aircall's ${endpoint} answer carries no company id; cannot tell which account this is`);
     this.name = 'UnidentifiedCompanyError';

@@ -1,13 +1,13 @@
+import { AccountsStoreModule } from './accounts-store.module';
 import { Module } from '@nestjs/common';
 import { AircallModule } from '../aircall/aircall.module';
 import { CryptoModule } from '../crypto/crypto.module';
 import { LeasesModule } from '../leases/leases.module';
-import { WebhookHealthCheck } from '../webhooks/webhook-health';
-import { WebhookRegistrar } from '../webhooks/webhook-registrar';
+import { WebhookHealthCheck } from './webhook-health-check';
+import { WebhookRegistrar } from './webhook-registrar';
 import { AccountConnector } from './account-connector';
 import { AccountIdentity } from './account-identity';
 import { AccountLifecycle } from './account-events';
-import { AccountsRepository } from './accounts.repository';
 import { AccountsResolver } from './accounts.resolver';
 import { AccountsService } from './accounts.service';
 
@@ -17,9 +17,8 @@ import { AccountsService } from './accounts.service';
  * (WebhookRegistrar, WebhookHealthCheck), and the AccountLifecycle events sync subscribes to.
  */
 @Module({
-  imports: [AircallModule, CryptoModule, LeasesModule],
+  imports: [AircallModule, CryptoModule, LeasesModule, AccountsStoreModule],
   providers: [
-    AccountsRepository,
     AccountsService,
     AccountLifecycle,
     AccountConnector,
@@ -29,7 +28,7 @@ import { AccountsService } from './accounts.service';
     WebhookHealthCheck,
   ],
   exports: [
-    AccountsRepository,
+    AccountsStoreModule,
     AccountsService,
     AccountLifecycle,
     AccountConnector,

@@ -1,10 +1,10 @@
-import { forbidden } from '../graphql/graphql-errors';
+import { NotAllowedError } from '../errors/domain-errors';
 import { AuthenticatedApiKey } from './authenticated-api-key';
 
-/** Throws FORBIDDEN unless the key may see `accountId`'s rows. */
+/** Throws NotAllowedError (FORBIDDEN) unless the key may see `accountId`'s rows. */
 export function assertAccountAccess(key: AuthenticatedApiKey, accountId: string): void {
   if (!hasAccountAccess(key, accountId)) {
-    throw forbidden(`this API key has no access to account ${accountId}`);
+    throw new NotAllowedError(`this API key has no access to account ${accountId}`);
   }
 }
 

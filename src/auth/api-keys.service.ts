@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { sha256Hex } from '../crypto/hashing';
-import { badUserInput } from '../graphql/graphql-errors';
+import { invalidInput } from '../errors/domain-errors';
 import { ApiKeyAuthenticator } from './api-key-authenticator';
 import { ApiKeyRepository, StoredApiKey } from './api-key.repository';
 import { displayPrefix, generateApiKeySecret } from './api-key-secret';
@@ -27,15 +27,15 @@ export class ApiKeysService {
   ): Promise<CreatedApiKey> {
     const trimmed = name.trim();
     if (trimmed.length === 0 || trimmed.length > 128)
-      throw badUserInput('name', 'must be 1 to 128 characters');
+      throw invalidInput('name', 'must be 1 to 128 characters');
     if (role === Role.ADMIN && accountIds && accountIds.length > 0) {
-      throw badUserInput('accountIds', 'an ADMIN key sees every account; limit READER keys instead');
+      throw invalidInput('accountIds', 'an ADMIN key sees every account; limit READER keys instead');
     }
     if (accountIds) {
       const bad = accountIds.find((id) => !/^\d{1,19}$/.test(id));
-      if (bad !== undefined) throw badUserInput('accountIds', `"${bad}" is not an account id`);
+      if (bad !== undefined) throw invalidInput('accountIds', `"${bad}" is not an account id`);
       if (accountIds.length === 0)
-        throw badUserInput('accountIds', 'must list at least one account (omit it for every account)');
+        throw invalidInput('accountIds', 'must list at least one account (omit it for every account)');
     }
     const secret = generateApiKeySecret();
     const apiKey = await this.keys.insert({
@@ -53,7 +53,7 @@ export class ApiKeysService {
   }
 
   async revoke(id: string): Promise<boolean> {
-    if (!/^\d{1,19}$/.test(id)) throw badUserInput('id', 'is not an API key id');
+    if (!/^\d{1,19}$/.test(id)) throw invalidInput('id', 'is not an API key id');
     const revoked = await this.keys.revoke(id);
     this.authenticator.forget(id);
     return revoked;

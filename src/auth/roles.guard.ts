@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { GqlContextType, GqlExecutionContext } from '@nestjs/graphql';
-import { forbidden } from '../graphql/graphql-errors';
+import { NotAllowedError } from '../errors/domain-errors';
 import { apiKeyOf } from './current-api-key.decorator';
 import { REQUIRED_ROLE } from './require-role.decorator';
 import { Role, roleSatisfies } from './role';
@@ -27,7 +27,7 @@ export class RolesGuard implements CanActivate {
         ?.operation === 'mutation';
     const required = isMutation ? Role.ADMIN : (declared ?? Role.READER);
     if (!roleSatisfies(key.role, required)) {
-      throw forbidden(`this operation needs an ${required} API key`);
+      throw new NotAllowedError(`this operation needs an ${required} API key`);
     }
     return true;
   }

@@ -1,4 +1,4 @@
-import { badUserInput } from '../graphql/graphql-errors';
+import { invalidInput } from '../errors/domain-errors';
 
 /** The position of a call in the (started_at, account_id, id) order the connection pages through. */
 export interface CallCursor {
@@ -21,7 +21,7 @@ export function decodeCallCursor(value: string, field = 'after'): CallCursor {
   try {
     parsed = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'));
   } catch {
-    throw badUserInput(field, 'is not a cursor returned by this API');
+    throw invalidInput(field, 'is not a cursor returned by this API');
   }
   if (
     !Array.isArray(parsed) ||
@@ -32,7 +32,7 @@ export function decodeCallCursor(value: string, field = 'after'): CallCursor {
     typeof parsed[2] !== 'string' ||
     !/^\d{1,19}$/.test(parsed[2])
   ) {
-    throw badUserInput(field, 'is not a cursor returned by this API');
+    throw invalidInput(field, 'is not a cursor returned by this API');
   }
   return { startedAt: parsed[0] as number | null, accountId: parsed[1], id: parsed[2] };
 }

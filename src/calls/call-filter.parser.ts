@@ -1,6 +1,6 @@
 import { accountScope } from '../auth/account-access';
 import { AuthenticatedApiKey } from '../auth/authenticated-api-key';
-import { badUserInput } from '../graphql/graphql-errors';
+import { invalidInput } from '../errors/domain-errors';
 import { CallFilter } from './call-filter';
 import { normalizePhoneDigits } from './call-record';
 import { CallFilterInput } from './dto/call-filter.input';
@@ -10,7 +10,7 @@ const STATUSES = new Set(['initial', 'answered', 'done']);
 
 function aircallId(value: string | null | undefined, field: string): string | null {
   if (value === undefined || value === null) return null;
-  if (!AIRCALL_ID.test(value)) throw badUserInput(field, 'must be an Aircall id (digits)');
+  if (!AIRCALL_ID.test(value)) throw invalidInput(field, 'must be an Aircall id (digits)');
   return value;
 }
 
@@ -29,12 +29,12 @@ export function parseCallFilter(
   let digits: string | null = null;
   if (f.phone !== undefined && f.phone !== null) {
     digits = normalizePhoneDigits(f.phone);
-    if (!digits) throw badUserInput(field('phone'), 'must contain digits');
+    if (!digits) throw invalidInput(field('phone'), 'must contain digits');
   }
   let status: string | null = null;
   if (f.status !== undefined && f.status !== null) {
     status = f.status.trim().toLowerCase();
-    if (!STATUSES.has(status)) throw badUserInput(field('status'), 'must be initial, answered or done');
+    if (!STATUSES.has(status)) throw invalidInput(field('status'), 'must be initial, answered or done');
   }
   return {
     accountIds: accountScope(key, accountId),

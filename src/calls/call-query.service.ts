@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { badUserInput } from '../graphql/graphql-errors';
+import { invalidInput } from '../errors/domain-errors';
 import { decodeCallCursor, encodeCallCursor } from './call-cursor';
 import { CallFilter } from './call-filter';
 import { CallOrder } from './call-order';
@@ -32,7 +32,7 @@ export class CallQueryService {
   async connection(request: CallPageRequest, relations: CallRelationsRequest): Promise<CallConnectionModel> {
     const first = request.first ?? DEFAULT_PAGE_SIZE;
     if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
-      throw badUserInput('first', `must be between 0 and ${MAX_PAGE_SIZE}`);
+      throw invalidInput('first', `must be between 0 and ${MAX_PAGE_SIZE}`);
     }
     const after = request.after ? decodeCallCursor(request.after) : null;
     const order = request.orderBy ?? CallOrder.STARTED_AT_DESC;
@@ -62,10 +62,10 @@ export class CallQueryService {
     accountIds: string[] | null,
     relations: CallRelationsRequest,
   ): Promise<CallModel | null> {
-    if (!/^\d{1,19}$/.test(id)) throw badUserInput('id', 'must be an Aircall call id (digits)');
+    if (!/^\d{1,19}$/.test(id)) throw invalidInput('id', 'must be an Aircall call id (digits)');
     const found = await this.calls.findById(id, accountIds);
     if (found.length > 1)
-      throw badUserInput(
+      throw invalidInput(
         'accountId',
         `call ${id} exists in several accounts (${found.map((c) => c.accountId).join(', ')}): pass accountId`,
       );

@@ -10,7 +10,7 @@ import {
 } from './call-record';
 import * as hashingModule from '../crypto/hashing';
 import { sha256Hex } from '../crypto/hashing';
-import { isNewer, newestByKey, stateVersion } from './state-version';
+import { isNewer, newestByKey, stateVersion } from '../aircall/state-version';
 
 describe('isMissed', () => {
   it('is true for an inbound call that is done with a missed_call_reason', () => {

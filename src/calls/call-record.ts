@@ -1,4 +1,5 @@
-import type { AircallCall, AircallComment, AircallTag, UnixSeconds } from '../aircall/aircall-types';
+import type { AircallCall, AircallComment, AircallTag } from '../aircall/aircall-types';
+import { fromUnix, isTimestamp } from '../aircall/aircall-time';
 
 /**
  * Derived facts of a call, computed at write time so they can be indexed and filtered on.
@@ -69,19 +70,6 @@ export function normalizePhoneDigits(raw: string | null | undefined): string | n
   if (trimmed.startsWith('+')) return digits.slice(0, 32);
   if (digits.startsWith('00')) return digits.slice(2, 34);
   return digits.slice(0, 32);
-}
-
-function isTimestamp(value: unknown): value is UnixSeconds {
-  return typeof value === 'number' && Number.isFinite(value) && value > 0;
-}
-
-export function fromUnix(value: unknown): Date | null {
-  if (isTimestamp(value)) return new Date(value * 1000);
-  if (typeof value === 'string' && value.length > 0) {
-    const d = /^\d+$/.test(value) ? new Date(Number(value) * 1000) : new Date(value);
-    return Number.isNaN(d.getTime()) ? null : d;
-  }
-  return null;
 }
 
 function idOf(value: { id?: unknown } | null | undefined): string | null {

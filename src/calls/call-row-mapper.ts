@@ -1,5 +1,6 @@
 import { Database, Row } from '../database/database';
-import { CALL_TYPED_COLUMNS, fromUnix } from './call-record';
+import { fromUnix } from '../aircall/aircall-time';
+import { CALL_TYPED_COLUMNS } from './call-record';
 import { CallCommentModel } from './models/call-comment.model';
 import { CallModel } from './models/call.model';
 import { CallTagModel } from './models/call-tag.model';

@@ -9,15 +9,9 @@ import {
   userRecord,
 } from '../directory/directory-records';
 import { compareIds, DirectorySnapshot, DirectoryUpserter } from '../directory/directory-upserter';
-import {
-  CALL_TYPED_COLUMNS,
-  callColumns,
-  callComments,
-  callTags,
-  callTeamIds,
-  fromUnix,
-} from './call-record';
-import { newestByKey, NewestSnapshot, stateVersion } from './state-version';
+import { CALL_TYPED_COLUMNS, callColumns, callComments, callTags, callTeamIds } from './call-record';
+import { fromUnix } from '../aircall/aircall-time';
+import { newestByKey, NewestSnapshot, stateVersion } from '../aircall/state-version';
 
 /** One full Call object as Aircall described it at `at` — from a webhook event or an API read. */
 export interface CallSnapshot {

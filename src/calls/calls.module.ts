@@ -1,3 +1,4 @@
+import { CallStoreModule } from './call-store.module';
 import { Module } from '@nestjs/common';
 import { DirectoryModule } from '../directory/directory.module';
 import { CallConnectionResolver } from './call-connection.resolver';
@@ -5,7 +6,6 @@ import { CallLoaders } from './call-loaders';
 import { CallQueryRepository } from './call-query.repository';
 import { CallQueryService } from './call-query.service';
 import { CallRelations } from './call-relations';
-import { CallUpserter } from './call-upserter';
 import { CallsResolver } from './calls.resolver';
 import {
   NumberCallsResolver,
@@ -16,9 +16,8 @@ import {
 
 /** Calls: the one write path (CallUpserter) shared by webhooks and the batch sync, and the read side. */
 @Module({
-  imports: [DirectoryModule],
+  imports: [DirectoryModule, CallStoreModule],
   providers: [
-    CallUpserter,
     // Read side (GraphQL): queries, DataLoaders, resolvers.
     CallQueryRepository,
     CallQueryService,
@@ -31,6 +30,6 @@ import {
     TagCallsResolver,
     NumberCallsResolver,
   ],
-  exports: [CallUpserter, CallQueryService],
+  exports: [CallStoreModule, CallQueryService],
 })
 export class CallsModule {}

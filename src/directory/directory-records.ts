@@ -5,7 +5,7 @@ import type {
   AircallTeam,
   AircallUser,
 } from '../aircall/aircall-types';
-import { fromUnix } from '../calls/call-record';
+import { fromUnix } from '../aircall/aircall-time';
 
 /** A column value before dialect encoding: Dates and booleans are encoded by the upserter. */
 export type DirectoryValue = string | number | boolean | Date | null | unknown[];

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { stateVersion } from '../calls/state-version';
+import { stateVersion } from '../aircall/state-version';
 import { sha256Hex } from '../crypto/hashing';
 import { Database, Queryable } from '../database/database';
 import { DIRECTORY_TABLES, DirectoryRecord, DirectoryTable, directoryValues } from './directory-records';

@@ -2,7 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { HttpException, Logger } from '@nestjs/common';
 import { ASTNode, BREAK, DocumentNode, GraphQLError, GraphQLFormattedError, Kind, visit } from 'graphql';
-import { DatabaseUnavailableError, StatementTimeoutError } from '../database/database';
+import { toGraphqlError } from './to-graphql-error';
 import type { GraphqlContext } from './graphql-context';
 import { InvalidInstantError } from './date-time.scalar';
 import { ErrorCode } from './graphql-errors';
@@ -15,13 +15,8 @@ const logged = new WeakSet<object>();
 /** Coded errors (ours, GraphQL validation, Nest's HTTP exceptions) and outages are expected; anything else is a bug. */
 function isUnexpected(error: unknown, code: unknown = (error as GraphQLError)?.extensions?.code): boolean {
   const original = unwrapResolverError(error);
-  if (
-    original instanceof DatabaseUnavailableError ||
-    original instanceof StatementTimeoutError ||
-    original instanceof GraphQLError ||
-    original instanceof HttpException
-  )
-    return false;
+  if (original instanceof GraphQLError || original instanceof HttpException) return false;
+  if (toGraphqlError(original) !== original) return false;
   return !(typeof code === 'string' && code !== ErrorCode.INTERNAL_SERVER_ERROR);
 }
 
@@ -101,14 +96,12 @@ export const unexpectedErrorLogPlugin: ApolloServerPlugin<GraphqlContext> = {
       didEncounterErrors: ({ errors, contextValue }) => {
         for (const error of errors) {
           if (!isUnexpected(error)) {
-            const original = unwrapResolverError(error);
-            if (original instanceof DatabaseUnavailableError) continue;
+            const code = String(error.extensions?.code ?? 'GRAPHQL_ERROR');
+            // An outage is not the client's mistake, and the database layer reports it already.
+            if (code === ErrorCode.DATABASE_UNAVAILABLE) continue;
             logger.warn({
               msg: 'GraphQL request refused',
-              errorCode:
-                original instanceof StatementTimeoutError
-                  ? ErrorCode.QUERY_TIMEOUT
-                  : String(error.extensions?.code ?? 'GRAPHQL_ERROR'),
+              errorCode: code,
               error: error.message.slice(0, 300),
               path: error.path?.join('.'),
               requestId: contextValue.requestId,
@@ -129,21 +122,11 @@ export const unexpectedErrorLogPlugin: ApolloServerPlugin<GraphqlContext> = {
  * when it failed before the operation started) so no SQL or stack trace reaches the client.
  */
 export function formatGraphqlError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  // Failures outside a resolver (building the context) have not met the DomainErrorFilter yet.
   const original = unwrapResolverError(error);
-  if (original instanceof StatementTimeoutError) {
-    return {
-      message: `a database statement of this request ran longer than ${original.limitMs} ms and was stopped; narrow the filter or ask for fewer items`,
-      path: formatted.path,
-      extensions: { code: ErrorCode.QUERY_TIMEOUT },
-    };
-  }
-  if (original instanceof DatabaseUnavailableError) {
-    return {
-      message: 'database unavailable, retry later',
-      path: formatted.path,
-      extensions: { code: ErrorCode.DATABASE_UNAVAILABLE },
-    };
-  }
+  const mapped = toGraphqlError(original);
+  if (mapped !== original && mapped instanceof GraphQLError)
+    return { message: mapped.message, path: formatted.path, extensions: { ...mapped.extensions } };
   if (!isUnexpected(error, formatted.extensions?.code)) {
     const { stacktrace: _stacktrace, ...extensions } = (formatted.extensions ?? {}) as Record<
       string,

@@ -16,6 +16,14 @@ export const ErrorCode = {
   NOT_FOUND: 'NOT_FOUND',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
   DATABASE_UNAVAILABLE: 'DATABASE_UNAVAILABLE',
+  /** The request is valid but the state it acts on does not allow it. */
+  CONFLICT: 'CONFLICT',
+  /** Aircall refused the account's credentials. */
+  AIRCALL_UNAUTHORIZED: 'AIRCALL_UNAUTHORIZED',
+  /** Aircall answered an error, or an answer the service cannot use. */
+  AIRCALL_ERROR: 'AIRCALL_ERROR',
+  /** The account holds no credentials (disconnected, or its app uninstalled). */
+  ACCOUNT_DISCONNECTED: 'ACCOUNT_DISCONNECTED',
 } as const;
 
 /** Thrown while building the request context: Apollo answers with HTTP 401 and this body. */
@@ -28,13 +36,4 @@ export function unauthenticated(
       http: { status: 401, headers: new HeaderMap([['www-authenticate', 'Bearer realm="aircall-sync"']]) },
     },
   });
-}
-
-export function forbidden(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: ErrorCode.FORBIDDEN } });
-}
-
-/** An argument or input field the caller got wrong; `field` is its path, e.g. `filter.phone` or `first`. */
-export function badUserInput(field: string, message: string): GraphQLError {
-  return new GraphQLError(`${field}: ${message}`, { extensions: { code: ErrorCode.BAD_USER_INPUT, field } });
 }

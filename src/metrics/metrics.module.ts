@@ -1,21 +1,32 @@
-import { Global, Module } from '@nestjs/common';
-import { AircallModule } from '../aircall/aircall.module';
-import { HealthModule } from '../health/health.module';
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { ForwardingMetrics } from './forwarding-metrics';
 import { GcMetrics } from './gc-metrics';
-import { MetricsCollectors } from './metrics-collectors';
 import { MetricsController } from './metrics.controller';
 import { MetricsService } from './metrics.service';
 
 /**
- * The process-wide metrics registry (MetricsService): every module records into it; GET /metrics
- * (MetricsController) renders it after MetricsCollectors refresh the gauges read from the database,
- * the Aircall client and the process.
+ * The process-wide metrics registry (MetricsService): every module records into it, and modules
+ * that own a reading register a collector refreshed at scrape time (the health module's database,
+ * inbox and Aircall client gauges). GET /metrics (MetricsController) renders it.
  */
 @Global()
 @Module({
-  imports: [HealthModule, AircallModule],
   controllers: [MetricsController],
-  providers: [MetricsService, MetricsCollectors, GcMetrics],
+  providers: [MetricsService, GcMetrics],
   exports: [MetricsService],
 })
-export class MetricsModule {}
+export class MetricsModule {
+  /**
+   * In a worker thread: a registry whose updates go to the main thread's (ForwardingMetrics), and
+   * the thread's own GC readings. No GET /metrics there.
+   */
+  static forwardingToParentThread(): DynamicModule {
+    return {
+      module: MetricsModule,
+      global: true,
+      controllers: [],
+      providers: [ForwardingMetrics, { provide: MetricsService, useExisting: ForwardingMetrics }, GcMetrics],
+      exports: [MetricsService, ForwardingMetrics],
+    };
+  }
+}

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Database, Row } from '../database/database';
-import { SyncRunModel } from './models/sync-run.model';
+import { SyncRunModel } from '../sync/models/sync-run.model';
 import { WebhookEventModel } from './models/webhook-event.model';
 import { toWebhookEventStatus, WebhookEventStatus } from './models/webhook-event-status';
 

@@ -6,8 +6,8 @@ import { AuthenticatedApiKey } from '../auth/authenticated-api-key';
 import { CurrentApiKey } from '../auth/current-api-key.decorator';
 import { RequireRole } from '../auth/require-role.decorator';
 import { Role } from '../auth/role';
-import { badUserInput } from '../graphql/graphql-errors';
-import { SyncRunModel } from './models/sync-run.model';
+import { invalidInput } from '../errors/domain-errors';
+import { SyncRunModel } from '../sync/models/sync-run.model';
 import { WebhookEventModel } from './models/webhook-event.model';
 import { WebhookEventStatus } from './models/webhook-event-status';
 import { OperationsQueryRepository } from './operations-query.repository';
@@ -17,7 +17,7 @@ const MAX_LIST = 500;
 function listSize(value: number | null | undefined, fallback: number): number {
   const n = value ?? fallback;
   if (!Number.isInteger(n) || n < 1 || n > MAX_LIST)
-    throw badUserInput('first', `must be between 1 and ${MAX_LIST}`);
+    throw invalidInput('first', `must be between 1 and ${MAX_LIST}`);
   return n;
 }
 
@@ -67,8 +67,8 @@ export class OperationsResolver {
     @Args('status', { type: () => WebhookEventStatus, nullable: true }) status?: WebhookEventStatus | null,
   ): Promise<number> {
     if ((!ids || ids.length === 0) && !status)
-      throw badUserInput('ids', 'give ids and/or a status to select the events to replay');
-    if (ids && ids.length > 1000) throw badUserInput('ids', 'at most 1000 ids per call');
+      throw invalidInput('ids', 'give ids and/or a status to select the events to replay');
+    if (ids && ids.length > 1000) throw invalidInput('ids', 'at most 1000 ids per call');
     return this.operations.replay({ ids: ids && ids.length > 0 ? ids : null, status: status ?? null });
   }
 }

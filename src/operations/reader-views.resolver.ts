@@ -3,7 +3,7 @@ import { AccountModel } from '../accounts/models/account.model';
 import { AuthenticatedApiKey } from '../auth/authenticated-api-key';
 import { CurrentApiKey } from '../auth/current-api-key.decorator';
 import { Role } from '../auth/role';
-import { SyncRunModel } from './models/sync-run.model';
+import { SyncRunModel } from '../sync/models/sync-run.model';
 import { WebhookEventModel } from './models/webhook-event.model';
 
 /** An error text naming the database's internals (its statement, table or column names, driver codes). */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { CallFilter } from '../calls/call-filter';
 import { DirectoryLoaders } from '../directory/directory-loaders';
-import { badUserInput } from '../graphql/graphql-errors';
+import { invalidInput } from '../errors/domain-errors';
 import { RequestLoaders } from '../graphql/request-loaders';
 import { tenantKey } from '../graphql/tenant-keys';
 import { CallStatsRepository, RawBucket } from './call-stats.repository';
@@ -32,7 +32,7 @@ export class CallStatsService {
   async buckets(request: StatsRequest, loaders: RequestLoaders): Promise<CallStatsBucketModel[]> {
     const { filter, groupBy, timeZone, withOutcomes } = request;
     if (!isValidTimeZone(timeZone))
-      throw badUserInput('timeZone', `"${timeZone}" is not an IANA time zone (e.g. Europe/Paris, UTC)`);
+      throw invalidInput('timeZone', `"${timeZone}" is not an IANA time zone (e.g. Europe/Paris, UTC)`);
     if (groupBy === StatsGroupBy.DAY || groupBy === StatsGroupBy.WEEK) {
       const range =
         filter.startedAfter && filter.startedBefore
@@ -142,13 +142,13 @@ export function statsRange(
   const max = MAX_STATS_RANGE_DAYS * DAY_MS;
   const to = filter.startedBefore ?? new Date(Math.min(stored.last.getTime() + 1000, now + DAY_MS));
   if (filter.startedAfter && filter.startedBefore && to.getTime() - filter.startedAfter.getTime() > max)
-    throw badUserInput(
+    throw invalidInput(
       'filter.startedAfter',
       `DAY and WEEK statistics cover at most ${MAX_STATS_RANGE_DAYS} days; narrow startedAfter and startedBefore`,
     );
   const from = filter.startedAfter ?? new Date(Math.max(stored.first.getTime(), to.getTime() - max));
   if (to.getTime() - from.getTime() > max)
-    throw badUserInput(
+    throw invalidInput(
       filter.startedAfter ? 'filter.startedBefore' : 'filter.startedAfter',
       `DAY and WEEK statistics cover at most ${MAX_STATS_RANGE_DAYS} days; give both startedAfter and startedBefore`,
     );

@@ -3,7 +3,7 @@ import { AircallClient, AIRCALL_MAX_PER_PAGE } from '../aircall/aircall-client';
 import { AircallCredentials } from '../aircall/aircall-credentials';
 import { AircallCall, AircallPageMeta } from '../aircall/aircall-types';
 import { CallUpserter } from '../calls/call-upserter';
-import { API_SNAPSHOT_SOURCE } from '../calls/state-version';
+import { API_SNAPSHOT_SOURCE } from '../aircall/state-version';
 import { Database } from '../database/database';
 import { CallWindow } from './call-window';
 import { SyncCheckpoint } from './sync-checkpoint';

@@ -3,7 +3,7 @@ import { AircallClient } from '../aircall/aircall-client';
 import { AircallCredentials } from '../aircall/aircall-credentials';
 import { AircallNotFoundError } from '../aircall/aircall-errors';
 import { CallSnapshot, CallUpserter } from '../calls/call-upserter';
-import { API_SNAPSHOT_SOURCE } from '../calls/state-version';
+import { API_SNAPSHOT_SOURCE } from '../aircall/state-version';
 import { AppConfig } from '../config/app-config';
 import { Database } from '../database/database';
 import { RunControl } from './sync-control';

@@ -4,7 +4,7 @@ import { Identity } from '../accounts/accounts.repository';
 import { AircallClient, isLastPage } from '../aircall/aircall-client';
 import { AircallCredentials } from '../aircall/aircall-credentials';
 import { AircallPageMeta, AircallTeam } from '../aircall/aircall-types';
-import { API_SNAPSHOT_SOURCE } from '../calls/state-version';
+import { API_SNAPSHOT_SOURCE } from '../aircall/state-version';
 import { Database } from '../database/database';
 import {
   DirectoryRecord,

@@ -1,10 +1,7 @@
 import { Args, ID, Mutation, Resolver } from '@nestjs/graphql';
-import { withGraphqlErrors } from '../accounts/account-graphql-errors';
 import { RequireRole } from '../auth/require-role.decorator';
 import { Role } from '../auth/role';
-import { badUserInput } from '../graphql/graphql-errors';
-import { SyncRunModel } from '../operations/models/sync-run.model';
-import { InvalidSyncWindowError } from './sync-errors';
+import { SyncRunModel } from './models/sync-run.model';
 import { SyncRun } from './sync-run';
 import { SyncService } from './sync.service';
 
@@ -18,19 +15,12 @@ export class SyncResolver {
     description:
       'Starts a sync of the account over [from, to] in the background (defaults: from its sync cursor, or BACKFILL_DAYS ago; to now) and returns the queued run',
   })
-  triggerSync(
+  async triggerSync(
     @Args('accountId', { type: () => ID }) accountId: string,
     @Args('from', { type: () => Date, nullable: true }) from: Date | null,
     @Args('to', { type: () => Date, nullable: true }) to: Date | null,
   ): Promise<SyncRunModel> {
-    return withGraphqlErrors(async () => {
-      try {
-        return toModel(await this.sync.trigger(accountId, 'manual', { from, to }));
-      } catch (error) {
-        if (error instanceof InvalidSyncWindowError) throw badUserInput(error.field, error.message);
-        throw error;
-      }
-    });
+    return toModel(await this.sync.trigger(accountId, 'manual', { from, to }));
   }
 }
 

@@ -7,28 +7,21 @@ import {
   OnApplicationShutdown,
 } from '@nestjs/common';
 import { join } from 'node:path';
-import { isMainThread, parentPort, Worker } from 'node:worker_threads';
-import { AccountsRepository } from '../accounts/accounts.repository';
-import { CallUpserter } from '../calls/call-upserter';
+import { isMainThread, Worker } from 'node:worker_threads';
+import { AccountsStoreModule } from '../accounts/accounts-store.module';
+import { CallStoreModule } from '../calls/call-store.module';
 import { AppConfig } from '../config/app-config';
 import { ConfigModule } from '../config/config.module';
 import { DatabaseModule } from '../database/database.module';
-import { DirectoryUpserter } from '../directory/directory-upserter';
-import { GcMetrics } from '../metrics/gc-metrics';
-import { Labels, labelKey, MetricsService } from '../metrics/metrics.service';
+import { DirectoryStoreModule } from '../directory/directory-store.module';
+import { MetricOp, replayMetricOps } from '../metrics/forwarding-metrics';
+import { MetricsModule } from '../metrics/metrics.module';
+import { MetricsService } from '../metrics/metrics.service';
 import { InboxProcessor } from './inbox-processor';
 import { processorInThread } from './processor-placement';
 import { ThreadPriority } from './thread-priority';
 import { WebhookEventApplier } from './webhook-event-applier';
 import { WebhookInbox } from './webhook-inbox';
-
-/**
- * Metric updates made in the processor thread, replayed on the main thread's registry (GET /metrics):
- * one op per series and flush, the increments summed and the observations listed.
- */
-export type MetricOp =
-  | { kind: 'inc'; name: string; help: string; labels: Labels; value: number }
-  | { kind: 'observe'; name: string; help: string; labels: Labels; values: number[]; buckets?: number[] };
 
 /** Messages between the main thread and the processor thread. */
 export type ToProcessorThread = { type: 'wake' } | { type: 'stop' };
@@ -37,65 +30,21 @@ export type FromProcessorThread =
   | { type: 'metrics'; ops: MetricOp[] }
   | { type: 'stopped'; ops: MetricOp[] };
 
-/**
- * The processor thread's registry: every update goes to the main thread, batched every 200 ms and
- * folded per series (a busy processor makes two updates per event; the main thread, which answers
- * webhooks, then replays a few ops per flush instead of thousands).
- */
-@Injectable()
-export class ForwardingMetrics extends MetricsService {
-  private ops = new Map<string, MetricOp>();
-  private readonly timer = setInterval(() => this.flush(), 200).unref();
-
-  override inc(name: string, help: string, labels: Labels = {}, by = 1): void {
-    const key = `inc ${name} ${labelKey(labels)}`;
-    const op = this.ops.get(key);
-    if (op?.kind === 'inc') op.value += by;
-    else this.ops.set(key, { kind: 'inc', name, help, labels, value: by });
-  }
-
-  override observe(name: string, help: string, value: number, labels: Labels = {}, buckets?: number[]): void {
-    const key = `observe ${name} ${labelKey(labels)}`;
-    const op = this.ops.get(key);
-    if (op?.kind === 'observe') op.values.push(value);
-    else this.ops.set(key, { kind: 'observe', name, help, labels, values: [value], buckets });
-  }
-
-  /** The updates not sent yet (and forgets them). */
-  take(): MetricOp[] {
-    const ops = [...this.ops.values()];
-    this.ops = new Map();
-    return ops;
-  }
-
-  flush(): void {
-    if (this.ops.size > 0)
-      parentPort?.postMessage({ type: 'metrics', ops: this.take() } satisfies FromProcessorThread);
-  }
-
-  stop(): void {
-    clearInterval(this.timer);
-  }
-}
-
 /** What the processor thread runs: the config, its own connection pool, and the apply path. */
 @Module({})
 export class InboxThreadModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: InboxThreadModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule],
-      providers: [
-        ForwardingMetrics,
-        { provide: MetricsService, useExisting: ForwardingMetrics },
-        GcMetrics,
-        AccountsRepository,
-        DirectoryUpserter,
-        CallUpserter,
-        WebhookEventApplier,
-        WebhookInbox,
-        InboxProcessor,
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule,
+        MetricsModule.forwardingToParentThread(),
+        AccountsStoreModule,
+        CallStoreModule,
+        DirectoryStoreModule,
       ],
+      providers: [WebhookEventApplier, WebhookInbox, InboxProcessor],
     };
   }
 }
@@ -194,13 +143,5 @@ export class InboxThread implements OnApplicationBootstrap, OnApplicationShutdow
         if (!this.stopping) this.start();
       }, delay);
     });
-  }
-}
-
-/** Applies the processor thread's metric updates to this thread's registry. */
-export function replayMetricOps(ops: readonly MetricOp[], metrics: MetricsService): void {
-  for (const op of ops) {
-    if (op.kind === 'inc') metrics.inc(op.name, op.help, op.labels, op.value);
-    else for (const value of op.values) metrics.observe(op.name, op.help, value, op.labels, op.buckets);
   }
 }

@@ -5,7 +5,8 @@ import { AppConfig } from '../config/app-config';
 import { JsonLogger } from '../logging/json-logger';
 import { InboxProcessor } from './inbox-processor';
 import { lowerThreadPriority } from './thread-priority';
-import { ForwardingMetrics, FromProcessorThread, InboxThreadModule, ToProcessorThread } from './inbox-thread';
+import { ForwardingMetrics } from '../metrics/forwarding-metrics';
+import { FromProcessorThread, InboxThreadModule, ToProcessorThread } from './inbox-thread';
 
 /**
  * Entry point of the inbox processor thread (started by InboxThread). It gets the main thread's

@@ -3,7 +3,7 @@ import { Test } from '@nestjs/testing';
 import { AddressInfo } from 'node:net';
 import { AppModule } from '../../src/app.module';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
-import { configureApp } from '../../src/http/configure-app';
+import { configureApp } from '../../src/server/configure-app';
 import { OpsListener } from '../../src/http/ops-listener';
 import { JsonLogger } from '../../src/logging/json-logger';
 

@@ -1,5 +1,5 @@
-import { MetricsService } from '../metrics/metrics.service';
-import { ForwardingMetrics, replayMetricOps } from './inbox-thread';
+import { MetricsService } from './metrics.service';
+import { ForwardingMetrics, replayMetricOps } from './forwarding-metrics';
 
 const BUCKETS = [10, 100, 1000];
 

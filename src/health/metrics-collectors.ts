@@ -1,9 +1,9 @@
 import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 import { AircallClient } from '../aircall/aircall-client';
-import { OperationalReadings } from '../health/operational-readings';
-import { msLate } from './loop-delay';
-import { MetricsService } from './metrics.service';
+import { OperationalReadings } from './operational-readings';
+import { msLate } from '../metrics/loop-delay';
+import { MetricsService } from '../metrics/metrics.service';
 
 const LOOP_DELAY_RESOLUTION_MS = 10;
 

@@ -7,14 +7,14 @@ import { AuthModule } from '../auth/auth.module';
 import { AppConfig } from '../config/app-config';
 import { requestIdOf } from '../http/request-id';
 import { ExpressApolloDriver } from './express-apollo.driver';
-import { StrictDateTime } from './date-time.scalar';
-import { GraphqlErrorFilter } from './graphql-error.filter';
-import { formatGraphqlError, inputErrorFieldPlugin, unexpectedErrorLogPlugin } from './format-error';
-import { GraphqlContext } from './graphql-context';
-import { unauthenticated } from './graphql-errors';
+import { StrictDateTime } from '../graphql/date-time.scalar';
+import { DomainErrorFilter } from './domain-error.filter';
+import { formatGraphqlError, inputErrorFieldPlugin, unexpectedErrorLogPlugin } from '../graphql/format-error';
+import { GraphqlContext } from '../graphql/graphql-context';
+import { unauthenticated } from '../graphql/graphql-errors';
 import { ExpressContextArgs } from './apollo-express-handler';
-import { DEFAULT_QUERY_LIMITS, MAX_DOCUMENT_TOKENS, queryLimitsPlugin } from './query-limits';
-import { RequestLoaders } from './request-loaders';
+import { DEFAULT_QUERY_LIMITS, MAX_DOCUMENT_TOKENS, queryLimitsPlugin } from '../graphql/query-limits';
+import { RequestLoaders } from '../graphql/request-loaders';
 
 /**
  * POST /graphql: code-first schema (printed to schema.gql by `npm run schema:print`), API-key
@@ -55,6 +55,6 @@ import { RequestLoaders } from './request-loaders';
       },
     }),
   ],
-  providers: [{ provide: APP_FILTER, useClass: GraphqlErrorFilter }],
+  providers: [{ provide: APP_FILTER, useClass: DomainErrorFilter }],
 })
 export class GraphqlModule {}

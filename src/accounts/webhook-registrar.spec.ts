@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
-import { Account } from '../accounts/account';
-import { AccountsService } from '../accounts/accounts.service';
-import { WebhookRegistration } from '../accounts/accounts.repository';
+import { Account } from './account';
+import { AccountsService } from './accounts.service';
+import { WebhookRegistration } from './accounts.repository';
 import { AircallClient } from '../aircall/aircall-client';
 import { AircallCredentials } from '../aircall/aircall-credentials';
 import { REQUIRED_EVENTS, subscribedEvents } from '../aircall/aircall-events';

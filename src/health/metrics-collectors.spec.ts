@@ -1,7 +1,7 @@
 import { AircallClient } from '../aircall/aircall-client';
-import { OperationalReadings } from '../health/operational-readings';
+import { OperationalReadings } from './operational-readings';
 import { MetricsCollectors } from './metrics-collectors';
-import { MetricsService } from './metrics.service';
+import { MetricsService } from '../metrics/metrics.service';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -4,9 +4,9 @@ import { AircallCredentials } from '../aircall/aircall-credentials';
 import { AircallNotFoundError, AircallRequestError } from '../aircall/aircall-errors';
 import { INTEGRATION_DELETED, REQUIRED_EVENTS, subscribedEvents } from '../aircall/aircall-events';
 import { AircallWebhook } from '../aircall/aircall-types';
-import { Account } from '../accounts/account';
-import { AccountNotConnectedError } from '../accounts/account-errors';
-import { AccountsService } from '../accounts/accounts.service';
+import { Account } from './account';
+import { AccountNotConnectedError } from './account-errors';
+import { AccountsService } from './accounts.service';
 import { AppConfig } from '../config/app-config';
 import { sha256Hex } from '../crypto/hashing';
 

@@ -5,9 +5,9 @@ import { json } from 'express';
 import { AppConfig } from '../config/app-config';
 import { MetricsService } from '../metrics/metrics.service';
 import type { Server } from 'node:http';
-import { InFlightRequests } from './in-flight-requests';
-import { OpsListener } from './ops-listener';
-import { requestLifecycle } from './request-lifecycle.middleware';
+import { InFlightRequests } from '../http/in-flight-requests';
+import { OpsListener } from '../http/ops-listener';
+import { requestLifecycle } from '../http/request-lifecycle.middleware';
 import { mountWebhookRoute, WEBHOOK_PATH } from '../webhooks/webhook-route';
 
 /**

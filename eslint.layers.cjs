@@ -1,0 +1,48 @@
+// The layers of src/, lowest first (README "Code map"): a folder imports only the folders before it
+// in this list; the root files (app.module.ts, main.ts) wire everything. Used by eslint.config.mjs
+// and by test/layers.e2e-spec.ts.
+const LAYERS = [
+  'config',
+  'logging',
+  'errors',
+  'database',
+  'crypto',
+  'metrics',
+  'http',
+  'aircall',
+  'auth',
+  'graphql',
+  'leases',
+  'directory',
+  'calls',
+  'accounts',
+  'webhooks',
+  'sync',
+  'stats',
+  'operations',
+  'oauth',
+  'health',
+  'server',
+];
+
+/** One `no-restricted-imports` block per layer, forbidding every layer above it (from any depth). */
+function layerRules() {
+  return LAYERS.slice(0, -1).map((layer, index) => ({
+    files: [`src/${layer}/**/*.ts`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: LAYERS.slice(index + 1).flatMap((name) => ['', '../', '../../'].map((up) => `${up}../${name}/*`)),
+              message: `src/${layer}/ may import only the layers listed before it in eslint.layers.cjs (README "Code map").`,
+            },
+          ],
+        },
+      ],
+    },
+  }));
+}
+
+module.exports = { LAYERS, layerRules };
