@@ -147,15 +147,18 @@ describeEachEngine('Recorded Aircall bodies, end to end', (database) => {
   it('stores the recorded API bodies: a live call, the reference call, a contact, a page of /v2/users', async () => {
     const live = fixture<AircallCall>('01-call-rest-live-estuary.json');
     const reference = fixture<{ call: AircallCall }>('02-call-rest-doc-reference.json').call;
-    await t.get(CallUpserter).apply([live, reference].map((call) => ({ ...api(new Date()), call })));
+    await t.get(CallUpserter).apply(
+      db.autocommit,
+      [live, reference].map((call) => ({ ...api(new Date()), call })),
+    );
     const users = fixture<{ users: AircallUser[] }>('09-users-v2-list-live-estuary.json').users;
     const contact = fixture<AircallContact>('08-contact-rest-live-estuary.json');
     await t.get(DirectoryUpserter).apply(
+      db.autocommit,
       [...users.map((u) => userRecord(u, false)), contactRecord(contact, false)].map((record) => ({
         ...api(new Date()),
         record,
       })),
-      db.dataSource.manager,
     );
     const calls = await db.query<{ id: unknown; user_id: unknown; cost: unknown }>(
       'SELECT CAST(id AS CHAR) AS id, CAST(user_id AS CHAR) AS user_id, cost FROM calls WHERE account_id = ? ORDER BY started_at',
@@ -185,10 +188,7 @@ describeEachEngine('Recorded Aircall bodies, end to end', (database) => {
     const full = users[0];
     await t
       .get(DirectoryUpserter)
-      .apply(
-        [{ ...api(new Date('2026-09-28T12:00:00Z')), record: userRecord(full, false) }],
-        db.dataSource.manager,
-      );
+      .apply(db.autocommit, [{ ...api(new Date('2026-09-28T12:00:00Z')), record: userRecord(full, false) }]);
     // Later, the user arrives nested in a call (no substatus) and in a comment (no time_zone, language, wrap_up_time).
     const reference = fixture<{ call: AircallCall }>('02-call-rest-doc-reference.json').call;
     const author = { ...reference.comments![0].posted_by!, id: full.id, name: full.name };
@@ -196,7 +196,9 @@ describeEachEngine('Recorded Aircall bodies, end to end', (database) => {
       ...fixture<AircallCall>('01-call-rest-live-estuary.json'),
       comments: [{ ...reference.comments![0], posted_by: author }],
     };
-    await t.get(CallUpserter).apply([{ ...api(new Date('2026-09-28T13:00:00Z')), call: nested }]);
+    await t
+      .get(CallUpserter)
+      .apply(db.autocommit, [{ ...api(new Date('2026-09-28T13:00:00Z')), call: nested }]);
     expect(await user(full.id)).toEqual({
       name: 'Jonathan Wihl',
       email: 'jonathan@estuary.dev',
@@ -207,15 +209,12 @@ describeEachEngine('Recorded Aircall bodies, end to end', (database) => {
       availability_status: expect.any(String),
     });
     // An older full copy arriving late changes nothing the newer copies set.
-    await t.get(DirectoryUpserter).apply(
-      [
-        {
-          ...api(new Date('2026-09-28T11:00:00Z')),
-          record: userRecord({ ...full, name: 'Old Name', substatus: 'always_closed' }, false),
-        },
-      ],
-      db.dataSource.manager,
-    );
+    await t.get(DirectoryUpserter).apply(db.autocommit, [
+      {
+        ...api(new Date('2026-09-28T11:00:00Z')),
+        record: userRecord({ ...full, name: 'Old Name', substatus: 'always_closed' }, false),
+      },
+    ]);
     expect(await user(full.id)).toMatchObject({ name: 'Jonathan Wihl', substatus: 'always_opened' });
   });
 

@@ -53,8 +53,8 @@ describeEachEngine('CallUpserter', (db) => {
   const apply = (accountId: string, events: TimedEvent[]) =>
     database.transaction((m) =>
       upserter.apply(
-        events.map((e) => ({ accountId, call: e.data, source: e.event, at: new Date(e.timestamp * 1000) })),
         m,
+        events.map((e) => ({ accountId, call: e.data, source: e.event, at: new Date(e.timestamp * 1000) })),
       ),
     );
 

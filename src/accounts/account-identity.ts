@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AircallClient } from '../aircall/aircall-client';
 import { AircallCredentials } from '../aircall/aircall-credentials';
 import { AircallIntegration } from '../aircall/aircall-types';
+import { Database } from '../database/database';
 import { AccountsRepository, Identity, StoredAccount } from './accounts.repository';
 
 /** What a connection says about the company behind its credentials. */
@@ -29,6 +30,7 @@ export class AccountIdentity {
   constructor(
     private readonly aircall: AircallClient,
     private readonly repository: AccountsRepository,
+    private readonly db: Database,
   ) {}
 
   /**
@@ -60,19 +62,19 @@ export class AccountIdentity {
   /** The existing account of this company, or null for a new one (see the class comment). */
   async match(evidence: CompanyEvidence): Promise<StoredAccount | null> {
     if (evidence.companyId !== null) {
-      const named = await this.repository.findByCompanyId(evidence.companyId);
+      const named = await this.repository.findByCompanyId(this.db.autocommit, evidence.companyId);
       if (named) return named;
     }
     const key = evidence.identities.filter((identity) => identity.kind === 'api_id');
-    const [sameKey] = (await this.repository.matchIdentities(key)).keys();
+    const [sameKey] = (await this.repository.matchIdentities(this.db.autocommit, key)).keys();
     if (sameKey !== undefined) {
-      const account = await this.repository.findById(sameKey);
+      const account = await this.repository.findById(this.db.autocommit, sameKey);
       if (account) return account;
     }
-    const counts = await this.repository.matchIdentities(evidence.identities);
+    const counts = await this.repository.matchIdentities(this.db.autocommit, evidence.identities);
     const candidates: Array<{ account: StoredAccount; count: number }> = [];
     for (const [accountId, count] of counts) {
-      const account = await this.repository.findById(accountId);
+      const account = await this.repository.findById(this.db.autocommit, accountId);
       // An account Aircall named as another company is another company, whatever else it shares.
       if (!account || (evidence.companyId !== null && account.aircallCompanyId !== null)) continue;
       candidates.push({ account, count });
@@ -91,7 +93,7 @@ export class AccountIdentity {
 
   /** Remembers the evidence for the account, so a later connection is recognised. */
   async remember(accountId: string, evidence: CompanyEvidence): Promise<void> {
-    await this.repository.saveIdentities(accountId, evidence.identities);
+    await this.repository.saveIdentities(this.db.autocommit, accountId, evidence.identities);
   }
 }
 

@@ -92,7 +92,7 @@ export class AccountsRepository {
     };
   }
 
-  async findById(id: string, runner?: Queryable): Promise<StoredAccount | null> {
+  async findById(runner: Queryable, id: string): Promise<StoredAccount | null> {
     const rows = await this.db.query(`SELECT ${COLUMNS} FROM accounts WHERE id = ?`, [id], runner);
     return rows.length > 0 ? this.toAccount(rows[0]) : null;
   }
@@ -133,7 +133,7 @@ export class AccountsRepository {
   }
 
   /** The account Aircall named as this company (OAuth installs), if any. */
-  async findByCompanyId(companyId: string, runner?: Queryable): Promise<StoredAccount | null> {
+  async findByCompanyId(runner: Queryable, companyId: string): Promise<StoredAccount | null> {
     const rows = await this.db.query(
       `SELECT ${COLUMNS} FROM accounts WHERE aircall_company_id = ?`,
       [companyId],
@@ -143,7 +143,7 @@ export class AccountsRepository {
   }
 
   /** How many of `identities` each account holds, by account id (accounts holding none are absent). */
-  async matchIdentities(identities: readonly Identity[], runner?: Queryable): Promise<Map<string, number>> {
+  async matchIdentities(runner: Queryable, identities: readonly Identity[]): Promise<Map<string, number>> {
     const matches = new Map<string, number>();
     const byKind = new Map<IdentityKind, string[]>();
     for (const { kind, value } of identities) byKind.set(kind, [...(byKind.get(kind) ?? []), value]);
@@ -167,9 +167,9 @@ export class AccountsRepository {
    * are global at Aircall, so that can only be a second account of the same company, never a merge.
    */
   async saveIdentities(
+    runner: Queryable,
     accountId: string,
     identities: readonly Identity[],
-    runner?: Queryable,
     now = new Date(),
   ): Promise<void> {
     const at = this.db.date(now);
@@ -321,9 +321,9 @@ export class AccountsRepository {
    * same company makes the account active again.
    */
   async saveUninstalled(
+    runner: Queryable,
     id: string,
     reason: string,
-    runner?: Queryable,
     now: Date = new Date(),
   ): Promise<void> {
     const at = this.db.date(now);

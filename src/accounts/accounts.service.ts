@@ -4,7 +4,7 @@ import { SecretBox } from '../crypto/secret-box';
 import { Account, AccountAuthType } from './account';
 import { AccountNotConnectedError, AccountNotFoundError } from './account-errors';
 import { AccountsRepository, Identity, StoredAccount, WebhookRegistration } from './accounts.repository';
-import { Queryable } from '../database/database';
+import { Database, Queryable } from '../database/database';
 
 /** Prefix of the status reason of an active account whose webhook could not be registered; cleared once it is. */
 export const WEBHOOK_MISSING_NOTE = 'webhook not registered: ';
@@ -24,6 +24,7 @@ export class AccountsService {
   constructor(
     private readonly repository: AccountsRepository,
     private readonly secrets: SecretBox,
+    private readonly db: Database,
   ) {}
 
   /** The id of a new account. */
@@ -32,7 +33,7 @@ export class AccountsService {
   }
 
   async find(accountId: string): Promise<Account | null> {
-    const stored = await this.repository.findById(accountId);
+    const stored = await this.repository.findById(this.db.autocommit, accountId);
     return stored ? publicView(stored) : null;
   }
 
@@ -58,7 +59,7 @@ export class AccountsService {
 
   /** The account's credentials in clear, for one Aircall request; throws when it has none (disconnected). */
   async credentialsFor(accountId: string): Promise<AircallCredentials> {
-    const stored = await this.repository.findById(accountId);
+    const stored = await this.repository.findById(this.db.autocommit, accountId);
     if (!stored) throw new AccountNotFoundError(accountId);
     if (!stored.sealedCredentials) throw new AccountNotConnectedError(accountId, stored.status);
     const secret = this.secrets.open(stored.sealedCredentials);
@@ -104,18 +105,18 @@ export class AccountsService {
     return this.get(values.id);
   }
 
-  /** Aircall ids seen for the account (see AccountIdentity), written with `runner` when given. */
+  /** Aircall ids seen for the account (see AccountIdentity), written with `runner`. */
   async recordIdentities(
+    runner: Queryable,
     accountId: string,
     identities: readonly Identity[],
-    runner?: Queryable,
   ): Promise<void> {
-    await this.repository.saveIdentities(accountId, identities, runner);
+    await this.repository.saveIdentities(runner, accountId, identities);
   }
 
   /** The hash of the account's current webhook token (to keep it when a reused webhook does not reveal its token). */
   async webhookTokenHash(accountId: string): Promise<string | null> {
-    return (await this.repository.findById(accountId))?.webhookTokenHash ?? null;
+    return (await this.repository.findById(this.db.autocommit, accountId))?.webhookTokenHash ?? null;
   }
 
   /** Stores the account's webhook; false (nothing stored) when the account is disconnected by now. */

@@ -64,10 +64,7 @@ export class CallUpserter {
     private readonly directory: DirectoryUpserter,
   ) {}
 
-  async apply(
-    snapshots: readonly CallSnapshot[],
-    runner: Queryable = this.db.dataSource.manager,
-  ): Promise<UpsertResult> {
+  async apply(runner: Queryable, snapshots: readonly CallSnapshot[]): Promise<UpsertResult> {
     if (snapshots.length === 0) return { written: 0, stale: 0 };
     // Within the batch, keep only the newest snapshot of each call.
     const candidates = newestByKey(
@@ -82,7 +79,7 @@ export class CallUpserter {
     );
 
     // Every snapshot feeds the directory (not only each call's newest): an object may appear only in an older one.
-    await this.directory.apply(this.directorySnapshots(snapshots), runner);
+    await this.directory.apply(runner, this.directorySnapshots(snapshots));
 
     const now = this.db.date(new Date());
     await this.db.upsertVersioned(
@@ -93,8 +90,8 @@ export class CallUpserter {
       runner,
     );
 
-    const winners = await this.winners(candidates, runner);
-    await this.replaceChildren(winners, runner);
+    const winners = await this.winners(runner, candidates);
+    await this.replaceChildren(runner, winners);
     return { written: winners.length, stale: snapshots.length - winners.length };
   }
 
@@ -151,7 +148,7 @@ export class CallUpserter {
   }
 
   /** Candidates whose snapshot the calls table now holds (lost ones were older than what is stored). */
-  private async winners(candidates: readonly Candidate[], runner: Queryable): Promise<Candidate[]> {
+  private async winners(runner: Queryable, candidates: readonly Candidate[]): Promise<Candidate[]> {
     const stored = new Map<string, string>();
     const chunk = 500;
     for (let i = 0; i < candidates.length; i += chunk) {
@@ -179,7 +176,7 @@ export class CallUpserter {
     );
   }
 
-  private async replaceChildren(winners: readonly Candidate[], runner: Queryable): Promise<void> {
+  private async replaceChildren(runner: Queryable, winners: readonly Candidate[]): Promise<void> {
     if (winners.length === 0) return;
     const keys = this.db.keysIn(
       'account_id',

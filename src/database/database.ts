@@ -33,6 +33,18 @@ export class MysqlJsonText {
   }
 }
 
+/**
+ * A statement issued without its transaction's runner while that transaction is open (a bug: on
+ * SQLite it would run inside the transaction, on MySQL outside it). Pass the runner the transaction
+ * gave, or run the work after the transaction.
+ */
+export class StatementOutsideTransactionError extends Error {
+  constructor() {
+    super('a statement was issued without the runner of the transaction open around it; pass that runner');
+    this.name = 'StatementOutsideTransactionError';
+  }
+}
+
 /** Raised when the database cannot be reached or refuses work; HTTP maps it to 503. */
 export class DatabaseUnavailableError extends Error {
   constructor(cause: unknown) {
@@ -156,6 +168,8 @@ export class Database {
    */
   private sqliteTurn: Promise<void> = Promise.resolve();
   private readonly inTurn = new AsyncLocalStorage<boolean>();
+  /** Set while the code of a transaction runs: statements there must name its runner. */
+  private readonly openTransaction = new AsyncLocalStorage<{ open: boolean }>();
 
   private readonly readers: SqliteReaders | null;
   private flavor: Promise<'mariadb' | 'mysql'> | null = null;
@@ -184,6 +198,7 @@ export class Database {
    */
   async read<T = Row>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
     const limits = this.limits;
+    if (this.openTransaction.getStore()?.open) throw new StatementOutsideTransactionError();
     if (!limits) return this.query<T>(sql, params);
     try {
       if (this.readers) return (await this.readers.read(sql, params)) as T[];
@@ -348,6 +363,25 @@ export class Database {
     return ((BigInt(now) << 20n) | (BigInt(this.idNode) << 10n) | BigInt(this.idSequence)).toString();
   }
 
+  /**
+   * The runner of a statement: the one given, else the autocommit connection — unless a transaction
+   * is open around the caller, where leaving the runner out is the bug this refuses.
+   */
+  private runnerFor(runner: Queryable | undefined): Queryable {
+    if (runner !== undefined && runner !== this.dataSource.manager) return runner;
+    if (this.openTransaction.getStore()?.open) throw new StatementOutsideTransactionError();
+    return this.dataSource.manager;
+  }
+
+  /**
+   * The runner of work done outside any transaction (each statement commits on its own), for the
+   * repository methods that take a runner first. Refused while a transaction is open around the
+   * caller: there, pass the transaction's runner.
+   */
+  get autocommit(): Queryable {
+    return this.dataSource.manager;
+  }
+
   /** Runs `work` alone on SQLite (see sqliteTurn); directly on MySQL, whose pool isolates callers. */
   private exclusive<T>(runner: Queryable, work: () => Promise<T>): Promise<T> {
     // Inside a turn already (a statement issued by code running in a transaction): run now, or it would wait for itself.
@@ -360,11 +394,9 @@ export class Database {
     return turn;
   }
 
-  async query<T = Row>(
-    sql: string,
-    params: readonly unknown[] = [],
-    runner: Queryable = this.dataSource.manager,
-  ): Promise<T[]> {
+  /** Runs a statement on `runner` (inside a transaction: its runner, which must be given). */
+  async query<T = Row>(sql: string, params: readonly unknown[] = [], given?: Queryable): Promise<T[]> {
+    const runner = this.runnerFor(given);
     try {
       const result = await this.exclusive(runner, () => runner.query(sql, params as unknown[]));
       return Array.isArray(result) ? (result as T[]) : [];
@@ -374,11 +406,8 @@ export class Database {
   }
 
   /** Runs a write and returns the number of rows it changed (affectedRows on MySQL, changes on SQLite). */
-  async execute(
-    sql: string,
-    params: readonly unknown[] = [],
-    runner: Queryable = this.dataSource.manager,
-  ): Promise<number> {
+  async execute(sql: string, params: readonly unknown[] = [], given?: Queryable): Promise<number> {
+    const runner = this.runnerFor(given);
     try {
       if (this.isMysql) {
         const result = (await runner.query(sql, params as unknown[])) as { affectedRows?: number };
@@ -408,8 +437,9 @@ export class Database {
     rows: readonly (readonly unknown[])[],
     keyColumns: readonly string[],
     updateColumns: readonly string[],
-    runner: Queryable = this.dataSource.manager,
+    given?: Queryable,
   ): Promise<number | null> {
+    const runner = this.runnerFor(given);
     if (rows.length === 0) return this.isMysql ? 0 : null;
     let affected = 0;
     const chunk = Math.max(1, Math.floor(30000 / columns.length));
@@ -447,8 +477,9 @@ export class Database {
     columns: readonly string[],
     rows: readonly (readonly unknown[])[],
     keyColumns: readonly string[],
-    runner: Queryable = this.dataSource.manager,
+    given?: Queryable,
   ): Promise<void> {
+    const runner = this.runnerFor(given);
     if (rows.length === 0) return;
     const data = columns.filter(
       (c) => !keyColumns.includes(c) && c !== 'state_version' && c !== 'state_hash' && c !== 'created_at',
@@ -487,15 +518,26 @@ export class Database {
    * events for the same call can deadlock on MySQL; the loser simply tries again).
    */
   async transaction<T>(work: (manager: EntityManager) => Promise<T>, attempts = 5): Promise<T> {
+    // One at a time per caller: a transaction opened inside another would commit on its own.
+    if (this.openTransaction.getStore()?.open) throw new StatementOutsideTransactionError();
+    const scope = { open: true };
     // READ COMMITTED on MySQL: the service relies on row locks and versioned upserts, not on
     // repeatable reads, and it spares the gap locks that make concurrent inbox inserts deadlock.
-    return this.retrying(
-      () =>
-        this.isMysql
-          ? this.dataSource.transaction('READ COMMITTED', work)
-          : this.exclusive(this.dataSource.manager, () => this.dataSource.transaction(work)),
-      attempts,
-    );
+    try {
+      return await this.openTransaction.run(scope, () =>
+        this.retrying(
+          () =>
+            this.isMysql
+              ? this.dataSource.transaction('READ COMMITTED', work)
+              : this.exclusive(this.dataSource.manager, () => this.dataSource.transaction(work)),
+          attempts,
+        ),
+      );
+    } finally {
+      // Work started inside the transaction and still running after it (a timer, a listener) runs
+      // on its own again.
+      scope.open = false;
+    }
   }
 
   /** Runs `work` again when it lost a deadlock or a lock wait (the loser's statement was rolled back). */

@@ -53,7 +53,7 @@ interface Pending {
 export class DirectoryUpserter {
   constructor(private readonly db: Database) {}
 
-  async apply(snapshots: readonly DirectorySnapshot[], runner: Queryable): Promise<void> {
+  async apply(runner: Queryable, snapshots: readonly DirectorySnapshot[]): Promise<void> {
     if (snapshots.length === 0) return;
     const byTable = new Map<DirectoryTable, Map<string, Pending>>();
     for (const s of snapshots) {
@@ -71,12 +71,12 @@ export class DirectoryUpserter {
     }
     for (const table of TABLE_ORDER) {
       const pending = byTable.get(table);
-      if (pending) await this.write(table, [...pending.values()].sort(byKey), runner);
+      if (pending) await this.write(runner, table, [...pending.values()].sort(byKey));
     }
   }
 
-  private async write(table: DirectoryTable, pending: Pending[], runner: Queryable): Promise<void> {
-    const stored = await this.read(table, pending, runner);
+  private async write(runner: Queryable, table: DirectoryTable, pending: Pending[]): Promise<void> {
+    const stored = await this.read(runner, table, pending);
     const now = this.db.date(new Date());
     const rows: unknown[][] = [];
     let updates = 0;
@@ -106,9 +106,9 @@ export class DirectoryUpserter {
 
   /** The stored rows of `pending`, locked until the transaction ends (MySQL), as merge states. */
   private async read(
+    runner: Queryable,
     table: DirectoryTable,
     pending: Pending[],
-    runner: Queryable,
   ): Promise<Map<string, MergedObject>> {
     const stored = new Map<string, MergedObject>();
     const chunk = 500;

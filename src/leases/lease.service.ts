@@ -47,13 +47,14 @@ export class LeaseService {
 
   /**
    * Extends a lease this process holds; false when it lost it (expired and taken by another holder).
-   * Pass a transaction's runner to make a write conditional on still holding the lease (fencing).
+   * With a transaction's runner, the transaction's writes are conditional on still holding the lease
+   * (fencing); with Database.autocommit it is a heartbeat.
    */
   async renew(
+    runner: Queryable,
     name: string,
     ttlMs: number,
     accountId: string = SERVICE_WIDE,
-    runner?: Queryable,
     now: Date = new Date(),
   ): Promise<boolean> {
     const renewed = await this.db.execute(

@@ -181,10 +181,10 @@ export class CallWindowFetcher {
     try {
       await this.db.transaction(async (m) => {
         await control.fence(m);
-        const { written } = await this.upserter.apply(snapshots, m);
+        const { written } = await this.upserter.apply(m, snapshots);
         run.checkpoint = next;
         run.callsWritten = before.written + written;
-        await this.runs.saveProgress(run, m);
+        await this.runs.saveProgress(m, run);
       });
     } catch (error) {
       run.checkpoint = before.checkpoint;
@@ -196,7 +196,7 @@ export class CallWindowFetcher {
 
   private async save(run: SyncRun, checkpoint: SyncCheckpoint): Promise<void> {
     run.checkpoint = checkpoint;
-    await this.runs.saveProgress(run);
+    await this.runs.saveProgress(this.db.autocommit, run);
   }
 }
 

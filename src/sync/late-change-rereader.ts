@@ -94,8 +94,8 @@ export class LateChangeRereader {
     try {
       await this.db.transaction(async (m) => {
         await control.fence(m);
-        run.callsWritten = written + (await this.upserter.apply(batch, m)).written;
-        await this.runs.saveProgress(run, m);
+        run.callsWritten = written + (await this.upserter.apply(m, batch)).written;
+        await this.runs.saveProgress(m, run);
       });
     } catch (error) {
       run.callsWritten = written;

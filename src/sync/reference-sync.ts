@@ -107,10 +107,10 @@ export class ReferenceSync {
       .map((record) => ({ kind: record.table === 'users' ? 'user' : 'number', value: record.id }));
     await this.db.transaction(async (m) => {
       await this.directory.apply(
-        records.map((record) => ({ accountId, record, at, source: API_SNAPSHOT_SOURCE })),
         m,
+        records.map((record) => ({ accountId, record, at, source: API_SNAPSHOT_SOURCE })),
       );
-      if (identities.length > 0) await this.accounts.recordIdentities(accountId, identities, m);
+      if (identities.length > 0) await this.accounts.recordIdentities(m, accountId, identities);
     });
   }
 
@@ -118,13 +118,13 @@ export class ReferenceSync {
   private async writeTeams(accountId: string, teams: AircallTeam[], at: Date): Promise<void> {
     await this.db.transaction(async (m) => {
       await this.directory.apply(
+        m,
         teams.map((team) => ({
           accountId,
           record: teamRecord(team, false),
           at,
           source: API_SNAPSHOT_SOURCE,
         })),
-        m,
       );
       const teamIds = teams.map((team) => String(team.id));
       await this.db.execute(

@@ -41,7 +41,8 @@ function setUp(failed: SyncRun[] = []) {
   const runs = {
     failedWithCheckpoint: async () => failed,
     markRunning: async () => calls.push('markRunning'),
-    markTakenOver: async (run: SyncRun, by: string) => void takenOver.push({ id: run.id, by }),
+    markTakenOver: async (_runner: unknown, run: SyncRun, by: string) =>
+      void takenOver.push({ id: run.id, by }),
     saveProgress: async () => undefined,
     finish: async (_run: SyncRun, status: string) => void calls.push(`finish:${status}`),
     advanceCursor: async (_id: string, from: Date, to: Date) => void cursor.push({ from, to }),

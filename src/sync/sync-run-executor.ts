@@ -38,8 +38,8 @@ export class SyncRunExecutor {
     const now = new Date();
     // Together: a failed run's windows belong either to it or to this run, never to neither.
     await this.db.transaction(async (m) => {
-      await this.runs.markRunning(run, now, m);
-      for (const failed of taken) await this.runs.markTakenOver(failed, run.id, m);
+      await this.runs.markRunning(m, run, now);
+      for (const failed of taken) await this.runs.markTakenOver(m, failed, run.id);
     });
     run.status = 'running';
     run.startedAt ??= now;
@@ -64,7 +64,7 @@ export class SyncRunExecutor {
 
   private async advance(run: SyncRun, phase: SyncCheckpoint['phase']): Promise<void> {
     run.checkpoint = { ...run.checkpoint!, phase };
-    await this.runs.saveProgress(run);
+    await this.runs.saveProgress(this.db.autocommit, run);
   }
 
   /**

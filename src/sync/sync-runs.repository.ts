@@ -41,12 +41,11 @@ export class SyncRunsRepository {
     return (await this.get(values.accountId, id))!;
   }
 
-  async get(accountId: string, id: string, runner?: Queryable): Promise<SyncRun | null> {
-    const rows = await this.db.query(
-      `SELECT ${COLUMNS} FROM sync_runs WHERE account_id = ? AND id = ?`,
-      [accountId, id],
-      runner,
-    );
+  async get(accountId: string, id: string): Promise<SyncRun | null> {
+    const rows = await this.db.query(`SELECT ${COLUMNS} FROM sync_runs WHERE account_id = ? AND id = ?`, [
+      accountId,
+      id,
+    ]);
     return rows[0] ? this.map(rows[0]) : null;
   }
 
@@ -88,7 +87,7 @@ export class SyncRunsRepository {
     return rows.map((row) => this.map(row));
   }
 
-  async markRunning(run: SyncRun, now = new Date(), runner?: Queryable): Promise<void> {
+  async markRunning(runner: Queryable, run: SyncRun, now = new Date()): Promise<void> {
     await this.db.execute(
       `UPDATE sync_runs SET status = 'running', started_at = COALESCE(started_at, ?), heartbeat_at = ?, checkpoint = ?, error = NULL, updated_at = ?
        WHERE account_id = ? AND id = ?`,
@@ -105,7 +104,7 @@ export class SyncRunsRepository {
   }
 
   /** Counters and checkpoint; in the page's transaction so the checkpoint never runs ahead of the data. */
-  async saveProgress(run: SyncRun, runner?: Queryable, now = new Date()): Promise<void> {
+  async saveProgress(runner: Queryable, run: SyncRun, now = new Date()): Promise<void> {
     await this.db.execute(
       `UPDATE sync_runs SET requests_made = ?, calls_fetched = ?, calls_written = ?, checkpoint = ?, heartbeat_at = ?, updated_at = ?
        WHERE account_id = ? AND id = ?`,
@@ -193,7 +192,7 @@ export class SyncRunsRepository {
   }
 
   /** Records that `takenBy` took over the remaining windows of the failed run `run`. */
-  async markTakenOver(run: SyncRun, takenBy: string, runner?: Queryable): Promise<void> {
+  async markTakenOver(runner: Queryable, run: SyncRun, takenBy: string): Promise<void> {
     await this.db.execute(
       'UPDATE sync_runs SET checkpoint = ? WHERE account_id = ? AND id = ?',
       [JSON.stringify({ ...run.checkpoint, resumedBy: takenBy }), run.accountId, run.id],

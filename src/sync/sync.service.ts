@@ -3,7 +3,7 @@ import { AccountNotConnectedError } from '../accounts/account-errors';
 import { AccountsService } from '../accounts/accounts.service';
 import { AircallAuthError, AircallNotFoundError, AircallRequestError } from '../aircall/aircall-errors';
 import { AppConfig } from '../config/app-config';
-import { Queryable } from '../database/database';
+import { Database, Queryable } from '../database/database';
 import { LeaseService } from '../leases/lease.service';
 import { MetricsService } from '../metrics/metrics.service';
 import { windowCovering } from './call-window';
@@ -40,7 +40,7 @@ class InstanceRunControl implements RunControl {
 
   async fence(runner: Queryable): Promise<void> {
     this.check();
-    if (!(await this.lease.renew(SYNC_LEASE, this.ttlMs, this.accountId, runner))) {
+    if (!(await this.lease.renew(runner, SYNC_LEASE, this.ttlMs, this.accountId))) {
       this.stopReason = 'lost the sync lease to another instance';
       this.check();
     }
@@ -72,6 +72,7 @@ export class SyncService implements BeforeApplicationShutdown {
     private readonly executor: SyncRunExecutor,
     private readonly lease: LeaseService,
     private readonly metrics: MetricsService,
+    private readonly db: Database,
   ) {}
 
   /**
@@ -223,7 +224,7 @@ export class SyncService implements BeforeApplicationShutdown {
     const heartbeat = setInterval(
       () => {
         void (async () => {
-          if (!(await this.lease.renew(SYNC_LEASE, ttl, accountId)))
+          if (!(await this.lease.renew(this.db.autocommit, SYNC_LEASE, ttl, accountId)))
             control.stopReason ??= 'lost the sync lease to another instance';
           else if (current) await this.runs.heartbeat(current);
         })().catch((error: unknown) =>

@@ -134,9 +134,9 @@ export class InboxProcessor implements OnApplicationBootstrap, OnApplicationShut
       return await this.db.transaction(async (m) => {
         const claimed = await this.claim(m, limit);
         if (claimed.length === 0) return 0;
-        const rows = await this.withoutPurged(claimed, m);
-        const outcome = await this.applier.applyBatch(rows, m);
-        await this.markOutcome(outcome, m);
+        const rows = await this.withoutPurged(m, claimed);
+        const outcome = await this.applier.applyBatch(m, rows);
+        await this.markOutcome(m, outcome);
         return claimed.length;
       });
     } catch (error) {
@@ -154,16 +154,16 @@ export class InboxProcessor implements OnApplicationBootstrap, OnApplicationShut
     for (const key of due) {
       try {
         await this.db.transaction(async (m) => {
-          const [row] = await this.withoutPurged(await this.claim(m, 1, [String(key.account_id), key.id]), m);
+          const [row] = await this.withoutPurged(m, await this.claim(m, 1, [String(key.account_id), key.id]));
           if (!row) return;
-          await this.markOutcome(await this.applier.applyBatch([row], m), m);
+          await this.markOutcome(m, await this.applier.applyBatch(m, [row]));
         });
       } catch (error) {
         if (isDatabaseUnavailable(error)) throw error;
         const message = error instanceof Error ? error.message : String(error);
         await this.db.transaction(async (m) => {
           const [row] = await this.claim(m, 1, [String(key.account_id), key.id]);
-          if (row) await this.markFailure(row, message, m);
+          if (row) await this.markFailure(m, row, message);
         });
         this.metrics.inc(
           'aircall_webhook_events_failed_total',
@@ -180,7 +180,7 @@ export class InboxProcessor implements OnApplicationBootstrap, OnApplicationShut
    * delivery was stored) are deleted unapplied, so nothing is written for a purged account. The
    * accounts are read with a shared lock, which waits for a purge in progress (it locks the row).
    */
-  private async withoutPurged(rows: InboxRow[], m: Queryable): Promise<InboxRow[]> {
+  private async withoutPurged(m: Queryable, rows: InboxRow[]): Promise<InboxRow[]> {
     const ids = [...new Set(rows.map((r) => r.accountId))];
     const live = new Set(
       (
@@ -222,12 +222,12 @@ export class InboxProcessor implements OnApplicationBootstrap, OnApplicationShut
   }
 
   /** Marks a batch's rows as the applier left them, in its transaction, and counts them. */
-  private async markOutcome(outcome: BatchOutcome, m: Queryable): Promise<void> {
+  private async markOutcome(m: Queryable, outcome: BatchOutcome): Promise<void> {
     for (const row of [...outcome.applied, ...outcome.skipped])
-      if (row.reread) await this.rewrite(row, row.reread, m);
-    await this.markDone(outcome.applied, 'applied', m);
-    await this.markDone(outcome.skipped, 'skipped', m);
-    for (const { row, reason } of outcome.quarantined) await this.markQuarantined(row, reason, m);
+      if (row.reread) await this.rewrite(m, row, row.reread);
+    await this.markDone(m, outcome.applied, 'applied');
+    await this.markDone(m, outcome.skipped, 'skipped');
+    for (const { row, reason } of outcome.quarantined) await this.markQuarantined(m, row, reason);
     this.record(outcome.applied, 'applied');
     this.record(outcome.skipped, 'skipped');
     this.record(
@@ -237,7 +237,7 @@ export class InboxProcessor implements OnApplicationBootstrap, OnApplicationShut
   }
 
   /** A delivery quarantined at intake that this version reads: stored as the envelope it is. */
-  private async rewrite(row: InboxRow, envelope: WebhookEnvelope, m: Queryable): Promise<void> {
+  private async rewrite(m: Queryable, row: InboxRow, envelope: WebhookEnvelope): Promise<void> {
     await this.db.execute(
       `UPDATE webhook_events SET resource = ?, event = ?, event_timestamp = ?, resource_id = ?, data = ?, raw = NULL
         WHERE account_id = ? AND id = ?`,
@@ -255,7 +255,7 @@ export class InboxProcessor implements OnApplicationBootstrap, OnApplicationShut
   }
 
   /** Kept with its reason and out of the queue until someone replays it (after an upgrade). */
-  private async markQuarantined(row: InboxRow, reason: string, m: Queryable): Promise<void> {
+  private async markQuarantined(m: Queryable, row: InboxRow, reason: string): Promise<void> {
     await this.db.execute(
       `UPDATE webhook_events SET status = 'quarantined', attempts = attempts + 1, last_error = ?, applied_at = NULL
         WHERE account_id = ? AND id = ?`,
@@ -271,9 +271,9 @@ export class InboxProcessor implements OnApplicationBootstrap, OnApplicationShut
   }
 
   private async markDone(
+    m: Queryable,
     rows: readonly InboxRow[],
     status: 'applied' | 'skipped',
-    m: Queryable,
   ): Promise<void> {
     if (rows.length === 0) return;
     const keys = this.db.keysIn(
@@ -288,7 +288,7 @@ export class InboxProcessor implements OnApplicationBootstrap, OnApplicationShut
     );
   }
 
-  private async markFailure(row: InboxRow, error: string, m: Queryable): Promise<void> {
+  private async markFailure(m: Queryable, row: InboxRow, error: string): Promise<void> {
     const attempts = row.attempts + 1;
     const parked = attempts >= MAX_ATTEMPTS;
     await this.db.execute(

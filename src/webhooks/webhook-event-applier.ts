@@ -61,7 +61,7 @@ export class WebhookEventApplier {
     private readonly accounts: AccountsRepository,
   ) {}
 
-  async applyBatch(rows: readonly InboxRow[], runner: Queryable): Promise<BatchOutcome> {
+  async applyBatch(runner: Queryable, rows: readonly InboxRow[]): Promise<BatchOutcome> {
     const outcome: BatchOutcome = { applied: [], skipped: [], quarantined: [] };
     const callSnapshots: CallSnapshot[] = [];
     const directorySnapshots: DirectorySnapshot[] = [];
@@ -91,7 +91,7 @@ export class WebhookEventApplier {
         continue;
       }
       if (event === INTEGRATION_DELETED) {
-        const problem = await this.uninstall(row.accountId, data, at, runner);
+        const problem = await this.uninstall(runner, row.accountId, data, at);
         if (problem === 'skipped') outcome.skipped.push(row);
         else if (problem) outcome.quarantined.push({ row, reason: problem });
         else outcome.applied.push(row);
@@ -110,8 +110,8 @@ export class WebhookEventApplier {
       directorySnapshots.push({ accountId: row.accountId, record, at, source: name });
       outcome.applied.push(row);
     }
-    await this.calls.apply(callSnapshots, runner);
-    await this.directory.apply(directorySnapshots, runner);
+    await this.calls.apply(runner, callSnapshots);
+    await this.directory.apply(runner, directorySnapshots);
     return outcome;
   }
 
@@ -121,20 +121,20 @@ export class WebhookEventApplier {
    * 'skipped' for an account that is not an OAuth install, or the reason it cannot be applied.
    */
   private async uninstall(
+    runner: Queryable,
     accountId: string,
     data: unknown,
     at: Date,
-    runner: Queryable,
   ): Promise<string | null> {
-    const account = await this.accounts.findById(accountId, runner);
+    const account = await this.accounts.findById(runner, accountId);
     if (!account || account.authType !== 'oauth') return 'skipped';
     const companyId = (data as { company_id?: unknown } | null)?.company_id;
     if (account.aircallCompanyId !== null && String(companyId) !== account.aircallCompanyId)
       return `integration.deleted names company ${String(companyId)}, not this account's ${account.aircallCompanyId}`;
     await this.accounts.saveUninstalled(
+      runner,
       accountId,
       `the Aircall app was uninstalled at ${at.toISOString()}; install it again to resume`,
-      runner,
     );
     return null;
   }

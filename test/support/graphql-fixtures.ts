@@ -1,5 +1,6 @@
 import type { AircallCall } from '../../src/aircall/aircall-types';
 import { CallUpserter } from '../../src/calls/call-upserter';
+import { Database } from '../../src/database/database';
 import { graphqlData } from './graphql-client';
 import { TestApp, TEST_ADMIN_KEY } from './test-app';
 
@@ -10,7 +11,10 @@ export async function storeCalls(
   calls: AircallCall[],
   at = new Date(),
 ): Promise<void> {
-  await app.get(CallUpserter).apply(calls.map((call) => ({ accountId, call, source: 'api', at })));
+  await app.get(CallUpserter).apply(
+    app.get(Database).autocommit,
+    calls.map((call) => ({ accountId, call, source: 'api', at })),
+  );
 }
 
 /** A new API key through the createApiKey mutation; returns the plaintext key. */

@@ -26,7 +26,7 @@ export async function expectTrickyTextStoredAsSent(database: Database, accountId
     .build();
   const upserter = new CallUpserter(database, new DirectoryUpserter(database));
   await database.transaction((m) =>
-    upserter.apply([{ accountId, call, source: 'call.commented', at: new Date(1_717_236_100_000) }], m),
+    upserter.apply(m, [{ accountId, call, source: 'call.commented', at: new Date(1_717_236_100_000) }]),
   );
 
   const one = async (sql: string, id: unknown) =>
