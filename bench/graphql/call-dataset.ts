@@ -1,8 +1,10 @@
 import { Connection, createPool, Pool } from 'mysql2/promise';
+import { CALLS } from '../../src/calls/call-tables';
+import { ValueEncoder } from '../../src/database/table';
 import { MysqlServer } from '../support/mysql-server';
 
 /** Bump when the generated data changes shape: cached databases of an older version are rebuilt. */
-const GENERATOR_VERSION = 1;
+const GENERATOR_VERSION = 2;
 export const BENCH_ACCOUNT_ID = '9000001';
 const DAY_MS = 86_400_000;
 
@@ -58,6 +60,13 @@ export const datasetIds = {
 };
 
 const sqlDate = (ms: number) => new Date(ms).toISOString().slice(0, 23).replace('T', ' ');
+
+/** How the generator writes values straight to MariaDB (the service's Database encodes the same way). */
+const MYSQL_VALUES: ValueEncoder = {
+  date: (value) => (value === null || value === undefined ? null : sqlDate(new Date(value).getTime())),
+  bool: (value) => (value === null || value === undefined ? null : value ? 1 : 0),
+  jsonText: ((json: string | null) => json) as ValueEncoder['jsonText'],
+};
 
 /**
  * One account with `shape.calls` calls in MariaDB, for the GraphQL benchmark: generated straight into
@@ -355,44 +364,6 @@ export class CallDataset {
     }
     await writer.flushAll();
 
-    const callColumns = [
-      'account_id',
-      'id',
-      'call_uuid',
-      'direct_link',
-      'direction',
-      'status',
-      'missed_call_reason',
-      'started_at',
-      'answered_at',
-      'ended_at',
-      'duration',
-      'missed',
-      'in_call_duration',
-      'waiting_duration',
-      'raw_digits',
-      'digits',
-      'archived',
-      'cost',
-      'country_code',
-      'recording_url',
-      'voicemail_url',
-      'asset_url',
-      'user_id',
-      'number_id',
-      'assigned_to_id',
-      'transferred_by_id',
-      'transferred_to_id',
-      'contact_id',
-      'participants',
-      'payload',
-      'last_event',
-      'last_event_at',
-      'state_version',
-      'state_hash',
-      'created_at',
-      'updated_at',
-    ];
     const spanMs = shape.days * DAY_MS;
     const startMs = endsAtMs - spanMs;
     for (let i = 0; i < shape.calls; i++) {
@@ -412,44 +383,63 @@ export class CallDataset {
       const phone = `+33${random.chance(0.5) ? 6 : 1}${String(random.int(100_000_000)).padStart(8, '0')}`;
       const voicemail = missed && random.chance(0.4);
       const stateVersion = (started + duration * 1000) * 16 + 9;
-      await writer.add('calls', callColumns, [
-        account,
-        id,
-        `CA${id.toString(16)}`,
-        `https://api.aircall.io/v1/calls/${id}`,
-        inbound ? 'inbound' : 'outbound',
-        'done',
-        missed ? (random.chance(0.7) ? 'agents_did_not_answer' : 'out_of_opening_hours') : null,
-        sqlDate(started),
-        answered ? sqlDate(started + waiting! * 1000) : null,
-        sqlDate(started + duration * 1000),
-        duration,
-        missed ? 1 : 0,
-        inCall,
-        waiting,
-        phone,
-        phone.slice(1),
-        random.chance(0.1) ? 1 : 0,
-        answered ? ((inCall! / 60) * 0.02).toFixed(4) : '0.0000',
-        'FR',
-        answered ? `https://aircall-recordings.example/${id}.mp3` : null,
-        voicemail ? `https://aircall-voicemails.example/${id}.mp3` : null,
-        answered || voicemail ? `https://assets.aircall.io/calls/${id}/recording` : null,
-        user,
-        numberId(random.skewed(shape.numbers)),
-        random.chance(0.1) ? userId(random.int(shape.users)) : null,
-        transferred ? user : null,
-        transferred ? userId(random.int(shape.users)) : null,
-        contact,
-        JSON.stringify([{ type: 'external', phone_number: phone }]),
-        `{"id":${id}}`,
-        'call.ended',
-        sqlDate(started + duration * 1000),
-        stateVersion,
-        'bench',
-        sqlDate(started + duration * 1000),
-        sqlDate(started + duration * 1000),
-      ]);
+      const ended = new Date(started + duration * 1000);
+      const reason = missed ? (random.chance(0.7) ? 'agents_did_not_answer' : 'out_of_opening_hours') : null;
+      await writer.add(
+        'calls',
+        CALLS.columns,
+        CALLS.values(MYSQL_VALUES, {
+          accountId: account,
+          id: String(id),
+          callUuid: `CA${id.toString(16)}`,
+          directLink: `https://api.aircall.io/v1/calls/${id}`,
+          direction: inbound ? 'inbound' : 'outbound',
+          status: 'done',
+          missedCallReason: reason,
+          hangupCause: answered ? 'normal_clearing' : null,
+          startedAt: new Date(started),
+          answeredAt: answered ? new Date(started + waiting! * 1000) : null,
+          endedAt: ended,
+          duration,
+          missed,
+          outcome: !inbound
+            ? null
+            : answered
+              ? 'answered'
+              : reason === 'out_of_opening_hours'
+                ? 'out_of_hours'
+                : voicemail
+                  ? 'voicemail'
+                  : 'missed',
+          inCallDuration: inCall,
+          waitingDuration: waiting,
+          rawDigits: phone,
+          digits: phone.slice(1),
+          archived: random.chance(0.1),
+          cost: answered ? Number(((inCall! / 60) * 0.02).toFixed(4)) : 0,
+          countryCode: 'FR',
+          recordingUrl: answered ? `https://aircall-recordings.example/${id}.mp3` : null,
+          voicemailUrl: voicemail ? `https://aircall-voicemails.example/${id}.mp3` : null,
+          assetUrl: answered || voicemail ? `https://assets.aircall.io/calls/${id}/recording` : null,
+          userId: user === null ? null : String(user),
+          numberId: String(numberId(random.skewed(shape.numbers))),
+          assignedToId: random.chance(0.1) ? String(userId(random.int(shape.users))) : null,
+          transferredById: transferred && user !== null ? String(user) : null,
+          transferredToId: transferred ? String(userId(random.int(shape.users))) : null,
+          contactId: contact === null ? null : String(contact),
+          externalTransferredTo: null,
+          externalCallerNumber: null,
+          participants: JSON.stringify([{ type: 'external', phone_number: phone }]),
+          ivrOptions: null,
+          payload: `{"id":${id}}`,
+          lastEvent: 'call.ended',
+          lastEventAt: ended,
+          stateVersion,
+          stateHash: 'bench',
+          createdAt: ended,
+          updatedAt: ended,
+        }),
+      );
       if (inbound) {
         const first = random.int(shape.teams);
         await writer.add(
@@ -505,7 +495,7 @@ export class CallDataset {
  * flight at once so generating the next rows overlaps the database writing the previous ones.
  */
 class BulkWriter {
-  private readonly buffers = new Map<string, { columns: string[]; rows: unknown[][] }>();
+  private readonly buffers = new Map<string, { columns: readonly string[]; rows: unknown[][] }>();
   private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
@@ -514,7 +504,7 @@ class BulkWriter {
     private readonly maxInFlight = 3,
   ) {}
 
-  async add(table: string, columns: string[], row: unknown[]): Promise<void> {
+  async add(table: string, columns: readonly string[], row: unknown[]): Promise<void> {
     let buffer = this.buffers.get(table);
     if (!buffer) this.buffers.set(table, (buffer = { columns, rows: [] }));
     buffer.rows.push(row);

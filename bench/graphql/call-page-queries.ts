@@ -1,6 +1,6 @@
 import { Pool } from 'mysql2/promise';
-import { CALL_READ_COLUMNS } from '../../src/calls/call-row-mapper';
-import { DIRECTORY_READ_COLUMNS } from '../../src/directory/directory-row-mappers';
+import { CALL_PAGE } from '../../src/calls/call-tables';
+import { DIRECTORY_READS } from '../../src/directory/directory-tables';
 
 /** Every field of a call and of each related object: what a dashboard listing calls would ask for. */
 export const CALLS_PAGE_QUERY = `query BenchCalls($filter: CallFilter, $first: Int, $after: String) {
@@ -78,7 +78,7 @@ export async function rawCallsPage(
     ? 'call_tags g JOIN calls c ON c.account_id = g.account_id AND c.id = g.call_id'
     : 'calls c';
   const [callRows] = await pool.query(
-    `SELECT ${CALL_READ_COLUMNS.map((c) => `c.${c}`).join(', ')} FROM ${from} WHERE ${where.join(' AND ')}
+    `SELECT ${CALL_PAGE.select('c')} FROM ${from} WHERE ${where.join(' AND ')}
       ORDER BY ${at} DESC, ${id} DESC LIMIT ${first}`,
     params,
   );
@@ -117,11 +117,11 @@ export async function rawCallsPage(
       ids,
     ),
     byIds(
-      `SELECT ${DIRECTORY_READ_COLUMNS.numbers} FROM numbers WHERE account_id = ? AND id IN (?)`,
+      `SELECT ${DIRECTORY_READS.numbers.select()} FROM numbers WHERE account_id = ? AND id IN (?)`,
       idsOf('number_id'),
     ),
     byIds(
-      `SELECT ${DIRECTORY_READ_COLUMNS.contacts} FROM contacts WHERE account_id = ? AND id IN (?)`,
+      `SELECT ${DIRECTORY_READS.contacts.select()} FROM contacts WHERE account_id = ? AND id IN (?)`,
       idsOf('contact_id'),
     ),
   ]);
@@ -135,10 +135,10 @@ export async function rawCallsPage(
       .map(String),
   );
   await Promise.all([
-    byIds(`SELECT ${DIRECTORY_READ_COLUMNS.users} FROM users WHERE account_id = ? AND id IN (?)`, [
+    byIds(`SELECT ${DIRECTORY_READS.users.select()} FROM users WHERE account_id = ? AND id IN (?)`, [
       ...userIds,
     ]),
-    byIds(`SELECT ${DIRECTORY_READ_COLUMNS.teams} FROM teams WHERE account_id = ? AND id IN (?)`, [
+    byIds(`SELECT ${DIRECTORY_READS.teams.select()} FROM teams WHERE account_id = ? AND id IN (?)`, [
       ...new Set(teamLinks.map((l) => String(l.team_id))),
     ]),
   ]);

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomInt } from 'node:crypto';
 import { Database, Queryable, Row } from '../database/database';
 import { Account, AccountAuthType, AccountStatus } from './account';
+import { ACCOUNT_IDENTITIES, ACCOUNTS } from './accounts-tables';
 
 /** An account with what only the accounts module may read: the sealed credentials and the webhook token hash. */
 export interface StoredAccount extends Account {
@@ -57,9 +58,20 @@ export interface Identity {
   value: string;
 }
 
-const COLUMNS =
-  'id, aircall_company_id, name, auth_type, api_id, credentials, status, status_reason, webhook_id, webhook_token_hash, webhook_active, ' +
-  'webhook_checked_at, sync_cursor, last_synced_at, disconnected_at, created_at, updated_at';
+const COLUMNS = ACCOUNTS.select();
+/** What connecting writes; a reconnection updates all of them but the id and its creation time. */
+const CONNECTED = ACCOUNTS.pick([
+  'id',
+  'name',
+  'authType',
+  'apiId',
+  'credentials',
+  'status',
+  'statusReason',
+  'disconnectedAt',
+  'createdAt',
+  'updatedAt',
+]);
 
 /** Owns every query on the accounts table (and the per-account purge of tenant tables). */
 @Injectable()
@@ -67,28 +79,14 @@ export class AccountsRepository {
   constructor(private readonly db: Database) {}
 
   private toAccount(row: Row): StoredAccount {
-    const db = this.db;
+    const { credentials, authType, status, ...account } = ACCOUNTS.decode(this.db, row);
     return {
-      id: String(row.id),
-      aircallCompanyId:
-        row.aircall_company_id === null || row.aircall_company_id === undefined
-          ? null
-          : String(row.aircall_company_id),
-      name: (row.name as string | null) ?? null,
-      authType: row.auth_type as AccountAuthType,
-      apiId: (row.api_id as string | null) ?? null,
-      status: row.status as AccountStatus,
-      statusReason: (row.status_reason as string | null) ?? null,
-      webhookId: (row.webhook_id as string | null) ?? null,
-      webhookActive: db.parseBool(row.webhook_active),
-      webhookCheckedAt: db.parseDate(row.webhook_checked_at),
-      syncCursor: db.parseDate(row.sync_cursor),
-      lastSyncedAt: db.parseDate(row.last_synced_at),
-      disconnectedAt: db.parseDate(row.disconnected_at),
-      createdAt: db.parseDate(row.created_at) ?? new Date(0),
-      updatedAt: db.parseDate(row.updated_at) ?? new Date(0),
-      sealedCredentials: (row.credentials as string | null) ?? null,
-      webhookTokenHash: (row.webhook_token_hash as string | null) ?? null,
+      ...account,
+      authType: authType as AccountAuthType,
+      status: status as AccountStatus,
+      sealedCredentials: credentials,
+      createdAt: account.createdAt ?? new Date(0),
+      updatedAt: account.updatedAt ?? new Date(0),
     };
   }
 
@@ -172,7 +170,6 @@ export class AccountsRepository {
     identities: readonly Identity[],
     now = new Date(),
   ): Promise<void> {
-    const at = this.db.date(now);
     const values = identities.map(({ kind, value }) => ({ kind, value: value.slice(0, 128) }));
     // Ids left by an account that no longer exists (removed by hand) would keep the company from being recognised.
     for (const kind of new Set(values.map((v) => v.kind))) {
@@ -188,9 +185,11 @@ export class AccountsRepository {
       }
     }
     await this.db.upsert(
-      'account_identities',
-      ['account_id', 'kind', 'aircall_id', 'created_at'],
-      values.map(({ kind, value }) => [accountId, kind, value, at]),
+      ACCOUNT_IDENTITIES.name,
+      ACCOUNT_IDENTITIES.columns,
+      values.map(({ kind, value }) =>
+        ACCOUNT_IDENTITIES.values(this.db, { accountId, kind, aircallId: value, createdAt: now }),
+      ),
       ['kind', 'aircall_id'],
       [],
       runner,
@@ -199,48 +198,25 @@ export class AccountsRepository {
 
   /** Creates the account or, on reconnection, replaces its credentials and makes it active again (data kept). */
   async saveConnected(values: ConnectedAccountValues, now: Date = new Date()): Promise<void> {
-    const at = this.db.date(now);
     await this.db.upsert(
-      'accounts',
+      ACCOUNTS.name,
+      CONNECTED.columns,
       [
-        'id',
-        'aircall_company_id',
-        'name',
-        'auth_type',
-        'api_id',
-        'credentials',
-        'status',
-        'status_reason',
-        'disconnected_at',
-        'created_at',
-        'updated_at',
-      ],
-      [
-        [
-          values.id,
-          values.aircallCompanyId,
-          values.name,
-          values.authType,
-          values.apiId,
-          values.sealedCredentials,
-          'active',
-          null,
-          null,
-          at,
-          at,
-        ],
+        CONNECTED.values(this.db, {
+          id: values.id,
+          name: values.name,
+          authType: values.authType,
+          apiId: values.apiId,
+          credentials: values.sealedCredentials,
+          status: 'active',
+          statusReason: null,
+          disconnectedAt: null,
+          createdAt: now,
+          updatedAt: now,
+        }),
       ],
       ['id'],
-      [
-        'name',
-        'auth_type',
-        'api_id',
-        'credentials',
-        'status',
-        'status_reason',
-        'disconnected_at',
-        'updated_at',
-      ],
+      CONNECTED.columns.filter((column) => column !== 'id' && column !== 'created_at'),
     );
     // A connection that does not name the company keeps the id an earlier OAuth install recorded.
     if (values.aircallCompanyId !== null) {

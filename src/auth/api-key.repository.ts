@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Database, Row } from '../database/database';
+import { API_KEYS } from './api-keys-table';
 import { Role } from './role';
 
 export interface StoredApiKey {
@@ -22,9 +23,8 @@ export interface NewApiKey {
   keyPrefix: string;
 }
 
-// newId() ids exceed 2^53: read them as text so SQLite does not hand back a rounded JS number.
-const COLUMNS =
-  'CAST(id AS CHAR) AS id, name, role, account_ids, key_hash, key_prefix, created_at, revoked_at, last_used_at';
+const COLUMNS = API_KEYS.select();
+const INSERTED = API_KEYS.omit(['revokedAt', 'lastUsedAt']);
 
 /** Every query on api_keys. Keys are stored only as their SHA-256 (never the key itself). */
 @Injectable()
@@ -50,16 +50,13 @@ export class ApiKeyRepository {
   async insert(key: NewApiKey, now: Date = new Date()): Promise<StoredApiKey> {
     const id = this.db.newId();
     await this.db.query(
-      `INSERT INTO api_keys (id, name, role, account_ids, key_hash, key_prefix, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      [
+      `INSERT INTO api_keys (${INSERTED.columns.join(', ')}) VALUES (${INSERTED.columns.map(() => '?').join(', ')})`,
+      INSERTED.values(this.db, {
+        ...key,
         id,
-        key.name,
-        key.role,
-        key.accountIds === null ? null : JSON.stringify(key.accountIds),
-        key.keyHash,
-        key.keyPrefix,
-        this.db.date(now),
-      ],
+        accountIds: key.accountIds === null ? null : JSON.stringify(key.accountIds),
+        createdAt: now,
+      }),
     );
     return { id, ...key, createdAt: now, revokedAt: null, lastUsedAt: null };
   }
@@ -78,17 +75,11 @@ export class ApiKeyRepository {
   }
 
   private toApiKey(row: Row): StoredApiKey {
-    const accountIds = this.db.parseJson<Array<string | number>>(row.account_ids);
+    const { accountIds, role, ...key } = API_KEYS.decode(this.db, row);
     return {
-      id: String(row.id),
-      name: String(row.name),
-      role: row.role === Role.ADMIN ? Role.ADMIN : Role.READER,
-      accountIds: accountIds === null ? null : accountIds.map(String),
-      keyHash: String(row.key_hash),
-      keyPrefix: String(row.key_prefix),
-      createdAt: this.db.parseDate(row.created_at)!,
-      revokedAt: this.db.parseDate(row.revoked_at),
-      lastUsedAt: this.db.parseDate(row.last_used_at),
+      ...key,
+      role: role === Role.ADMIN ? Role.ADMIN : Role.READER,
+      accountIds: Array.isArray(accountIds) ? accountIds.map(String) : null,
     };
   }
 }

@@ -5,12 +5,13 @@ import { CallCursor } from './call-cursor';
 import { CallFilter } from './call-filter';
 import { callFilterSql } from './call-filter-sql';
 import { CallOrder } from './call-order';
-import { CALL_READ_COLUMNS, CallRowMapper } from './call-row-mapper';
+import { CallRowMapper, TAG_LINK, TAG_SHOWN } from './call-row-mapper';
+import { CALL_COMMENTS, CALL_PAGE } from './call-tables';
 import { CallCommentModel } from './models/call-comment.model';
 import { CallModel } from './models/call.model';
 import { CallTagModel } from './models/call-tag.model';
 
-const SELECT_CALL = CALL_READ_COLUMNS.map((c) => `c.${c}`).join(', ');
+const SELECT_CALL = CALL_PAGE.select('c');
 
 /**
  * Every read of `calls` and its link tables. Pages use keyset conditions on (started_at, account_id, id)
@@ -98,7 +99,7 @@ export class CallQueryRepository {
     if (callKeys.length === 0) return [];
     const condition = tenantKeysCondition(callKeys, 'ct', 'call_id');
     const rows = await this.db.read(
-      `SELECT ct.account_id, ct.call_id, ct.tag_id, ct.tagged_by_id, ct.tagged_at, t.name, t.color, t.description
+      `SELECT ${TAG_LINK.select('ct')}, ${TAG_SHOWN.select('t')}
          FROM call_tags ct LEFT JOIN tags t ON t.account_id = ct.account_id AND t.id = ct.tag_id
         WHERE ${condition.sql}
         ORDER BY ct.tagged_at, ct.tag_id`,
@@ -113,7 +114,7 @@ export class CallQueryRepository {
     if (callKeys.length === 0) return [];
     const condition = tenantKeysCondition(callKeys, 'cc', 'call_id');
     const rows = await this.db.read(
-      `SELECT cc.account_id, cc.call_id, cc.id, cc.content, cc.posted_by_id, cc.posted_at
+      `SELECT ${CALL_COMMENTS.select('cc')}
          FROM call_comments cc WHERE ${condition.sql} ORDER BY cc.posted_at, cc.id`,
       condition.params,
     );

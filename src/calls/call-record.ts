@@ -88,42 +88,6 @@ function cost(value: unknown): number | null {
   return Number.isFinite(n) ? n : null;
 }
 
-/** The typed columns of `calls`, in the order both the upsert and the read side use them. */
-export const CALL_TYPED_COLUMNS = [
-  'account_id',
-  'id',
-  'call_uuid',
-  'direct_link',
-  'direction',
-  'status',
-  'missed_call_reason',
-  'hangup_cause',
-  'started_at',
-  'answered_at',
-  'ended_at',
-  'duration',
-  'missed',
-  'outcome',
-  'in_call_duration',
-  'waiting_duration',
-  'raw_digits',
-  'digits',
-  'archived',
-  'cost',
-  'country_code',
-  'recording_url',
-  'voicemail_url',
-  'asset_url',
-  'user_id',
-  'number_id',
-  'assigned_to_id',
-  'transferred_by_id',
-  'transferred_to_id',
-  'contact_id',
-  'external_transferred_to',
-  'external_caller_number',
-] as const;
-
 /** The typed columns of one `calls` row (everything except account, version and bookkeeping). */
 export interface CallColumns {
   id: string;

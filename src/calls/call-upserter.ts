@@ -9,7 +9,9 @@ import {
   userRecord,
 } from '../directory/directory-records';
 import { compareIds, DirectorySnapshot, DirectoryUpserter } from '../directory/directory-upserter';
-import { CALL_TYPED_COLUMNS, callColumns, callComments, callTags, callTeamIds } from './call-record';
+import { RowToWrite } from '../database/table';
+import { CALL_COMMENTS, CALL_TAGS, CALL_TEAMS, CALLS } from './call-tables';
+import { callColumns, callComments, callTags, callTeamIds } from './call-record';
 import { fromUnix } from '../aircall/aircall-time';
 import { newestByKey, NewestSnapshot, stateVersion } from '../aircall/state-version';
 
@@ -29,20 +31,6 @@ export interface UpsertResult {
   /** Snapshots ignored because the stored state was newer (late retry, reordering, duplicate). */
   stale: number;
 }
-
-/** Insert order of callRow(): the typed columns, then the documents and bookkeeping. */
-const CALL_COLUMNS = [
-  ...CALL_TYPED_COLUMNS,
-  'participants',
-  'ivr_options',
-  'payload',
-  'last_event',
-  'last_event_at',
-  'state_version',
-  'state_hash',
-  'created_at',
-  'updated_at',
-];
 
 /** The newest snapshot of a call in a batch; its `json` (what the hash is over) is stored as the row's payload. */
 type Candidate = NewestSnapshot<CallSnapshot>;
@@ -81,11 +69,11 @@ export class CallUpserter {
     // Every snapshot feeds the directory (not only each call's newest): an object may appear only in an older one.
     await this.directory.apply(runner, this.directorySnapshots(snapshots));
 
-    const now = this.db.date(new Date());
+    const now = new Date();
     await this.db.upsertVersioned(
-      'calls',
-      CALL_COLUMNS,
-      candidates.map((c) => this.callRow(c, now)),
+      CALLS.name,
+      CALLS.columns,
+      candidates.map((c) => CALLS.values(this.db, callRow(c, now))),
       ['account_id', 'id'],
       runner,
     );
@@ -93,58 +81,6 @@ export class CallUpserter {
     const winners = await this.winners(runner, candidates);
     await this.replaceChildren(runner, winners);
     return { written: winners.length, stale: snapshots.length - winners.length };
-  }
-
-  private callRow(
-    { item: snapshot, version, hash, json: payload }: Candidate,
-    now: string | null,
-  ): unknown[] {
-    const c = callColumns(snapshot.call);
-    const d = (v: Date | null) => this.db.date(v);
-    const json = (v: unknown) => this.db.jsonText(v === null || v === undefined ? null : JSON.stringify(v));
-    return [
-      snapshot.accountId,
-      c.id,
-      c.callUuid,
-      c.directLink,
-      c.direction,
-      c.status,
-      c.missedCallReason,
-      c.hangupCause,
-      d(c.startedAt),
-      d(c.answeredAt),
-      d(c.endedAt),
-      c.duration,
-      this.db.bool(c.missed),
-      c.outcome,
-      c.inCallDuration,
-      c.waitingDuration,
-      c.rawDigits,
-      c.digits,
-      this.db.bool(c.archived),
-      c.cost,
-      c.countryCode,
-      c.recordingUrl,
-      c.voicemailUrl,
-      c.assetUrl,
-      c.userId,
-      c.numberId,
-      c.assignedToId,
-      c.transferredById,
-      c.transferredToId,
-      c.contactId,
-      c.externalTransferredTo,
-      c.externalCallerNumber,
-      json(c.participants),
-      json(c.ivrOptions),
-      this.db.jsonText(payload),
-      snapshot.source.slice(0, 64),
-      d(snapshot.at),
-      version,
-      hash,
-      now,
-      now,
-    ];
   }
 
   /** Candidates whose snapshot the calls table now holds (lost ones were older than what is stored). */
@@ -187,38 +123,39 @@ export class CallUpserter {
     const tags: unknown[][] = [];
     const comments: unknown[][] = [];
     for (const { item: snapshot } of winners) {
-      const callId = String(snapshot.call.id);
+      const { accountId, call } = snapshot;
+      const callId = String(call.id);
       // The call's started_at rides along, so a team's or tag's calls are read in index order.
-      const startedAt = this.db.date(fromUnix(snapshot.call.started_at));
-      for (const teamId of callTeamIds(snapshot.call))
-        teams.push([snapshot.accountId, callId, teamId, startedAt]);
-      for (const t of callTags(snapshot.call))
-        tags.push([snapshot.accountId, callId, t.tagId, t.taggedById, this.db.date(t.taggedAt), startedAt]);
-      for (const m of callComments(snapshot.call))
-        comments.push([snapshot.accountId, callId, m.id, m.content, m.postedById, this.db.date(m.postedAt)]);
+      const startedAt = fromUnix(call.started_at);
+      for (const teamId of callTeamIds(call))
+        teams.push(CALL_TEAMS.values(this.db, { accountId, callId, teamId, startedAt }));
+      for (const tag of callTags(call))
+        tags.push(CALL_TAGS.values(this.db, { accountId, callId, ...tag, startedAt }));
+      for (const comment of callComments(call))
+        comments.push(CALL_COMMENTS.values(this.db, { accountId, callId, ...comment }));
     }
-    for (const table of ['call_teams', 'call_tags', 'call_comments']) {
-      await this.db.execute(`DELETE FROM ${table} WHERE ${keys.sql}`, keys.params, runner);
+    for (const table of [CALL_TEAMS, CALL_TAGS, CALL_COMMENTS]) {
+      await this.db.execute(`DELETE FROM ${table.name} WHERE ${keys.sql}`, keys.params, runner);
     }
     await this.db.upsert(
-      'call_teams',
-      ['account_id', 'call_id', 'team_id', 'started_at'],
+      CALL_TEAMS.name,
+      CALL_TEAMS.columns,
       teams,
       ['account_id', 'call_id', 'team_id'],
       [],
       runner,
     );
     await this.db.upsert(
-      'call_tags',
-      ['account_id', 'call_id', 'tag_id', 'tagged_by_id', 'tagged_at', 'started_at'],
+      CALL_TAGS.name,
+      CALL_TAGS.columns,
       tags,
       ['account_id', 'call_id', 'tag_id'],
       [],
       runner,
     );
     await this.db.upsert(
-      'call_comments',
-      ['account_id', 'call_id', 'id', 'content', 'posted_by_id', 'posted_at'],
+      CALL_COMMENTS.name,
+      CALL_COMMENTS.columns,
       comments,
       ['account_id', 'call_id', 'id'],
       [],
@@ -248,4 +185,26 @@ export class CallUpserter {
     }
     return out;
   }
+}
+
+/** The `calls` row of a batch's newest snapshot of a call. */
+function callRow(
+  { item: snapshot, version, hash, json: payload }: Candidate,
+  now: Date,
+): RowToWrite<typeof CALLS> {
+  const columns = callColumns(snapshot.call);
+  const json = (value: unknown[] | null) => (value === null ? null : JSON.stringify(value));
+  return {
+    ...columns,
+    accountId: snapshot.accountId,
+    participants: json(columns.participants),
+    ivrOptions: json(columns.ivrOptions),
+    payload,
+    lastEvent: snapshot.source.slice(0, 64),
+    lastEventAt: snapshot.at,
+    stateVersion: version,
+    stateHash: hash,
+    createdAt: now,
+    updatedAt: now,
+  };
 }

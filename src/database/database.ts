@@ -4,6 +4,7 @@ import type { Pool, RowDataPacket } from 'mysql2';
 import { DataSource, EntityManager } from 'typeorm';
 import { DialectName } from './database-options';
 import { SqliteReaders, StatementTimeoutError } from './sqlite-readers';
+import { tenantCondition } from './tenant-condition';
 
 export { StatementTimeoutError } from './sqlite-readers';
 
@@ -566,20 +567,6 @@ export class Database {
     idColumn: string,
     keys: ReadonlyArray<readonly [string, string]>,
   ): { sql: string; params: string[] } {
-    const byTenant = new Map<string, string[]>();
-    for (const [tenant, id] of keys) {
-      const ids = byTenant.get(tenant) ?? [];
-      ids.push(id);
-      byTenant.set(tenant, ids);
-    }
-    const parts: string[] = [];
-    const params: string[] = [];
-    for (const [tenant, ids] of byTenant) {
-      parts.push(
-        `(${this.id(tenantColumn)} = ? AND ${this.id(idColumn)} IN (${ids.map(() => '?').join(', ')}))`,
-      );
-      params.push(tenant, ...ids);
-    }
-    return { sql: parts.length === 0 ? '1 = 0' : `(${parts.join(' OR ')})`, params };
+    return tenantCondition(keys, this.id(tenantColumn), this.id(idColumn));
   }
 }

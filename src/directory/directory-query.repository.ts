@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Database, Row } from '../database/database';
 import { groupByTenantKey, tenantKey, tenantKeysCondition } from '../graphql/tenant-keys';
-import { DIRECTORY_READ_COLUMNS, DirectoryReadTable, DirectoryRowMappers } from './directory-row-mappers';
+import { DirectoryReadTable, DirectoryRowMappers } from './directory-row-mappers';
+import { DIRECTORY_READS } from './directory-tables';
 import { ContactModel } from './models/contact.model';
 import { NumberModel } from './models/number.model';
 import { TagModel } from './models/tag.model';
@@ -66,10 +67,7 @@ export class DirectoryQueryRepository {
   async membersByTeamKeys(teamKeys: readonly string[]): Promise<UserModel[][]> {
     if (teamKeys.length === 0) return [];
     const condition = tenantKeysCondition(teamKeys, 'tu', 'team_id');
-    const columns = DIRECTORY_READ_COLUMNS.users
-      .split(', ')
-      .map((c) => `u.${c}`)
-      .join(', ');
+    const columns = DIRECTORY_READS.users.select('u');
     const rows = await this.db.read(
       `SELECT tu.team_id AS member_of, ${columns}
          FROM team_users tu JOIN users u ON u.account_id = tu.account_id AND u.id = tu.user_id
@@ -97,7 +95,7 @@ export class DirectoryQueryRepository {
     if (!options.includeDeleted) where.push('deleted_at IS NULL');
     const order = table === 'contacts' ? 'last_name, first_name, account_id, id' : 'name, account_id, id';
     const rows = await this.db.read(
-      `SELECT ${DIRECTORY_READ_COLUMNS[table]} FROM ${table}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order}`,
+      `SELECT ${DIRECTORY_READS[table].select()} FROM ${table}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order}`,
       params,
     );
     return rows.map(toModel);
@@ -111,7 +109,7 @@ export class DirectoryQueryRepository {
     if (keys.length === 0) return [];
     const condition = tenantKeysCondition(keys, 't');
     const rows = await this.db.read(
-      `SELECT ${DIRECTORY_READ_COLUMNS[table]} FROM ${table} t WHERE ${condition.sql}`,
+      `SELECT ${DIRECTORY_READS[table].select('t')} FROM ${table} t WHERE ${condition.sql}`,
       condition.params,
     );
     const found = new Map(

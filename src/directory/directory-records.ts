@@ -6,127 +6,114 @@ import type {
   AircallUser,
 } from '../aircall/aircall-types';
 import { fromUnix } from '../aircall/aircall-time';
-
-/** A column value before dialect encoding: Dates and booleans are encoded by the upserter. */
-export type DirectoryValue = string | number | boolean | Date | null | unknown[];
+import type { Database } from '../database/database';
+import { Columns, RowToWrite, Table } from '../database/table';
+import { CONTACTS, DIRECTORY_BOOKKEEPING, NUMBERS, TAGS, TEAMS, USERS } from './directory-tables';
 
 const str = (v: unknown, max = 255): string | null =>
   v === null || v === undefined || v === '' ? null : String(v).slice(0, max);
 const bool = (v: unknown): boolean | null => (typeof v === 'boolean' ? v : null);
 const int = (v: unknown): number | null =>
   typeof v === 'number' && Number.isFinite(v) ? Math.round(v) : null;
-const list = (v: unknown): unknown[] | null => (Array.isArray(v) ? v : null);
+const list = (v: unknown): string | null => (Array.isArray(v) ? JSON.stringify(v) : null);
 
-/**
- * Each directory table: its typed columns in insert order (account_id, id first; versions and stamps
- * added by the upserter), and how they are read from the (merged) Aircall object.
- */
+/** The typed (Aircall) columns of a directory table: everything but its key and merge state. */
+type TypedFields<T> = Omit<RowToWrite<T>, (typeof DIRECTORY_BOOKKEEPING)[number]>;
+
+/** How one table's typed columns are read from the (merged) Aircall object, and its whole row. */
+interface DirectoryTableSpec<C extends Columns, O> {
+  table: Table<C>;
+  values(object: O): TypedFields<Table<C>>;
+}
+
+function spec<C extends Columns, O>(
+  table: Table<C>,
+  values: (object: O) => TypedFields<Table<C>>,
+): DirectoryTableSpec<C, O> {
+  return { table, values };
+}
+
+/** Each directory table and how its typed columns are read from the Aircall object. */
 export const DIRECTORY_TABLES = {
-  users: {
-    columns: [
-      'name',
-      'email',
-      'available',
-      'availability_status',
-      'substatus',
-      'time_zone',
-      'language',
-      'wrap_up_time',
-      'aircall_created_at',
-    ],
-    values: (user: AircallUser): Record<string, DirectoryValue> => ({
-      name: str(user.name ?? ([user.first_name, user.last_name].filter(Boolean).join(' ') || null)),
-      email: str(user.email),
-      available: bool(user.available),
-      availability_status: str(user.availability_status, 32),
-      substatus: str(user.substatus, 64),
-      time_zone: str(user.time_zone, 64),
-      language: str(user.language, 16),
-      wrap_up_time: int(user.wrap_up_time),
-      aircall_created_at: fromUnix(user.created_at),
-    }),
-  },
-  numbers: {
-    columns: [
-      'name',
-      'digits',
-      'e164_digits',
-      'country',
-      'time_zone',
-      'open',
-      'availability_status',
-      'is_ivr',
-      'live_recording_activated',
-      'priority',
-      'aircall_created_at',
-    ],
-    values: (number: AircallNumber): Record<string, DirectoryValue> => ({
-      name: str(number.name),
-      digits: str(number.digits, 64),
-      e164_digits: str(number.e164_digits, 32),
-      country: str(number.country, 8),
-      time_zone: str(number.time_zone, 64),
-      open: bool(number.open),
-      availability_status: str(number.availability_status, 32),
-      is_ivr: bool(number.is_ivr),
-      live_recording_activated: bool(number.live_recording_activated),
-      priority: int(number.priority),
-      aircall_created_at: fromUnix(number.created_at),
-    }),
-  },
-  teams: {
-    columns: ['name', 'aircall_created_at'],
-    values: (team: AircallTeam): Record<string, DirectoryValue> => ({
-      name: str(team.name),
-      aircall_created_at: fromUnix(team.created_at),
-    }),
-  },
-  tags: {
-    columns: ['name', 'color', 'description'],
-    values: (tag: AircallTag): Record<string, DirectoryValue> => ({
-      name: str(tag.name),
-      color: str(tag.color, 32),
-      description: str(tag.description, 1024),
-    }),
-  },
-  contacts: {
-    columns: [
-      'first_name',
-      'last_name',
-      'company_name',
-      'description',
-      'information',
-      'is_shared',
-      'phone_numbers',
-      'emails',
-      'aircall_created_at',
-      'aircall_updated_at',
-    ],
-    values: (contact: AircallContact): Record<string, DirectoryValue> => ({
-      first_name: str(contact.first_name),
-      last_name: str(contact.last_name),
-      company_name: str(contact.company_name),
-      description: str(contact.description, 65535),
-      information: str(contact.information, 65535),
-      is_shared: bool(contact.is_shared),
-      phone_numbers: list(contact.phone_numbers),
-      emails: list(contact.emails),
-      aircall_created_at: fromUnix(contact.created_at),
-      aircall_updated_at: fromUnix(contact.updated_at),
-    }),
-  },
-} as const;
+  users: spec(USERS, (user: AircallUser) => ({
+    name: str(user.name ?? ([user.first_name, user.last_name].filter(Boolean).join(' ') || null)),
+    email: str(user.email),
+    available: bool(user.available),
+    availabilityStatus: str(user.availability_status, 32),
+    substatus: str(user.substatus, 64),
+    timeZone: str(user.time_zone, 64),
+    language: str(user.language, 16),
+    wrapUpTime: int(user.wrap_up_time),
+    aircallCreatedAt: fromUnix(user.created_at),
+  })),
+  numbers: spec(NUMBERS, (number: AircallNumber) => ({
+    name: str(number.name),
+    digits: str(number.digits, 64),
+    e164Digits: str(number.e164_digits, 32),
+    country: str(number.country, 8),
+    timeZone: str(number.time_zone, 64),
+    open: bool(number.open),
+    availabilityStatus: str(number.availability_status, 32),
+    isIvr: bool(number.is_ivr),
+    liveRecordingActivated: bool(number.live_recording_activated),
+    priority: int(number.priority),
+    aircallCreatedAt: fromUnix(number.created_at),
+  })),
+  teams: spec(TEAMS, (team: AircallTeam) => ({
+    name: str(team.name),
+    aircallCreatedAt: fromUnix(team.created_at),
+  })),
+  tags: spec(TAGS, (tag: AircallTag) => ({
+    name: str(tag.name),
+    color: str(tag.color, 32),
+    description: str(tag.description, 1024),
+  })),
+  contacts: spec(CONTACTS, (contact: AircallContact) => ({
+    firstName: str(contact.first_name),
+    lastName: str(contact.last_name),
+    companyName: str(contact.company_name),
+    description: str(contact.description, 65535),
+    information: str(contact.information, 65535),
+    isShared: bool(contact.is_shared),
+    phoneNumbers: list(contact.phone_numbers),
+    emails: list(contact.emails),
+    aircallCreatedAt: fromUnix(contact.created_at),
+    aircallUpdatedAt: fromUnix(contact.updated_at),
+  })),
+};
+
+/** The key and merge state of a directory row, as the upserter computes them. */
+export interface DirectoryRowBase {
+  accountId: string;
+  id: string;
+  deletedAt: Date | null;
+  payload: string;
+  fieldVersions: string;
+  stateVersion: number;
+  stateHash: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
 
 export type DirectoryTable = keyof typeof DIRECTORY_TABLES;
 
-/** The typed column values of an object of `table` (the merged object, once snapshots are folded in). */
-export function directoryValues(
+/** The encoded row of `table` for the merged object `object` and its key and merge state. */
+export function directoryRow(
+  db: Database,
   table: DirectoryTable,
+  base: DirectoryRowBase,
   object: Record<string, unknown>,
-): Record<string, DirectoryValue> {
-  return (DIRECTORY_TABLES[table].values as (o: Record<string, unknown>) => Record<string, DirectoryValue>)(
-    object,
-  );
+): unknown[] {
+  const { table: definition, values } = DIRECTORY_TABLES[table] as unknown as DirectoryTableSpec<
+    Columns,
+    Record<string, unknown>
+  >;
+  return definition.values(db, { ...base, ...values(object) } as RowToWrite<typeof definition>);
+}
+
+/** The columns of `table`, in the order directoryRow() gives its values. */
+export function directoryColumns(table: DirectoryTable): readonly string[] {
+  return DIRECTORY_TABLES[table].table.columns;
 }
 
 /**

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { stateVersion } from '../aircall/state-version';
 import { sha256Hex } from '../crypto/hashing';
 import { Database, Queryable } from '../database/database';
-import { DIRECTORY_TABLES, DirectoryRecord, DirectoryTable, directoryValues } from './directory-records';
+import { directoryColumns, DirectoryRecord, directoryRow, DirectoryTable } from './directory-records';
 import {
   canonical,
   FieldVersions,
@@ -77,7 +77,7 @@ export class DirectoryUpserter {
 
   private async write(runner: Queryable, table: DirectoryTable, pending: Pending[]): Promise<void> {
     const stored = await this.read(runner, table, pending);
-    const now = this.db.date(new Date());
+    const now = new Date();
     const rows: unknown[][] = [];
     let updates = 0;
     for (const entry of pending) {
@@ -90,7 +90,7 @@ export class DirectoryUpserter {
       rows.push(this.row(table, entry, merged, now));
     }
     if (rows.length === 0) return;
-    const columns = columnsOf(table);
+    const columns = directoryColumns(table);
     const affected = await this.db.upsert(
       table,
       columns,
@@ -145,45 +145,22 @@ export class DirectoryUpserter {
     return stored;
   }
 
-  private row(table: DirectoryTable, entry: Pending, merged: MergedObject, now: string | null): unknown[] {
-    const values = directoryValues(table, merged.object);
-    const row: unknown[] = [entry.accountId, entry.id];
-    for (const column of DIRECTORY_TABLES[table].columns) row.push(this.encode(values[column]));
+  private row(table: DirectoryTable, entry: Pending, merged: MergedObject, now: Date): unknown[] {
     const { object, versions } = canonical(merged);
     const payload = JSON.stringify(object);
-    row.push(
-      merged.deletedAt === null ? null : this.db.date(new Date(merged.deletedAt)),
-      this.db.jsonText(payload),
-      this.db.jsonText(JSON.stringify(versions)),
-      newestVersion(merged),
-      sha256Hex(payload),
-      now,
-      now,
-    );
-    return row;
+    const base = {
+      accountId: entry.accountId,
+      id: entry.id,
+      deletedAt: merged.deletedAt === null ? null : new Date(merged.deletedAt),
+      payload,
+      fieldVersions: JSON.stringify(versions),
+      stateVersion: newestVersion(merged),
+      stateHash: sha256Hex(payload),
+      createdAt: now,
+      updatedAt: now,
+    };
+    return directoryRow(this.db, table, base, merged.object);
   }
-
-  private encode(value: unknown): unknown {
-    if (value instanceof Date) return this.db.date(value);
-    if (typeof value === 'boolean') return this.db.bool(value);
-    if (Array.isArray(value)) return this.db.jsonText(JSON.stringify(value));
-    return value ?? null;
-  }
-}
-
-function columnsOf(table: DirectoryTable): string[] {
-  return [
-    'account_id',
-    'id',
-    ...DIRECTORY_TABLES[table].columns,
-    'deleted_at',
-    'payload',
-    'field_versions',
-    'state_version',
-    'state_hash',
-    'created_at',
-    'updated_at',
-  ];
 }
 
 function byKey(a: Pending, b: Pending): number {

@@ -1,3 +1,5 @@
+import { tenantCondition } from '../database/tenant-condition';
+
 /**
  * Rows of tenant-owned tables are addressed by (account_id, id). DataLoaders key them as one string
  * and batch them into one statement whose condition still leads with account_id (index-friendly on
@@ -26,22 +28,14 @@ export function tenantKeysCondition(
   alias: string,
   idColumn = 'id',
 ): { sql: string; params: string[] } {
-  const byAccount = new Map<string, Set<string>>();
-  for (const key of keys) {
-    const { accountId, id } = parseTenantKey(key);
-    let ids = byAccount.get(accountId);
-    if (!ids) byAccount.set(accountId, (ids = new Set()));
-    ids.add(id);
-  }
-  const parts: string[] = [];
-  const params: string[] = [];
-  for (const [accountId, ids] of byAccount) {
-    parts.push(
-      `(${alias}.account_id = ? AND ${alias}.${idColumn} IN (${[...ids].map(() => '?').join(', ')}))`,
-    );
-    params.push(accountId, ...ids);
-  }
-  return { sql: `(${parts.join(' OR ')})`, params };
+  return tenantCondition(
+    keys.map((key) => {
+      const { accountId, id } = parseTenantKey(key);
+      return [accountId, id] as const;
+    }),
+    `${alias}.account_id`,
+    `${alias}.${idColumn}`,
+  );
 }
 
 /** Groups rows by their tenant key, so a loader can answer each key in order (empty list when none). */

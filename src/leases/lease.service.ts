@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Injectable } from '@nestjs/common';
 import { Database, isDuplicateKey, Queryable } from '../database/database';
+import { LEASES } from './leases-table';
 
 /** account_id of service-wide leases (the leases table is keyed by account). */
 export const SERVICE_WIDE = '0';
@@ -31,8 +32,14 @@ export class LeaseService {
     const at = this.db.date(now);
     try {
       await this.db.execute(
-        'INSERT INTO leases (account_id, name, holder, expires_at, acquired_at) VALUES (?, ?, ?, ?, ?)',
-        [accountId, name, this.holder, expires, at],
+        `INSERT INTO leases (${LEASES.columns.join(', ')}) VALUES (?, ?, ?, ?, ?)`,
+        LEASES.values(this.db, {
+          accountId,
+          name,
+          holder: this.holder,
+          expiresAt: new Date(now.getTime() + ttlMs),
+          acquiredAt: now,
+        }),
       );
       return true;
     } catch (error) {

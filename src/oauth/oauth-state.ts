@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { constantTimeEqual } from '../crypto/hashing';
 import { SecretBox } from '../crypto/secret-box';
 import { Database, isDuplicateKey } from '../database/database';
+import { OAUTH_STATES } from './oauth-states-table';
 
 /** How long an admin has between leaving for Aircall's consent page and coming back. */
 export const OAUTH_STATE_TTL_MS = 10 * 60_000;
@@ -60,8 +61,8 @@ export class OAuthStateStore {
     await this.db.execute('DELETE FROM oauth_states WHERE expires_at < ?', [this.db.date(now)]);
     try {
       await this.db.execute(
-        'INSERT INTO oauth_states (nonce, expires_at, used_at, created_at) VALUES (?, ?, ?, ?)',
-        [nonce, this.db.date(expiresAt), this.db.date(now), this.db.date(now)],
+        `INSERT INTO oauth_states (${OAUTH_STATES.columns.join(', ')}) VALUES (?, ?, ?, ?)`,
+        OAUTH_STATES.values(this.db, { nonce, expiresAt: new Date(expiresAt), usedAt: now, createdAt: now }),
       );
     } catch (error) {
       if (isDuplicateKey(error)) throw new OAuthStateError('replayed');

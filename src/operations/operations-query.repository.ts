@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Database, Row } from '../database/database';
 import { SyncRunModel } from '../sync/models/sync-run.model';
+import { SYNC_RUNS } from '../sync/sync-runs-table';
+import { WEBHOOK_EVENTS } from '../webhooks/inbox-table';
 import { WebhookEventModel } from './models/webhook-event.model';
 import { toWebhookEventStatus, WebhookEventStatus } from './models/webhook-event-status';
 
@@ -9,7 +11,9 @@ export interface ReplaySelection {
   status: WebhookEventStatus | null;
 }
 
-const str = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));
+/** What GraphQL shows of a run and of an inbox row (never the checkpoint, the data or the raw body). */
+const RUN_SHOWN = SYNC_RUNS.omit(['checkpoint', 'updatedAt']);
+const EVENT_SHOWN = WEBHOOK_EVENTS.omit(['data', 'raw']);
 
 function accountCondition(
   accountIds: string[] | null,
@@ -27,11 +31,8 @@ export class OperationsQueryRepository {
 
   async syncRuns(accountIds: string[] | null, limit: number): Promise<SyncRunModel[]> {
     const scope = accountCondition(accountIds);
-    // sync_runs ids come from Database.newId() (above 2^53): read as text so SQLite does not round them.
     const rows = await this.db.read(
-      `SELECT account_id, CAST(id AS CHAR) AS id, kind, status, window_from, window_to, requests_made, calls_fetched, calls_written,
-              error, started_at, finished_at, heartbeat_at, created_at
-         FROM sync_runs WHERE ${scope.sql} ORDER BY created_at DESC, id DESC LIMIT ${Math.floor(limit)}`,
+      `SELECT ${RUN_SHOWN.select()} FROM sync_runs WHERE ${scope.sql} ORDER BY created_at DESC, id DESC LIMIT ${Math.floor(limit)}`,
       scope.params,
     );
     return rows.map((row) => this.syncRun(row));
@@ -50,8 +51,7 @@ export class OperationsQueryRepository {
       params.push(status);
     }
     const rows = await this.db.read(
-      `SELECT account_id, id, resource, event, event_timestamp, resource_id, status, attempts, last_error, next_attempt_at, received_at, applied_at
-         FROM webhook_events WHERE ${where.join(' AND ')} ORDER BY received_at DESC, id DESC LIMIT ${Math.floor(limit)}`,
+      `SELECT ${EVENT_SHOWN.select()} FROM webhook_events WHERE ${where.join(' AND ')} ORDER BY received_at DESC, id DESC LIMIT ${Math.floor(limit)}`,
       params,
     );
     return rows.map((row) => this.webhookEvent(row));
@@ -79,38 +79,15 @@ export class OperationsQueryRepository {
   }
 
   private syncRun(row: Row): SyncRunModel {
-    return Object.assign(new SyncRunModel(), {
-      id: String(row.id),
-      accountId: String(row.account_id),
-      kind: String(row.kind),
-      status: String(row.status),
-      windowFrom: this.db.parseDate(row.window_from),
-      windowTo: this.db.parseDate(row.window_to),
-      requestsMade: Number(row.requests_made ?? 0),
-      callsFetched: Number(row.calls_fetched ?? 0),
-      callsWritten: Number(row.calls_written ?? 0),
-      error: str(row.error),
-      startedAt: this.db.parseDate(row.started_at),
-      finishedAt: this.db.parseDate(row.finished_at),
-      heartbeatAt: this.db.parseDate(row.heartbeat_at),
-      createdAt: this.db.parseDate(row.created_at) ?? new Date(0),
-    });
+    const run = RUN_SHOWN.decode(this.db, row);
+    return Object.assign(new SyncRunModel(), run, { createdAt: run.createdAt ?? new Date(0) });
   }
 
   private webhookEvent(row: Row): WebhookEventModel {
-    return Object.assign(new WebhookEventModel(), {
-      id: String(row.id),
-      accountId: String(row.account_id),
-      resource: String(row.resource),
-      event: String(row.event),
-      resourceId: str(row.resource_id),
-      occurredAt: new Date(Number(row.event_timestamp) * 1000),
-      status: toWebhookEventStatus(row.status),
-      attempts: Number(row.attempts ?? 0),
-      lastError: str(row.last_error),
-      nextAttemptAt: this.db.parseDate(row.next_attempt_at) ?? new Date(0),
-      receivedAt: this.db.parseDate(row.received_at) ?? new Date(0),
-      appliedAt: this.db.parseDate(row.applied_at),
+    const { eventTimestamp, status, ...event } = EVENT_SHOWN.decode(this.db, row);
+    return Object.assign(new WebhookEventModel(), event, {
+      occurredAt: new Date(eventTimestamp * 1000),
+      status: toWebhookEventStatus(status),
     });
   }
 }

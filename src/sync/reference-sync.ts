@@ -14,6 +14,7 @@ import {
   userRecord,
 } from '../directory/directory-records';
 import { DirectoryUpserter } from '../directory/directory-upserter';
+import { TEAM_USERS } from '../directory/directory-tables';
 
 type PageReader<T> = (page: number) => Promise<{ items: T[]; meta: AircallPageMeta }>;
 
@@ -135,10 +136,13 @@ export class ReferenceSync {
       const members = new Map<string, unknown[]>();
       for (const team of teams)
         for (const user of team.users ?? [])
-          members.set(`${team.id}:${user.id}`, [accountId, String(team.id), String(user.id)]);
+          members.set(
+            `${team.id}:${user.id}`,
+            TEAM_USERS.values(this.db, { accountId, teamId: String(team.id), userId: String(user.id) }),
+          );
       await this.db.upsert(
-        'team_users',
-        ['account_id', 'team_id', 'user_id'],
+        TEAM_USERS.name,
+        TEAM_USERS.columns,
         [...members.values()],
         ['account_id', 'team_id', 'user_id'],
         [],

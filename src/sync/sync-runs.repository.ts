@@ -2,10 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { Database, Queryable, Row } from '../database/database';
 import { checkpointProblem, initialCheckpoint, SyncCheckpoint } from './sync-checkpoint';
 import { SyncKind, SyncRun, SyncStatus } from './sync-run';
+import { SYNC_RUNS } from './sync-runs-table';
 
-// sync_runs ids come from Database.newId() (above 2^53): read as text so SQLite does not round them.
-const COLUMNS =
-  'account_id, CAST(id AS CHAR) AS id, kind, status, window_from, window_to, requests_made, calls_fetched, calls_written, checkpoint, error, started_at, finished_at, heartbeat_at, created_at';
+const COLUMNS = SYNC_RUNS.select();
 
 /** Every query of sync_runs, and the account's sync cursor the runs advance. */
 @Injectable()
@@ -217,22 +216,13 @@ export class SyncRunsRepository {
   }
 
   private map(row: Row): SyncRun {
+    const { updatedAt: _updatedAt, checkpoint, ...run } = SYNC_RUNS.decode(this.db, row);
     return {
-      id: String(row.id),
-      accountId: String(row.account_id),
-      kind: row.kind as SyncKind,
-      status: row.status as SyncStatus,
-      windowFrom: this.db.parseDate(row.window_from),
-      windowTo: this.db.parseDate(row.window_to),
-      requestsMade: Number(row.requests_made ?? 0),
-      callsFetched: Number(row.calls_fetched ?? 0),
-      callsWritten: Number(row.calls_written ?? 0),
-      checkpoint: this.db.parseJson<SyncCheckpoint>(row.checkpoint),
-      error: (row.error as string | null) ?? null,
-      startedAt: this.db.parseDate(row.started_at),
-      finishedAt: this.db.parseDate(row.finished_at),
-      heartbeatAt: this.db.parseDate(row.heartbeat_at),
-      createdAt: this.db.parseDate(row.created_at) ?? new Date(0),
+      ...run,
+      kind: run.kind as SyncKind,
+      status: run.status as SyncStatus,
+      checkpoint: checkpoint as SyncCheckpoint | null,
+      createdAt: run.createdAt ?? new Date(0),
     };
   }
 }

@@ -8,6 +8,7 @@ import { eventLabel } from '../aircall/aircall-events';
 import { WebhookEnvelope } from './webhook-envelope';
 import { BatchOutcome, InboxRow, WebhookEventApplier } from './webhook-event-applier';
 import { WebhookInbox } from './webhook-inbox';
+import { WEBHOOK_EVENTS } from './inbox-table';
 
 /** After this many failed attempts an event is parked as `failed` (replayable through GraphQL). */
 export const MAX_ATTEMPTS = 10;
@@ -26,21 +27,22 @@ export function retryDelayMs(attempts: number): number {
  */
 export function claimStatement(db: Database, limit: number, one = false): string {
   const where = one ? 'account_id = ? AND id = ? AND ' : '';
-  return `SELECT account_id, id, event, event_timestamp, data, attempts, received_at, raw FROM webhook_events
+  return `SELECT ${CLAIMED.select()} FROM webhook_events
        WHERE ${where}status = 'pending' AND next_attempt_at <= ?
        ORDER BY next_attempt_at, received_at LIMIT ${Number(limit)}${db.forUpdateSkipLocked}`;
 }
 
-interface ClaimedRow {
-  account_id: unknown;
-  id: string;
-  event: string;
-  event_timestamp: unknown;
-  data: unknown;
-  attempts: unknown;
-  received_at: unknown;
-  raw: unknown;
-}
+/** What a claim reads of each inbox row. */
+const CLAIMED = WEBHOOK_EVENTS.pick([
+  'accountId',
+  'id',
+  'event',
+  'eventTimestamp',
+  'data',
+  'attempts',
+  'receivedAt',
+  'raw',
+]);
 
 /**
  * Applies inbox rows in batches: each batch is claimed with `FOR UPDATE SKIP LOCKED` (MySQL 8 /
@@ -204,21 +206,15 @@ export class InboxProcessor implements OnApplicationBootstrap, OnApplicationShut
   }
 
   private async claim(m: Queryable, limit: number, only?: [string, string]): Promise<InboxRow[]> {
-    const rows = await this.db.query<ClaimedRow>(
+    const rows = await this.db.query(
       claimStatement(this.db, limit, only !== undefined),
       [...(only ?? []), this.db.date(new Date())],
       m,
     );
-    return rows.map((r) => ({
-      accountId: String(r.account_id),
-      id: r.id,
-      event: r.event,
-      timestamp: Number(r.event_timestamp),
-      data: this.db.parseJson(r.data),
-      attempts: Number(r.attempts),
-      receivedAt: this.db.parseDate(r.received_at),
-      raw: r.raw === null || r.raw === undefined ? null : String(r.raw),
-    }));
+    return rows.map((row) => {
+      const { eventTimestamp, ...claimed } = CLAIMED.decode(this.db, row);
+      return { ...claimed, timestamp: eventTimestamp };
+    });
   }
 
   /** Marks a batch's rows as the applier left them, in its transaction, and counts them. */

@@ -5,6 +5,7 @@ import { AppConfig } from '../config/app-config';
 import { constantTimeEqual } from '../crypto/hashing';
 import { Database, DatabaseUnavailableError, isDatabaseUnavailable } from '../database/database';
 import { MetricsService } from '../metrics/metrics.service';
+import { INBOX_INSERT } from './inbox-table';
 import { WebhookEnvelope } from './webhook-envelope';
 
 export interface InboxEntry {
@@ -33,7 +34,7 @@ export class UnknownWebhookTokenError extends Error {
 
 interface Pending {
   tokenHash: string;
-  /** The row; its next_attempt_at is set when it is written, its account_id from its token. */
+  /** The delivery's columns (DELIVERY); next_attempt_at is set when it is written. */
   row: unknown[];
   receivedAtMs: number;
   /** Bytes of the row's documents: a statement carries at most MAX_BYTES_PER_INSERT of them. */
@@ -45,26 +46,11 @@ interface Pending {
 const RESOURCE_NAME = /^[a-z_]{1,32}$/;
 const EVENT_NAME = /^[a-z_]+(\.[a-z0-9_]+)+$/;
 
-/** Columns of one inbox row, in insert order. */
-export const INBOX_COLUMNS = [
-  'account_id',
-  'id',
-  'resource',
-  'event',
-  'event_timestamp',
-  'resource_id',
-  'data',
-  'status',
-  'attempts',
-  'next_attempt_at',
-  'received_at',
-  'last_error',
-  'raw',
-];
-const ACCOUNT_COLUMN = INBOX_COLUMNS.indexOf('account_id');
-/** The inbox columns a delivery brings (account_id comes from its token). */
-const DATA_COLUMNS = INBOX_COLUMNS.filter((c) => c !== 'account_id');
-const DUE_COLUMN = INBOX_COLUMNS.indexOf('next_attempt_at');
+/** What a delivery brings to its inbox row: every inserted column but account_id (from its token). */
+const DELIVERY = INBOX_INSERT.omit(['accountId']);
+/** Columns of one inbox row, in insert order: account_id, then the delivery's. */
+export const INBOX_COLUMNS = ['account_id', ...DELIVERY.columns];
+const DUE_COLUMN = DELIVERY.columns.indexOf('next_attempt_at');
 const MAX_ROWS_PER_INSERT = 500;
 /**
  * Bytes of payload per INSERT, below MariaDB's default max_allowed_packet (16 MiB) with room for
@@ -171,24 +157,21 @@ export class WebhookInbox {
 
   store(entry: InboxEntry): Promise<void> {
     const { envelope } = entry;
-    const resourceId = typeof envelope.data.id === 'number' ? envelope.data.id : null;
-    const receivedAt = this.db.date(entry.receivedAt);
     const dataJson = JSON.stringify(envelope.data);
-    const row = [
-      null,
-      fingerprintOf(envelope.event, envelope.timestamp, dataJson),
-      envelope.resource,
-      envelope.event,
-      envelope.timestamp,
-      resourceId,
-      this.db.jsonText(dataJson),
-      'pending',
-      0,
-      receivedAt,
-      receivedAt,
-      null,
-      null,
-    ];
+    const row = DELIVERY.values(this.db, {
+      id: fingerprintOf(envelope.event, envelope.timestamp, dataJson),
+      resource: envelope.resource,
+      event: envelope.event,
+      eventTimestamp: envelope.timestamp,
+      resourceId: typeof envelope.data.id === 'number' ? String(envelope.data.id) : null,
+      data: dataJson,
+      status: 'pending',
+      attempts: 0,
+      nextAttemptAt: entry.receivedAt,
+      receivedAt: entry.receivedAt,
+      lastError: null,
+      raw: null,
+    });
     return this.enqueue(entry, row, dataJson.length);
   }
 
@@ -199,22 +182,20 @@ export class WebhookInbox {
    */
   storeQuarantined(entry: QuarantinedEntry): Promise<void> {
     const { id, resource, event, timestamp, raw } = quarantinedDelivery(entry.body);
-    const receivedAt = this.db.date(entry.receivedAt);
-    const row = [
-      null,
+    const row = DELIVERY.values(this.db, {
       id,
       resource,
       event,
-      timestamp,
-      null,
-      this.db.jsonText('{}'),
-      'quarantined',
-      0,
-      receivedAt,
-      receivedAt,
-      entry.reason.slice(0, 2000),
+      eventTimestamp: timestamp,
+      resourceId: null,
+      data: '{}',
+      status: 'quarantined',
+      attempts: 0,
+      nextAttemptAt: entry.receivedAt,
+      receivedAt: entry.receivedAt,
+      lastError: entry.reason.slice(0, 2000),
       raw,
-    ];
+    });
     return this.enqueue(entry, row, raw.length);
   }
 
@@ -350,13 +331,13 @@ export class WebhookInbox {
       if (!this.db.isMysql) {
         const accounts = await this.accountsOf([...new Set(batch.map((p) => p.tokenHash))]);
         const known = this.refuseUnknown(batch, (p) => accounts.has(p.tokenHash));
-        for (const p of known) p.row[ACCOUNT_COLUMN] = accounts.get(p.tokenHash);
+
         // Duplicates (same account + fingerprint) are ignored: a retried delivery keeps its single row.
         if (known.length > 0)
           await this.db.upsert(
             'webhook_events',
             INBOX_COLUMNS,
-            known.map((p) => p.row),
+            known.map((p) => [accounts.get(p.tokenHash), ...p.row]),
             ['account_id', 'id'],
             [],
           );
@@ -390,11 +371,11 @@ export class WebhookInbox {
   private joinedInsert(rows: number): string {
     let sql = this.joinedStatements.get(rows);
     if (sql === undefined) {
-      const first = `SELECT ? AS token_hash, ${DATA_COLUMNS.map((c) => `? AS ${c}`).join(', ')}`;
-      const next = `SELECT ${['?', ...DATA_COLUMNS.map(() => '?')].join(', ')}`;
+      const first = `SELECT ? AS token_hash, ${DELIVERY.columns.map((c) => `? AS ${c}`).join(', ')}`;
+      const next = `SELECT ${['?', ...DELIVERY.columns.map(() => '?')].join(', ')}`;
       const values = [first, ...Array.from({ length: rows - 1 }, () => next)].join(' UNION ALL ');
       sql = `INSERT INTO webhook_events (${INBOX_COLUMNS.join(', ')})
-        SELECT a.id, ${DATA_COLUMNS.map((c) => `v.${c}`).join(', ')} FROM (${values}) v
+        SELECT a.id, ${DELIVERY.columns.map((c) => `v.${c}`).join(', ')} FROM (${values}) v
         JOIN accounts a ON a.webhook_token_hash = v.token_hash AND a.status NOT IN ('disconnected', 'uninstalled')
         ON DUPLICATE KEY UPDATE id = webhook_events.id`;
       if (this.joinedStatements.size > 64) this.joinedStatements.clear();
@@ -407,7 +388,7 @@ export class WebhookInbox {
     const params: unknown[] = [];
     for (const p of batch) {
       params.push(p.tokenHash);
-      for (let i = 0; i < p.row.length; i++) if (i !== ACCOUNT_COLUMN) params.push(p.row[i]);
+      for (const value of p.row) params.push(value);
     }
     return params;
   }
