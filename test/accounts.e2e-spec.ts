@@ -10,6 +10,7 @@ import { SimulatedCompany } from './simulator/simulated-company';
 import { describeEachEngine } from './support/databases';
 import { graphql, graphqlData } from './support/graphql-client';
 import { startTestApp, TEST_ADMIN_KEY, TestApp } from './support/test-app';
+import { seedInboxEvent, seedLease, seedSyncRun } from './support/seed';
 
 /** Aircall's 60 requests/minute, scaled to a second so the backfills every connection starts never make a test wait. */
 const RATE_WINDOW_MS = 1000;
@@ -148,19 +149,15 @@ describeEachEngine('Accounts: Basic connect, disconnect, purge', (database) => {
       SEEDED,
       SEEDED,
     ]);
-    await db.execute(
-      `INSERT INTO webhook_events (account_id, id, resource, event, event_timestamp, data, status, next_attempt_at, received_at)
-       VALUES (?, 'seeded', 'call', 'call.ended', 1, '{}', 'applied', ?, ?)`,
-      [accountId, now, now],
-    );
-    await db.execute(
-      `INSERT INTO sync_runs (account_id, id, kind, status, created_at, updated_at) VALUES (?, ?, 'backfill', 'succeeded', ?, ?)`,
-      [accountId, SEEDED, now, now],
-    );
-    await db.execute(
-      `INSERT INTO leases (account_id, name, holder, expires_at, acquired_at) VALUES (?, 'seeded', 'x', ?, ?)`,
-      [accountId, now, now],
-    );
+    await seedInboxEvent(db, {
+      accountId,
+      id: 'seeded',
+      eventTimestamp: 1,
+      resourceId: null,
+      status: 'applied',
+    });
+    await seedSyncRun(db, { accountId, id: SEEDED });
+    await seedLease(db, { accountId, name: 'seeded', holder: 'x', expiresAt: new Date() });
     await db.execute(
       `INSERT INTO account_identities (account_id, kind, aircall_id, created_at) VALUES (?, 'number', ?, ?)`,
       [accountId, `${SEEDED}-${accountId}`, now],

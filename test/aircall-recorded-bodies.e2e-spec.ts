@@ -6,7 +6,7 @@ import { Database } from '../src/database/database';
 import { contactRecord, userRecord } from '../src/directory/directory-records';
 import { DirectoryUpserter } from '../src/directory/directory-upserter';
 import { InboxProcessor } from '../src/webhooks/inbox-processor';
-import { seedAccount } from './support/accounts';
+import { seedAccount } from './support/seed';
 import { describeEachEngine } from './support/databases';
 import { graphqlData } from './support/graphql-client';
 import { startTestApp, TEST_ADMIN_KEY, TestApp } from './support/test-app';

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { Database } from '../src/database/database';
 import { aCall, envelope } from './support/aircall-builders';
-import { seedAccount } from './support/accounts';
+import { seedAccount } from './support/seed';
 import { createTestDatabase, TestDatabase, testEngines } from './support/databases';
 import { graphql } from './support/graphql-client';
 import { TcpProxy } from './support/tcp-proxy';

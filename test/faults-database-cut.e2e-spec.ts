@@ -1,10 +1,10 @@
 import { Database } from '../src/database/database';
 import { deliveryFingerprint } from '../src/webhooks/webhook-inbox';
-import { sha256Hex } from '../src/crypto/hashing';
 import { answeredCallHistory, envelope, missedCallHistory } from './support/aircall-builders';
 import { describeEachEngine } from './support/databases';
 import { databaseOutage, DatabaseOutage } from './support/database-outage';
 import { startTestApp, TestApp } from './support/test-app';
+import { seedAccount } from './support/seed';
 
 const ACCOUNT = '9301';
 const TOKEN = 'faults-suite-webhook-token-3e8a';
@@ -20,11 +20,7 @@ describeEachEngine('faults: the database cut under load', (database) => {
     outage = await databaseOutage(database().engine, database().url);
     t = await startTestApp(outage.url, { HEALTH_TIMEOUT_MS: '500' });
     db = t.get(Database);
-    const now = db.date(new Date());
-    await db.query(
-      `INSERT INTO accounts (id, name, auth_type, status, webhook_token_hash, created_at, updated_at) VALUES (?, 'Faults Co', 'basic', 'active', ?, ?, ?)`,
-      [ACCOUNT, sha256Hex(TOKEN), now, now],
-    );
+    await seedAccount(db, { id: ACCOUNT, name: 'Faults Co', webhookToken: TOKEN });
   });
   afterAll(async () => {
     await t?.close();

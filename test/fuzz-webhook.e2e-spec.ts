@@ -3,11 +3,11 @@ import { Database } from '../src/database/database';
 import { createDataSource } from '../src/database/database-options';
 import { EnvelopeError, parseEnvelope } from '../src/webhooks/webhook-envelope';
 import { deliveryFingerprint, quarantinedDelivery } from '../src/webhooks/webhook-inbox';
-import { sha256Hex } from '../src/crypto/hashing';
 import { aCall, aTag, aUser, envelope } from './support/aircall-builders';
 import { createTestDatabase, TestDatabase, testEngines } from './support/databases';
 import { buildService, ServiceBuild, ServiceInstance, spawnInstance } from './support/spawn-instance';
 import { TEST_ADMIN_KEY } from './support/test-app';
+import { seedAccount } from './support/seed';
 
 const ACCOUNT = '9401';
 const TOKEN = 'fuzz-suite-webhook-token-a1b2c3';
@@ -318,11 +318,7 @@ for (const engine of testEngines()) {
       dataSource = createDataSource(database.url, { poolSize: 2 });
       await dataSource.initialize();
       db = new Database(dataSource);
-      const now = db.date(new Date());
-      await db.query(
-        `INSERT INTO accounts (id, name, auth_type, status, webhook_token_hash, created_at, updated_at) VALUES (?, 'Fuzz Co', 'basic', 'active', ?, ?, ?)`,
-        [ACCOUNT, sha256Hex(TOKEN), now, now],
-      );
+      await seedAccount(db, { id: ACCOUNT, name: 'Fuzz Co', webhookToken: TOKEN });
     }, 180_000);
     afterAll(async () => {
       await instance?.stop(5000);

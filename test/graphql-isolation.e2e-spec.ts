@@ -4,6 +4,7 @@ import { describeEachEngine } from './support/databases';
 import { graphql, graphqlData } from './support/graphql-client';
 import { createKey, storeCalls, unix } from './support/graphql-fixtures';
 import { startTestApp, TEST_ADMIN_KEY, TestApp } from './support/test-app';
+import { seedAccount, seedInboxEvent, seedSyncRun } from './support/seed';
 
 const A = '5001';
 const B = '5002';
@@ -47,16 +48,22 @@ describeEachEngine('GraphQL account isolation', (db) => {
     await storeCalls(app, A, [callA.build()]);
     await storeCalls(app, B, [callB.build(), onlyB.build()]);
     const database = app.get(Database);
-    const now = database.date(new Date());
     for (const account of [A, B]) {
-      await database.query(
-        `INSERT INTO sync_runs (account_id, id, kind, status, requests_made, calls_fetched, calls_written, created_at, updated_at) VALUES (?, ?, 'manual', 'succeeded', 1, 1, 1, ?, ?)`,
-        [account, account, now, now],
-      );
-      await database.query(
-        `INSERT INTO webhook_events (account_id, id, resource, event, event_timestamp, data, status, attempts, next_attempt_at, received_at) VALUES (?, ?, 'call', 'call.ended', 1717236000, '{}', 'failed', 3, ?, ?)`,
-        [account, `evt-${account}`, now, now],
-      );
+      await seedSyncRun(database, {
+        accountId: account,
+        id: account,
+        kind: 'manual',
+        requestsMade: 1,
+        callsFetched: 1,
+        callsWritten: 1,
+      });
+      await seedInboxEvent(database, {
+        accountId: account,
+        id: `evt-${account}`,
+        resourceId: null,
+        status: 'failed',
+        attempts: 3,
+      });
     }
     readerA = await createKey(app, 'READER', [A]);
   });
@@ -165,16 +172,11 @@ describeEachEngine('GraphQL account isolation', (db) => {
 
   it("hides internals from a reader: the account's webhook id and database error texts", async () => {
     const database = app.get(Database);
-    const now = database.date(new Date());
     const [existing] = await database.query<{ n: unknown }>(
       'SELECT COUNT(*) AS n FROM accounts WHERE id = ?',
       [A],
     );
-    if (Number(existing.n) === 0)
-      await database.query(
-        `INSERT INTO accounts (id, name, auth_type, status, created_at, updated_at) VALUES (?, 'A', 'basic', 'active', ?, ?)`,
-        [A, now, now],
-      );
+    if (Number(existing.n) === 0) await seedAccount(database, { id: A, name: 'A' });
     await database.query(`UPDATE accounts SET webhook_id = 'wh-internal-4242' WHERE id = ?`, [A]);
     const sqlError =
       "QueryFailedError: Incorrect datetime value: '10000-01-01' for column `calls`.`started_at` at row 1";

@@ -2,6 +2,7 @@ import { Database } from '../src/database/database';
 import { describeEachEngine } from './support/databases';
 import { graphql, graphqlData } from './support/graphql-client';
 import { startTestApp, TEST_ADMIN_KEY, TestApp } from './support/test-app';
+import { seedInboxEvent, seedSyncRun } from './support/seed';
 
 const A = '6001';
 
@@ -21,20 +22,16 @@ describeEachEngine('GraphQL operations', (db) => {
   let database: Database;
 
   const insertEvent = (id: string, status: string, receivedAt: string, lastError: string | null = null) =>
-    database.query(
-      `INSERT INTO webhook_events (account_id, id, resource, event, event_timestamp, resource_id, data, status, attempts, last_error, next_attempt_at, received_at, applied_at)
-       VALUES (?, ?, 'call', 'call.ended', 1717236000, 123, '{}', ?, ?, ?, ?, ?, ?)`,
-      [
-        A,
-        id,
-        status,
-        status === 'failed' ? 5 : 1,
-        lastError,
-        database.date(new Date('2030-01-01T00:00:00Z')),
-        database.date(new Date(receivedAt)),
-        status === 'applied' ? database.date(new Date(receivedAt)) : null,
-      ],
-    );
+    seedInboxEvent(database, {
+      accountId: A,
+      id,
+      status,
+      attempts: status === 'failed' ? 5 : 1,
+      lastError,
+      nextAttemptAt: new Date('2030-01-01T00:00:00Z'),
+      receivedAt: new Date(receivedAt),
+      appliedAt: status === 'applied' ? new Date(receivedAt) : null,
+    });
 
   beforeAll(async () => {
     app = await startTestApp(db().url, { INBOX_PROCESSOR: 'false' });
@@ -43,12 +40,19 @@ describeEachEngine('GraphQL operations', (db) => {
     await insertEvent('e2', 'failed', '2024-06-01T10:01:00Z', 'boom');
     await insertEvent('e3', 'failed', '2024-06-01T10:02:00Z', 'boom again');
     await insertEvent('e4', 'skipped', '2024-06-01T10:03:00Z');
-    const now = database.date(new Date('2024-06-01T10:00:00Z'));
-    await database.query(
-      `INSERT INTO sync_runs (account_id, id, kind, window_from, window_to, status, requests_made, calls_fetched, calls_written, started_at, finished_at, created_at, updated_at)
-       VALUES (?, ?, 'backfill', ?, ?, 'succeeded', 12, 480, 470, ?, ?, ?, ?)`,
-      [A, '1883042345833431040', now, now, now, now, now, now],
-    );
+    const now = new Date('2024-06-01T10:00:00Z');
+    await seedSyncRun(database, {
+      accountId: A,
+      id: '1883042345833431040',
+      windowFrom: now,
+      windowTo: now,
+      requestsMade: 12,
+      callsFetched: 480,
+      callsWritten: 470,
+      startedAt: now,
+      finishedAt: now,
+      createdAt: now,
+    });
   });
   afterAll(async () => {
     await app?.close();

@@ -1,9 +1,9 @@
 import { Database } from '../src/database/database';
-import { sha256Hex } from '../src/crypto/hashing';
 import { aCall, envelope } from './support/aircall-builders';
 import { describeEachEngine } from './support/databases';
 import { graphql } from './support/graphql-client';
 import { startTestApp, TEST_ADMIN_KEY, TestApp } from './support/test-app';
+import { seedAccount } from './support/seed';
 
 const TOKEN = 'logs-suite-webhook-token-5b7e1d';
 const WRONG_TOKEN = 'logs-suite-wrong-token-c0ffee';
@@ -60,11 +60,7 @@ describeEachEngine('JSON logs: request ids, access lines, no secrets', (database
       AIRCALL_CLIENT_SECRET: 'logs-client-secret-value',
     });
     const db = t.get(Database);
-    const now = db.date(new Date());
-    await db.query(
-      `INSERT INTO accounts (id, name, auth_type, status, webhook_token_hash, created_at, updated_at) VALUES (701, 'Logs Co', 'basic', 'active', ?, ?, ?)`,
-      [sha256Hex(TOKEN), now, now],
-    );
+    await seedAccount(db, { id: '701', name: 'Logs Co', webhookToken: TOKEN });
   });
   afterAll(async () => {
     await t?.close();
@@ -118,10 +114,7 @@ describeEachEngine('JSON logs: request ids, access lines, no secrets', (database
        VALUES (701, 7701, '', 77, '{}', 'call.created', ?, 1, 'x', ?, ?)`,
       [now, now, now],
     );
-    await db.query(
-      `INSERT INTO accounts (id, name, auth_type, status, created_at, updated_at) VALUES (702, 'Gone Co', 'basic', 'disconnected', ?, ?)`,
-      [now, now],
-    );
+    await seedAccount(db, { id: '702', name: 'Gone Co', status: 'disconnected' });
     const query = (text: string, requestId: string) =>
       fetch(`${t.baseUrl}/graphql`, {
         method: 'POST',

@@ -6,6 +6,7 @@ import { aCall, envelope } from './support/aircall-builders';
 import { describeEachEngine } from './support/databases';
 import { TcpProxy } from './support/tcp-proxy';
 import { startTestApp, TEST_ADMIN_KEY, TestApp } from './support/test-app';
+import { seedAccount, seedInboxEvent, seedSyncRun } from './support/seed';
 
 const TOKEN = 'health-suite-webhook-token-9f2c';
 const SEALED_CREDENTIALS = 'v1.sealed-credentials-that-must-never-leave-the-database';
@@ -55,48 +56,67 @@ describeEachEngine('GET /health and GET /metrics', (database) => {
     t = await startTestApp(url, { INBOX_PROCESSOR: 'false', HEALTH_TIMEOUT_MS: '1500' });
     db = t.get(Database);
     const now = new Date();
-    const at = (msAgo: number) => db.date(now.getTime() - msAgo);
-    await db.query(
-      `INSERT INTO accounts (id, name, auth_type, api_id, credentials, status, webhook_id, webhook_token_hash, webhook_active, webhook_checked_at, last_synced_at, created_at, updated_at)
-       VALUES (601, 'Healthy Co', 'basic', 'api-id-601', ?, 'active', 'wh-601', ?, ?, ?, ?, ?, ?)`,
-      [SEALED_CREDENTIALS, sha256Hex(TOKEN), db.bool(true), at(60_000), at(120_000), at(0), at(0)],
-    );
-    await db.query(
-      `INSERT INTO accounts (id, name, auth_type, status, webhook_id, webhook_token_hash, webhook_active, created_at, updated_at)
-       VALUES (602, 'Stale Webhook Co', 'oauth', 'needs_reauth', 'wh-602', ?, ?, ?, ?)`,
-      [sha256Hex('other-token'), db.bool(false), at(0), at(0)],
-    );
+    const at = (msAgo: number) => new Date(now.getTime() - msAgo);
+    await seedAccount(db, {
+      id: '601',
+      name: 'Healthy Co',
+      apiId: 'api-id-601',
+      credentials: SEALED_CREDENTIALS,
+      webhookId: 'wh-601',
+      webhookToken: TOKEN,
+      webhookActive: true,
+      webhookCheckedAt: at(60_000),
+      lastSyncedAt: at(120_000),
+      createdAt: now,
+    });
+    await seedAccount(db, {
+      id: '602',
+      name: 'Stale Webhook Co',
+      authType: 'oauth',
+      status: 'needs_reauth',
+      webhookId: 'wh-602',
+      webhookToken: 'other-token',
+      webhookActive: false,
+      createdAt: now,
+    });
     // Two runs of account 601: the newer one (larger id) is the one reported.
     const older = db.newId();
     const newer = db.newId();
-    await db.query(
-      `INSERT INTO sync_runs (account_id, id, kind, status, calls_fetched, calls_written, started_at, finished_at, created_at, updated_at)
-       VALUES (601, ?, 'backfill', 'succeeded', 500, 500, ?, ?, ?, ?), (601, ?, 'incremental', 'running', 120, 80, ?, NULL, ?, ?)`,
-      [older, at(600_000), at(500_000), at(600_000), at(500_000), newer, at(30_000), at(30_000), at(0)],
-    );
+    await seedSyncRun(db, {
+      accountId: '601',
+      id: older,
+      callsFetched: 500,
+      callsWritten: 500,
+      startedAt: at(600_000),
+      finishedAt: at(500_000),
+      createdAt: at(600_000),
+      updatedAt: at(500_000),
+    });
+    await seedSyncRun(db, {
+      accountId: '601',
+      id: newer,
+      kind: 'incremental',
+      status: 'running',
+      callsFetched: 120,
+      callsWritten: 80,
+      startedAt: at(30_000),
+      createdAt: at(30_000),
+      updatedAt: at(0),
+    });
     // Inbox: two pending events (the oldest received an hour ago) and one parked as failed.
-    const row = (id: string, status: string, receivedMsAgo: number) => [
-      601,
-      id,
-      'call',
-      'call.created',
-      1_717_236_000,
-      null,
-      '{}',
-      status,
-      0,
-      at(receivedMsAgo),
-      at(receivedMsAgo),
-    ];
-    await db.query(
-      `INSERT INTO webhook_events (account_id, id, resource, event, event_timestamp, resource_id, data, status, attempts, next_attempt_at, received_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [
-        ...row('a'.repeat(32), 'pending', 3_600_000),
-        ...row('b'.repeat(32), 'pending', 5_000),
-        ...row('c'.repeat(32), 'failed', 7_200_000),
-      ],
-    );
+    for (const [id, status, receivedMsAgo] of [
+      ['a'.repeat(32), 'pending', 3_600_000],
+      ['b'.repeat(32), 'pending', 5_000],
+      ['c'.repeat(32), 'failed', 7_200_000],
+    ] as const)
+      await seedInboxEvent(db, {
+        accountId: '601',
+        id,
+        event: 'call.created',
+        resourceId: null,
+        status,
+        receivedAt: at(receivedMsAgo),
+      });
   });
   afterAll(async () => {
     await t?.close();

@@ -1,7 +1,7 @@
 import { Database } from '../src/database/database';
 import { InboxProcessor } from '../src/webhooks/inbox-processor';
 import { aCall, envelope } from './support/aircall-builders';
-import { seedAccount } from './support/accounts';
+import { seedAccount } from './support/seed';
 import { describeEachEngine } from './support/databases';
 import { startTestApp, TestApp } from './support/test-app';
 

@@ -1,6 +1,5 @@
 import { getPriority } from 'node:os';
 import type { Worker } from 'node:worker_threads';
-import { sha256Hex } from '../src/crypto/hashing';
 import { Database } from '../src/database/database';
 import { sampleValue } from '../src/metrics/exposition';
 import { MetricsService } from '../src/metrics/metrics.service';
@@ -11,6 +10,7 @@ import { aCall, envelope } from './support/aircall-builders';
 import { describeEachEngine } from './support/databases';
 import { startTestApp, TestApp } from './support/test-app';
 import { waitFor } from './support/wait-for';
+import { seedAccount } from './support/seed';
 
 const TOKEN = 'inbox-thread-webhook-token';
 const APPLIED = 'aircall_webhook_events_applied_total';
@@ -43,11 +43,7 @@ describeEachEngine('inbox processor placement', (database) => {
   beforeAll(async () => {
     t = await startTestApp(database().url);
     db = t.get(Database);
-    const now = db.date(new Date());
-    await db.query(
-      `INSERT INTO accounts (id, name, auth_type, status, webhook_token_hash, created_at, updated_at) VALUES (301, 'Thread Co', 'basic', 'active', ?, ?, ?)`,
-      [sha256Hex(TOKEN), now, now],
-    );
+    await seedAccount(db, { id: '301', name: 'Thread Co', webhookToken: TOKEN });
     mainThreadBatches = jest.spyOn(t.get(InboxProcessor), 'processBatch');
   });
   afterAll(async () => {

@@ -4,7 +4,6 @@ import { DataSource } from 'typeorm';
 import { Database } from '../src/database/database';
 import { createDataSource } from '../src/database/database-options';
 import { deliveryFingerprint } from '../src/webhooks/webhook-inbox';
-import { sha256Hex } from '../src/crypto/hashing';
 import { answeredCallHistory, envelope, missedCallHistory, TimedEvent } from './support/aircall-builders';
 import { createTestDatabase, TestDatabase, testEngines } from './support/databases';
 import { buildService, ServiceBuild, ServiceInstance, spawnInstance } from './support/spawn-instance';
@@ -12,6 +11,7 @@ import { accountSnapshot } from './support/table-snapshot';
 import { AircallSimulator } from './simulator/aircall-simulator';
 import { SimulatedCompany } from './simulator/simulated-company';
 import { TEST_ADMIN_KEY } from './support/test-app';
+import { seedAccount } from './support/seed';
 
 /** Load accounts receive the deliveries concurrently, shuffled, across instances; each has a twin fed in order. */
 const LOAD_ACCOUNTS = ['8101', '8102', '8103', '8104', '8105', '8106'];
@@ -219,13 +219,8 @@ async function expectGracefulStop(
 }
 
 async function insertAccounts(db: Database): Promise<void> {
-  const now = db.date(new Date());
-  for (const accountId of [...LOAD_ACCOUNTS, ...LOAD_ACCOUNTS.map(twinOf), DRAIN_ACCOUNT]) {
-    await db.query(
-      `INSERT INTO accounts (id, name, auth_type, status, webhook_token_hash, created_at, updated_at) VALUES (?, ?, 'basic', 'active', ?, ?, ?)`,
-      [accountId, `Company ${accountId}`, sha256Hex(tokenOf(accountId)), now, now],
-    );
-  }
+  for (const accountId of [...LOAD_ACCOUNTS, ...LOAD_ACCOUNTS.map(twinOf), DRAIN_ACCOUNT])
+    await seedAccount(db, { id: accountId, webhookToken: tokenOf(accountId) });
 }
 
 async function openDatabase(url: string): Promise<{ db: Database; dataSource: DataSource }> {

@@ -1,7 +1,7 @@
 import { connect, Socket } from 'node:net';
 import { Database } from '../src/database/database';
 import { aCall, envelope } from './support/aircall-builders';
-import { seedAccount } from './support/accounts';
+import { seedAccount } from './support/seed';
 import { startTestApp, TestApp } from './support/test-app';
 
 const OPS_TOKEN = 'ops-suite-token-0123456789abcdefABCDEF';

@@ -1,6 +1,6 @@
 import { Database } from '../src/database/database';
 import { aCall, envelope } from './support/aircall-builders';
-import { seedAccount } from './support/accounts';
+import { seedAccount } from './support/seed';
 import { describeEachEngine } from './support/databases';
 import { graphqlData } from './support/graphql-client';
 import { startTestApp, TEST_ADMIN_KEY, TestApp } from './support/test-app';

@@ -1,7 +1,7 @@
 import { Database, StatementTimeoutError } from '../src/database/database';
 import { aCall, envelope } from './support/aircall-builders';
 import { AckProber } from './support/ack-prober';
-import { seedAccount } from './support/accounts';
+import { seedAccount } from './support/seed';
 import { insertBulkCalls } from './support/bulk-calls';
 import { describeEachEngine } from './support/databases';
 import { graphql } from './support/graphql-client';

@@ -7,6 +7,7 @@ import { accountIdOf } from './support/accounts';
 import { describeEachEngine } from './support/databases';
 import { graphql, graphqlData } from './support/graphql-client';
 import { startTestApp, TEST_ADMIN_KEY, TestApp } from './support/test-app';
+import { seedSyncRun } from './support/seed';
 
 const DAY = 86_400;
 const CONNECT = 'mutation ($a: String!, $t: String!) { connectAccount(apiId: $a, apiToken: $t) { id } }';
@@ -122,26 +123,24 @@ describeEachEngine('Sync failures that retrying cannot fix', (database) => {
   });
 
   it('closes, at start, runs an earlier version queued with a window that is no date', async () => {
-    const at = db.date(new Date());
-    const poisoned = { phase: 'calls', pending: [{ from: null, to: now }], current: null };
-    await db.execute(
-      `INSERT INTO sync_runs (account_id, id, kind, window_from, window_to, status, requests_made, calls_fetched, calls_written, checkpoint, error, created_at, updated_at)
-       VALUES (?, ?, 'manual', NULL, ?, 'failed', 1, 0, 0, ?, 'AircallRequestError: answered 400', ?, ?),
-              (?, ?, 'manual', NULL, NULL, 'queued', 0, 0, 0, ?, NULL, ?, ?)`,
-      [
-        accountId,
-        db.newId(),
-        at,
-        JSON.stringify(poisoned),
-        at,
-        at,
-        accountId,
-        db.newId(),
-        JSON.stringify(poisoned),
-        at,
-        at,
-      ],
-    );
+    const poisoned = JSON.stringify({ phase: 'calls', pending: [{ from: null, to: now }], current: null });
+    await seedSyncRun(db, {
+      accountId,
+      id: db.newId(),
+      kind: 'manual',
+      windowTo: new Date(),
+      status: 'failed',
+      requestsMade: 1,
+      checkpoint: poisoned,
+      error: 'AircallRequestError: answered 400',
+    });
+    await seedSyncRun(db, {
+      accountId,
+      id: db.newId(),
+      kind: 'manual',
+      status: 'queued',
+      checkpoint: poisoned,
+    });
     expect(await sync.repairInvalidRuns()).toBe(2);
     const [queued, failed] = await runs();
     expect(queued).toMatchObject({

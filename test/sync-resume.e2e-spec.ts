@@ -8,6 +8,7 @@ import { describeEachEngine } from './support/databases';
 import { graphqlData } from './support/graphql-client';
 import { accountIdOf } from './support/accounts';
 import { startTestApp, TEST_ADMIN_KEY, TestApp } from './support/test-app';
+import { seedLease } from './support/seed';
 
 const DAY = 86_400;
 const CALLS = 1_000;
@@ -162,10 +163,12 @@ describeEachEngine('Batch sync: resuming and exclusivity', (database) => {
     const leaseExpiresAt = Date.now() + 5_000;
     const accountId = await accountIdOf(db, company);
     await db.execute('DELETE FROM leases WHERE account_id = ?', [accountId]);
-    await db.execute(
-      "INSERT INTO leases (account_id, name, holder, expires_at, acquired_at) VALUES (?, 'sync', 'dead-instance', ?, ?)",
-      [accountId, db.date(leaseExpiresAt), db.date(new Date())],
-    );
+    await seedLease(db, {
+      accountId,
+      name: 'sync',
+      holder: 'dead-instance',
+      expiresAt: new Date(leaseExpiresAt),
+    });
     await stop(first);
 
     const before = listRequests(company);

@@ -3,7 +3,7 @@ import { AccountsRepository } from '../src/accounts/accounts.repository';
 import { createDataSource } from '../src/database/database-options';
 import { Database, StatementOutsideTransactionError } from '../src/database/database';
 import { SyncRunsRepository } from '../src/sync/sync-runs.repository';
-import { seedAccount } from './support/accounts';
+import { seedAccount } from './support/seed';
 import { describeEachEngine } from './support/databases';
 
 /**

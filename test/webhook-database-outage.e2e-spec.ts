@@ -1,9 +1,9 @@
 import { Database } from '../src/database/database';
-import { sha256Hex } from '../src/crypto/hashing';
 import { aCall, envelope } from './support/aircall-builders';
 import { describeEachEngine } from './support/databases';
 import { databaseOutage, DatabaseOutage } from './support/database-outage';
 import { startTestApp, TestApp } from './support/test-app';
+import { seedAccount } from './support/seed';
 
 const TOKEN = 'outage-test-webhook-token';
 
@@ -23,11 +23,7 @@ describeEachEngine('webhook ingestion while the database is down', (database) =>
     outage = await databaseOutage(database().engine, database().url);
     t = await startTestApp(outage.url);
     db = t.get(Database);
-    const now = db.date(new Date());
-    await db.query(
-      `INSERT INTO accounts (id, name, auth_type, status, webhook_token_hash, created_at, updated_at) VALUES (501, 'Outage Co', 'basic', 'active', ?, ?, ?)`,
-      [sha256Hex(TOKEN), now, now],
-    );
+    await seedAccount(db, { id: '501', name: 'Outage Co', webhookToken: TOKEN });
   });
   afterAll(async () => {
     await t?.close();

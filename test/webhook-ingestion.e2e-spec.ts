@@ -9,16 +9,13 @@ import { describeEachEngine } from './support/databases';
 import { accountSnapshot } from './support/table-snapshot';
 import { startTestApp, TestApp } from './support/test-app';
 import { waitFor } from './support/wait-for';
+import { seedAccount, seedInboxEvent } from './support/seed';
 
 const TOKEN_A = 'aircall-webhook-token-account-a';
 const TOKEN_B = 'aircall-webhook-token-account-b';
 
 async function insertAccount(db: Database, id: string, token: string): Promise<void> {
-  const now = db.date(new Date());
-  await db.query(
-    `INSERT INTO accounts (id, name, auth_type, status, webhook_token_hash, created_at, updated_at) VALUES (?, ?, 'basic', 'active', ?, ?, ?)`,
-    [id, `Company ${id}`, sha256Hex(token), now, now],
-  );
+  await seedAccount(db, { id, webhookToken: token });
 }
 
 describeEachEngine('POST /aircall/webhook', (database) => {
@@ -231,13 +228,13 @@ describeEachEngine('POST /aircall/webhook', (database) => {
 
   it('survives a poison event: it is quarantined with its reason and does not block the others', async () => {
     const processor = t.get(InboxProcessor);
-    const now = db.date(new Date());
     // A row an older version stored, whose payload cannot be applied.
-    await db.query(
-      `INSERT INTO webhook_events (account_id, id, resource, event, event_timestamp, resource_id, data, status, attempts, next_attempt_at, received_at)
-       VALUES (101, 'poison0000000000000000000000001', 'call', 'call.ended', 1717236000, 42, ?, 'pending', 0, ?, ?)`,
-      [JSON.stringify({ id: 42, started_at: 'not-a-time', teams: 'x' }), now, now],
-    );
+    await seedInboxEvent(db, {
+      accountId: '101',
+      id: 'poison0000000000000000000000001',
+      resourceId: '42',
+      data: JSON.stringify({ id: 42, started_at: 'not-a-time', teams: 'x' }),
+    });
     const good = aCall().build();
     expect((await post(envelope('call.created', good, good.started_at!, TOKEN_A))).status).toBe(200);
     await processor.processBatch();
@@ -268,7 +265,7 @@ describeEachEngine('POST /aircall/webhook', (database) => {
   });
 
   it('deletes applied rows past retention, never pending, failed, quarantined or skipped ones', async () => {
-    const old = db.date(Date.now() - 40 * 86_400_000);
+    const old = new Date(Date.now() - 40 * 86_400_000);
     for (const [id, status] of [
       ['retention-applied-000000000000001', 'applied'],
       ['retention-skipped-000000000000001', 'skipped'],
@@ -276,11 +273,15 @@ describeEachEngine('POST /aircall/webhook', (database) => {
       ['retention-failed-0000000000000001', 'failed'],
       ['retention-quarantined-0000000001', 'quarantined'],
     ]) {
-      await db.query(
-        `INSERT INTO webhook_events (account_id, id, resource, event, event_timestamp, data, status, attempts, next_attempt_at, received_at)
-         VALUES (999, ?, 'call', 'call.created', 1717236000, '{}', ?, 1, ?, ?)`,
-        [id.slice(0, 32), status, old, old],
-      );
+      await seedInboxEvent(db, {
+        accountId: '999',
+        id: id.slice(0, 32),
+        event: 'call.created',
+        resourceId: null,
+        status,
+        attempts: 1,
+        receivedAt: old,
+      });
     }
     expect(await t.get(InboxRetention).purge()).toBeGreaterThanOrEqual(1);
     const left = await db.query<{ status: string }>(

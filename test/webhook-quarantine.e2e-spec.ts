@@ -2,7 +2,7 @@ import { Database } from '../src/database/database';
 import { sampleValue } from '../src/metrics/exposition';
 import { InboxProcessor } from '../src/webhooks/inbox-processor';
 import { aCall, aUser, envelope } from './support/aircall-builders';
-import { seedAccount } from './support/accounts';
+import { seedAccount, seedInboxEvent } from './support/seed';
 import { describeEachEngine } from './support/databases';
 import { graphqlData } from './support/graphql-client';
 import { startTestApp, TEST_ADMIN_KEY, TestApp } from './support/test-app';
@@ -161,28 +161,35 @@ describeEachEngine('Quarantined webhook deliveries', (database) => {
     // Rows an older version quarantined: an envelope it could not read, a call it could not use.
     const agent = aUser({ name: 'Replayed Agent' });
     const call = aCall().inbound().answeredBy(agent).endedAfter(30).build();
-    const now = db.date(new Date());
     const readable = JSON.stringify({
       resource: 'call',
       event: 'call.ended',
       timestamp: 1_717_236_300,
       data: call,
     });
-    await db.execute(
-      `INSERT INTO webhook_events (account_id, id, resource, event, event_timestamp, data, status, attempts, last_error, next_attempt_at, received_at, raw)
-       VALUES (?, 'replay-raw-00000000000000000001', 'unknown', 'unknown', 0, '{}', 'quarantined', 1, 'an older reason', ?, ?, ?),
-              (?, 'replay-data-0000000000000000001', 'call', 'call.created', 1717236200, ?, 'quarantined', 1, 'user: {} refused', ?, ?, NULL)`,
-      [
-        ACCOUNT,
-        now,
-        now,
-        readable,
-        ACCOUNT,
-        JSON.stringify({ ...call, id: call.id + 1, user: {} }),
-        now,
-        now,
-      ],
-    );
+    await seedInboxEvent(db, {
+      accountId: ACCOUNT,
+      id: 'replay-raw-00000000000000000001',
+      resource: 'unknown',
+      event: 'unknown',
+      eventTimestamp: 0,
+      resourceId: null,
+      status: 'quarantined',
+      attempts: 1,
+      lastError: 'an older reason',
+      raw: readable,
+    });
+    await seedInboxEvent(db, {
+      accountId: ACCOUNT,
+      id: 'replay-data-0000000000000000001',
+      event: 'call.created',
+      eventTimestamp: 1717236200,
+      resourceId: null,
+      data: JSON.stringify({ ...call, id: call.id + 1, user: {} }),
+      status: 'quarantined',
+      attempts: 1,
+      lastError: 'user: {} refused',
+    });
     const { replayWebhookEvents } = await graphqlData<{ replayWebhookEvents: number }>(
       t.baseUrl,
       TEST_ADMIN_KEY,

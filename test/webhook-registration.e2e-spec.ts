@@ -13,6 +13,7 @@ import { SimulatedCompany } from './simulator/simulated-company';
 import { describeEachEngine } from './support/databases';
 import { graphqlData } from './support/graphql-client';
 import { startTestApp, TEST_ADMIN_KEY, TestApp } from './support/test-app';
+import { seedLease } from './support/seed';
 
 /** Aircall's 60 requests/minute, scaled to a second so the backfills every connection starts never make a test wait. */
 const RATE_WINDOW_MS = 1000;
@@ -272,11 +273,12 @@ describeEachEngine('Webhook registration and health check', (database) => {
   });
 
   it('runs on one instance at a time: skipped while another holds the lease, taken once it expired', async () => {
-    const future = db.date(Date.now() + 60_000);
-    await db.execute(
-      `INSERT INTO leases (account_id, name, holder, expires_at, acquired_at) VALUES (0, 'webhook-health-check', 'other', ?, ?)`,
-      [future, db.date(new Date())],
-    );
+    await seedLease(db, {
+      accountId: '0',
+      name: 'webhook-health-check',
+      holder: 'other',
+      expiresAt: new Date(Date.now() + 60_000),
+    });
     simulator.deactivateWebhook(company.id, ours()[0].webhook_id);
     expect(await app.get(WebhookHealthCheck).runOnce()).toBeNull();
     expect(ours()[0].active).toBe(false);
