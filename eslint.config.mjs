@@ -13,6 +13,16 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
     },
   },
+  {
+    // Type-aware rules for the bugs that bite here: a promise nobody awaits (a write that fails
+    // silently), a promise where a callback's result is ignored, a switch that misses a new case.
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+    },
+  },
   ...layerRules(),
   {
     files: ['test/**/*.ts', '**/*.spec.ts', 'bench/**/*.ts'],

@@ -156,7 +156,11 @@ function encode(db: ValueEncoder, type: ColumnType, value: unknown): unknown {
       return db.date(value as Date);
     case 'json':
       return db.jsonText(value as string);
-    default:
+    case 'id':
+    case 'bigid':
+    case 'text':
+    case 'int':
+    case 'decimal':
       return value;
   }
 }

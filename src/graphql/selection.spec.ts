@@ -1,4 +1,4 @@
-import { buildSchema, execute, GraphQLResolveInfo, parse } from 'graphql';
+import { buildSchema, executeSync, GraphQLResolveInfo, parse } from 'graphql';
 import { selectedAt, selectionTree, SelectionTree } from './selection';
 
 const schema = buildSchema(`
@@ -12,7 +12,7 @@ const schema = buildSchema(`
 
 function treeOf(query: string): SelectionTree {
   let tree: SelectionTree | undefined;
-  execute({
+  executeSync({
     schema,
     document: parse(query),
     rootValue: {
