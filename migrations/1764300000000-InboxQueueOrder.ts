@@ -4,7 +4,7 @@ import { MigrationInterface, QueryRunner, TableIndex } from 'typeorm';
  * The inbox processor claims `WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY
  * next_attempt_at, received_at LIMIT n`. With the queue index on (status, next_attempt_at) alone the
  * database sorted every pending row to return the first n, so each claim cost grew with the backlog
- * (≈ 150 ms for 20,000 pending rows on MariaDB) just when the processor had to catch up. With
+ * just when the processor had to catch up. With
  * received_at in the index the claim reads its n rows in index order and stops.
  */
 export class InboxQueueOrder1764300000000 implements MigrationInterface {

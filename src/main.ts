@@ -47,7 +47,7 @@ async function bootstrap(): Promise<void> {
       port: config.PORT,
       pid: process.pid,
       database: config.DATABASE_URL.split(':')[0],
-      // npm start sets it to 1024 (SERVICE_NODE_FLAGS); Node's default here would be ≈ 4 GB.
+      // npm start sets it to 1024 (SERVICE_NODE_FLAGS); Node's default grows with the machine's memory.
       heapLimitMb: Math.round(getHeapStatistics().heap_size_limit / 2 ** 20),
     },
     'Bootstrap',

@@ -141,8 +141,7 @@ export function dataSourceOptions(databaseUrl: string, extra: DataSourceExtra = 
       queueLimit: 0,
       enableKeepAlive: true,
       // TypeORM sends text queries, never mysql2's prepared statements, yet each connection allocates
-      // a statement cache of this many slots up front (16,000 by default: ≈ 0.5 MB per connection,
-      // ≈ 10 MB for a pool of 20).
+      // a statement cache of this many slots up front (docs/benchmarks.md, design notes).
       maxPreparedStatements: 16,
     },
   };

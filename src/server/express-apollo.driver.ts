@@ -22,7 +22,7 @@ export class ExpressApolloDriver extends ApolloDriver {
         ...(options.plugins ?? []),
         ApolloServerPluginDrainHttpServer({ httpServer: httpAdapter.getHttpServer() }),
         // No HTTP caching of authenticated POSTs: without this, Apollo's default cache-control plugin
-        // wraps every field resolver (≈ 2,000 per calls page) to collect hints nobody reads.
+        // wraps every field resolver of a page to collect hints nobody reads.
         ApolloServerPluginCacheControlDisabled(),
       ],
     });

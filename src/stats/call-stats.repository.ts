@@ -164,13 +164,12 @@ export class CallStatsRepository {
    * Figures of consecutive time ranges (DAY/WEEK buckets whose boundaries the service computed in the
    * requested time zone). Each range is its own branch of one UNION ALL: a plain aggregate over one
    * (account_id, started_at) range of the covering stats index — no per-row date arithmetic, no
-   * temporary table — measured about 3× faster than GROUP BY on a computed day on MariaDB. The 90th
+   * temporary table — several times faster than GROUP BY on a computed day (docs/benchmarks.md). The 90th
    * percentile is then one ordered LIMIT 1 OFFSET per range (its rank known from the first statement).
    * Ranges without calls are left out. Keep `ranges` under SQLite's 500 compound SELECTs.
    *
    * On MySQL the ranges are split in two halves read on two connections at once: a server runs one
-   * statement on one core, and 90 days of a busy account are a quarter of a million index entries
-   * (≈ 0.55 s on one core here, ≈ 0.35 s on two).
+   * statement on one core, and 90 days of a busy account are a quarter of a million index entries.
    */
   async rangeBuckets(
     filter: CallFilter,

@@ -7,8 +7,8 @@ const SQLITE_EPOCH_JULIAN = 2_440_587.5;
 
 /**
  * The dialect-specific SQL of the stats, in one place. Time buckets are integers — local days since
- * 1970-01-01 — because integer day numbers are several times cheaper per row than formatting dates
- * (measured on MariaDB 10.11 over 250k calls); the service turns them back into dates. Boundaries and
+ * 1970-01-01 — because integer day numbers are several times cheaper per row than formatting dates;
+ * the service turns them back into dates. Boundaries and
  * offsets are inlined as literals: computed here from Dates and integers, never taken from the client.
  */
 export class StatsSql {

@@ -20,9 +20,8 @@ const PREFETCH_PAGES = 3;
 /**
  * Pages written per transaction: fewer commits, still a small, bounded batch. Small on purpose: a page
  * that waits long (prefetched, then batched) outlives the young generation's collections and is
- * promoted, and V8 collects the old generation lazily. In the backfill benchmark's 100,000-call runs the
- * syncing process (processor thread included) peaked at 299–322 MB RSS with 6 ahead and 4 per batch,
- * at 265–278 MB with 3 and 2, at the same pace (0.98–0.99 of Aircall's bound).
+ * promoted, and V8 collects the old generation lazily: fewer pages ahead and per batch keep the peak
+ * memory lower at the same pace (docs/benchmarks.md).
  */
 export const PAGES_PER_BATCH = 2;
 

@@ -114,7 +114,7 @@ export class InboxProcessor implements OnApplicationBootstrap, OnApplicationShut
   /** Applies batches until the inbox has nothing due (or the database is unavailable). */
   private async drain(): Promise<void> {
     // On MySQL several batches may be applied at once (INBOX_CONCURRENCY): SKIP LOCKED gives each its own rows, and a batch
-    // spends about a third of its time waiting for the server, which another batch can use.
+    // spends much of its time waiting for the server, which another batch can use.
     // SQLite has one writer, so one batch at a time.
     const workers = this.db.isMysql ? this.config.INBOX_CONCURRENCY : 1;
     try {

@@ -20,8 +20,8 @@ class UnstorableBodyError extends Error {
 
 /**
  * POST /aircall/webhook — Aircall's deliveries. Served straight from node:http, ahead of Express
- * (see webhook-route.ts): the benchmark showed the framework costing more than half of a delivery's
- * CPU on this hot path, while everything else (GraphQL, OAuth, health) stays on Nest + Express.
+ * (see webhook-route.ts): the framework's per-request work is most of a delivery's CPU on this hot
+ * path, while everything else (GraphQL, OAuth, health) stays on Nest + Express.
  * Checks the body, finds the account by the token,
  * stores the event in the inbox and only then answers 200; the processor applies it afterwards.
  *
