@@ -158,6 +158,26 @@ describe('GraphQL query limits and IDE', () => {
     expect(res.headers['content-type']).toMatch(/text\/html/);
   });
 
+  it('serves the IDE with assets of its own: nothing from another host, every file it loads answered', async () => {
+    const page = await request(app.baseUrl).get('/graphql').set('accept', 'text/html');
+    const urls = [...page.text.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]);
+    expect(urls.sort()).toEqual([
+      '/graphiql/assets/graphiql.css',
+      '/graphiql/assets/graphiql.js',
+      '/graphiql/assets/react-dom.js',
+      '/graphiql/assets/react.js',
+    ]);
+    expect(page.text).not.toMatch(/https?:\/\//);
+    for (const url of urls) {
+      const asset = await request(app.baseUrl).get(url);
+      expect([url, asset.status]).toEqual([url, 200]);
+      expect(asset.headers['content-type']).toMatch(url.endsWith('.css') ? /text\/css/ : /javascript/);
+      expect(Number(asset.headers['content-length'] ?? (asset.text ?? '').length)).toBeGreaterThan(1000);
+    }
+    expect((await request(app.baseUrl).get('/graphiql/assets/..%2Fpackage.json')).status).toBe(404);
+    expect((await request(app.baseUrl).get('/graphiql/assets/constructor')).status).toBe(404);
+  });
+
   it('serves no IDE and no introspection in production', async () => {
     const production = await startTestApp('sqlite::memory:', {
       NODE_ENV: 'production',
@@ -166,6 +186,7 @@ describe('GraphQL query limits and IDE', () => {
     try {
       const page = await request(production.baseUrl).get('/graphql').set('accept', 'text/html');
       expect(page.headers['content-type'] ?? '').not.toMatch(/text\/html/);
+      expect((await request(production.baseUrl).get('/graphiql/assets/graphiql.js')).status).toBe(404);
       const introspection = await graphql(
         production.baseUrl,
         TEST_ADMIN_KEY,

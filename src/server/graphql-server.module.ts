@@ -9,6 +9,7 @@ import { requestIdOf } from '../http/request-id';
 import { ExpressApolloDriver } from './express-apollo.driver';
 import { StrictDateTime } from '../graphql/date-time.scalar';
 import { DomainErrorFilter } from './domain-error.filter';
+import { GraphiqlAssetsController, graphiqlLandingPage } from './graphiql';
 import { formatGraphqlError, inputErrorFieldPlugin, unexpectedErrorLogPlugin } from '../graphql/format-error';
 import { GraphqlContext } from '../graphql/graphql-context';
 import { unauthenticated } from '../graphql/graphql-errors';
@@ -33,8 +34,8 @@ import { RequestLoaders } from '../graphql/request-loaders';
           path: '/graphql',
           autoSchemaFile: true,
           sortSchema: true,
-          // GraphiQL (served by Nest's plugin) in development and test; no landing page in production.
-          ...(isProduction ? { playground: false } : { graphiql: true }),
+          // Our own GraphiQL page (assets served locally) outside production; no landing page in production.
+          playground: false,
           introspection: !isProduction,
           includeStacktraceInErrorResponses: false,
           buildSchemaOptions: {
@@ -44,7 +45,12 @@ import { RequestLoaders } from '../graphql/request-loaders';
           },
           // Bounds the work of parsing and validating a document before its cost is known.
           parseOptions: { maxTokens: MAX_DOCUMENT_TOKENS },
-          plugins: [queryLimitsPlugin(DEFAULT_QUERY_LIMITS), inputErrorFieldPlugin, unexpectedErrorLogPlugin],
+          plugins: [
+            queryLimitsPlugin(DEFAULT_QUERY_LIMITS),
+            inputErrorFieldPlugin,
+            unexpectedErrorLogPlugin,
+            ...(isProduction ? [] : [graphiqlLandingPage()]),
+          ],
           formatError: formatGraphqlError,
           context: async ({ req, res }: ExpressContextArgs): Promise<GraphqlContext> => {
             const apiKey = await authenticator.authenticate(req.headers.authorization);
@@ -55,6 +61,7 @@ import { RequestLoaders } from '../graphql/request-loaders';
       },
     }),
   ],
+  controllers: [GraphiqlAssetsController],
   providers: [{ provide: APP_FILTER, useClass: DomainErrorFilter }],
 })
 export class GraphqlModule {}
