@@ -19,7 +19,7 @@ async function captureLogs(work: () => Promise<void>): Promise<{ lines: Line[]; 
     const original = stream.write.bind(stream);
     return jest.spyOn(stream, 'write').mockImplementation(((chunk: unknown, ...rest: unknown[]) => {
       const text = Buffer.isBuffer(chunk) ? chunk.toString('utf8') : String(chunk);
-      if (text.startsWith('{"time"')) {
+      if (text.startsWith('{"level"')) {
         chunks.push(text);
         return true;
       }

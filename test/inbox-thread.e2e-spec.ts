@@ -85,7 +85,7 @@ describeEachEngine('inbox processor placement', (database) => {
       SLOW,
     );
     await applied(callId);
-    expect(t.get(MetricsService).value('aircall_inbox_processor_thread_restarts_total')).toBe(1);
+    expect(await t.get(MetricsService).value('aircall_inbox_processor_thread_restarts_total')).toBe(1);
     expect(mainThreadBatches).not.toHaveBeenCalled();
   });
 
@@ -136,7 +136,7 @@ describeEachEngine('inbox processor placement', (database) => {
     closed = true;
     expect(thread.running).toBe(false);
     // Counted although the app closed right after the row was applied (the last flush rides on 'stopped').
-    expect(metrics.value(APPLIED, { event: 'call.created' })).toBe(before + 1);
+    expect(await metrics.value(APPLIED, { event: 'call.created' })).toBe(before + 1);
     const [row] = await (async () => {
       const again = await startTestApp(database().url, { INBOX_PROCESSOR: 'false' });
       try {

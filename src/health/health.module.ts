@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
 import { AircallModule } from '../aircall/aircall.module';
 import { HealthController } from './health.controller';
 import { HealthService } from './health.service';
@@ -10,7 +11,7 @@ import { OperationalReadings } from './operational-readings';
  * /metrics gauges (OperationalReadings), and the collectors refreshing those gauges at scrape time.
  */
 @Module({
-  imports: [AircallModule],
+  imports: [AircallModule, TerminusModule],
   controllers: [HealthController],
   providers: [OperationalReadings, HealthService, MetricsCollectors],
   exports: [OperationalReadings],

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { HealthIndicatorService } from '@nestjs/terminus';
 import { isDatabaseUnavailable } from '../database/database';
 import { InFlightRequests } from '../http/in-flight-requests';
 import { HealthReport, needsAttention } from './health-report';
@@ -15,6 +16,9 @@ function reasonOf(error: unknown): string {
 /**
  * Builds GET /health: the database first (a bounded `SELECT 1`); only when it answers, the inbox
  * backlog and every account's last sync and webhook state. Never throws: a failing part is reported.
+ *
+ * Terminus' HealthCheckService would answer its own `{status, info, error, details}` body (and its own
+ * 503), not the report users rely on, so only its indicator API (HealthIndicatorService) is used here.
  */
 @Injectable()
 export class HealthService {
@@ -23,25 +27,35 @@ export class HealthService {
   constructor(
     private readonly readings: OperationalReadings,
     private readonly inFlight: InFlightRequests,
+    private readonly indicators: HealthIndicatorService,
   ) {}
+
+  /** The database as a terminus indicator: up with its `SELECT 1` round trip, or down with why. */
+  private async database() {
+    const indicator = this.indicators.check('database');
+    try {
+      return indicator.up({ latencyMs: await this.readings.ping() });
+    } catch (error) {
+      return indicator.down({ error: reasonOf(error) });
+    }
+  }
 
   async report(now: Date = new Date()): Promise<HealthReport> {
     const base = {
       checkedAt: now.toISOString(),
       uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000),
     };
-    let latencyMs: number;
-    try {
-      latencyMs = await this.readings.ping();
-    } catch (error) {
+    const { database } = await this.database();
+    if (database.status === 'down') {
       return {
         ...base,
         status: this.inFlight.isDraining ? 'shutting_down' : 'unavailable',
-        database: { reachable: false, engine: this.readings.engine, latencyMs: null, error: reasonOf(error) },
+        database: { reachable: false, engine: this.readings.engine, latencyMs: null, error: database.error },
         inbox: null,
         accounts: null,
       };
     }
+    const { latencyMs } = database;
     let inbox: InboxBacklog | null = null;
     let accounts: AccountHealth[] | null = null;
     let error: string | null = null;

@@ -31,15 +31,15 @@ describe('MetricsCollectors: event loop delay', () => {
     block(300);
     await sleep(30);
     await metrics.render();
-    const blockedMax = metrics.value('nodejs_eventloop_delay_max_seconds');
+    const blockedMax = await metrics.value('nodejs_eventloop_delay_max_seconds');
     expect(blockedMax).toBeGreaterThanOrEqual(0.25);
     expect(blockedMax).toBeLessThan(5);
     // Most ticks of the window were on time: the median stays below the block.
-    expect(metrics.value('nodejs_eventloop_delay_p50_seconds')).toBeLessThan(blockedMax);
+    expect(await metrics.value('nodejs_eventloop_delay_p50_seconds')).toBeLessThan(blockedMax);
 
     await sleep(100);
     await metrics.render();
-    expect(metrics.value('nodejs_eventloop_delay_max_seconds')).toBeLessThan(0.25);
-    expect(metrics.value('nodejs_eventloop_delay_p99_seconds')).toBeGreaterThanOrEqual(0);
+    expect(await metrics.value('nodejs_eventloop_delay_max_seconds')).toBeLessThan(0.25);
+    expect(await metrics.value('nodejs_eventloop_delay_p99_seconds')).toBeGreaterThanOrEqual(0);
   });
 });

@@ -110,18 +110,13 @@ export class MetricsCollectors implements OnModuleInit, OnModuleDestroy {
   }
 
   private async collectProcess(): Promise<void> {
-    const memory = process.memoryUsage();
+    // process_resident_memory_bytes comes with prom-client's default metrics (MetricsModule).
     this.metrics.set(
       'process_uptime_seconds',
       'Seconds since this process started',
       Math.round(process.uptime()),
     );
-    this.metrics.set(
-      'process_resident_memory_bytes',
-      'Resident memory of this process, in bytes',
-      memory.rss,
-    );
-    this.metrics.set('nodejs_heap_used_bytes', 'V8 heap in use, in bytes', memory.heapUsed);
+    this.metrics.set('nodejs_heap_used_bytes', 'V8 heap in use, in bytes', process.memoryUsage().heapUsed);
     // Reset at each scrape: each reading covers the time since the previous one.
     const delay = this.loopDelay;
     const seconds = (ns: number) => Math.round(msLate(ns, LOOP_DELAY_RESOLUTION_MS) * 1000) / 1e6;

@@ -32,6 +32,8 @@ export function scrub(text: string): string {
  */
 export function redact(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return scrub(value);
+  // A bigint is written as a string, which every JSON reader can hold without losing digits.
+  if (typeof value === 'bigint') return value.toString();
   if (value instanceof Error) return scrub(value.message);
   if (value === null || typeof value !== 'object') return value;
   if (depth > 4) return '[truncated]';

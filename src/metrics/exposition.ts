@@ -11,7 +11,10 @@ const SAMPLE_LINE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/;
 const LABEL = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g;
 const unescape = (value: string) => value.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
 
-/** The samples of a text exposition (GET /metrics), comments and blank lines left out. */
+/**
+ * The samples of a text exposition (GET /metrics), comments and blank lines left out; prom-client
+ * writes the format but does not read it back, which tests and the bench need.
+ */
 export function parseExposition(text: string): Sample[] {
   const samples: Sample[] = [];
   for (const line of text.split('\n')) {

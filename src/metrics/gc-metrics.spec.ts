@@ -22,7 +22,7 @@ describe('GcMetrics', () => {
     try {
       expect(churn()).toBe(800_000);
       await sleep(20); // GC entries reach the observer asynchronously
-      const minor = metrics.histogram('nodejs_gc_duration_seconds', { kind: 'minor', thread: 'main' });
+      const minor = await metrics.histogram('nodejs_gc_duration_seconds', { kind: 'minor', thread: 'main' });
       expect(minor.count).toBeGreaterThan(0);
       expect(minor.sum).toBeGreaterThan(0);
       expect(minor.sum).toBeLessThan(10);
@@ -32,11 +32,30 @@ describe('GcMetrics', () => {
     } finally {
       gc.onModuleDestroy();
     }
-    const before = metrics.histogram('nodejs_gc_duration_seconds', { kind: 'minor', thread: 'main' }).count;
+    const before = (await metrics.histogram('nodejs_gc_duration_seconds', { kind: 'minor', thread: 'main' }))
+      .count;
     churn();
     await sleep(20);
-    expect(metrics.histogram('nodejs_gc_duration_seconds', { kind: 'minor', thread: 'main' }).count).toBe(
-      before,
-    );
+    expect(
+      (await metrics.histogram('nodejs_gc_duration_seconds', { kind: 'minor', thread: 'main' })).count,
+    ).toBe(before);
+  });
+
+  it('replaces prom-client’s default GC histogram in a registry with the default metrics', async () => {
+    const metrics = new MetricsService();
+    metrics.collectDefaultMetrics();
+    const gc = new GcMetrics(metrics);
+    gc.onModuleInit();
+    try {
+      churn();
+      await sleep(20);
+      const text = await metrics.render();
+      expect(text).toContain('# TYPE process_cpu_seconds_total counter');
+      expect(text).toContain('# TYPE process_resident_memory_bytes gauge');
+      expect(text).toContain('nodejs_gc_duration_seconds_count{kind="minor",thread="main"}');
+      expect(text.match(/^# TYPE nodejs_gc_duration_seconds /gm)).toHaveLength(1);
+    } finally {
+      gc.onModuleDestroy();
+    }
   });
 });

@@ -17,7 +17,9 @@ const BUCKETS_SECONDS = [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0
  * `nodejs_gc_duration_seconds{kind,thread}`: every garbage-collection pause of this thread's V8 heap,
  * by kind (minor: young generation; major: mark-compact; incremental: marking steps; weakcb: weak
  * callbacks). On the main thread a pause holds every webhook answer; in the processor thread, every
- * apply. Its `_sum` over time is the share of the thread's time spent collecting.
+ * apply. Its `_sum` over time is the share of the thread's time spent collecting. It replaces
+ * prom-client's default GC histogram, which has no `thread` label and records only the first entry
+ * of each batch the observer receives.
  */
 @Injectable()
 export class GcMetrics implements OnModuleInit, OnModuleDestroy {

@@ -14,6 +14,6 @@ export class MetricsController {
   async scrape(@Res() res: Response): Promise<void> {
     const body = await this.metrics.render();
     res.setHeader('Cache-Control', 'no-store');
-    res.status(200).type('text/plain; version=0.0.4; charset=utf-8').send(body);
+    res.status(200).type(this.metrics.contentType).send(body);
   }
 }

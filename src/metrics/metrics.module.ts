@@ -5,14 +5,25 @@ import { MetricsController } from './metrics.controller';
 import { MetricsService } from './metrics.service';
 
 /**
- * The process-wide metrics registry (MetricsService): every module records into it, and modules
- * that own a reading register a collector refreshed at scrape time (the health module's database,
- * inbox and Aircall client gauges). GET /metrics (MetricsController) renders it.
+ * The process-wide metrics registry (MetricsService, with prom-client's default process metrics):
+ * every module records into it, and modules that own a reading register a collector refreshed at
+ * scrape time (the health module's database, inbox and Aircall client gauges). GET /metrics
+ * (MetricsController) renders it.
  */
 @Global()
 @Module({
   controllers: [MetricsController],
-  providers: [MetricsService, GcMetrics],
+  providers: [
+    {
+      provide: MetricsService,
+      useFactory: () => {
+        const metrics = new MetricsService();
+        metrics.collectDefaultMetrics();
+        return metrics;
+      },
+    },
+    GcMetrics,
+  ],
   exports: [MetricsService],
 })
 export class MetricsModule {

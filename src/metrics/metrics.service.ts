@@ -1,14 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 export type Labels = Record<string, string>;
-
-interface Family {
-  type: 'counter' | 'gauge' | 'histogram';
-  help: string;
-  values: Map<string, { labels: Labels; value: number }>;
-  buckets?: number[];
-  histograms?: Map<string, { labels: Labels; counts: number[]; sum: number; count: number }>;
-}
 
 /** A series' identity within its family: its labels, in key order. */
 export const labelKey = (labels: Labels) =>
@@ -16,42 +9,69 @@ export const labelKey = (labels: Labels) =>
     .sort()
     .map((k) => `${k}=${labels[k]}`)
     .join(',');
-const escape = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
-const renderLabels = (labels: Labels, extra: Labels = {}) => {
-  const all = { ...labels, ...extra };
-  const keys = Object.keys(all);
-  return keys.length === 0 ? '' : `{${keys.map((k) => `${k}="${escape(all[k])}"`).join(',')}}`;
+
+const sameLabels = (a: Partial<Record<string, string | number>>, b: Labels): boolean => {
+  const keys = Object.keys(b);
+  return Object.keys(a).length === keys.length && keys.every((k) => String(a[k]) === b[k]);
 };
 
+const DEFAULT_BUCKETS = [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000];
+
 /**
- * A small in-process Prometheus registry (counters, gauges, histograms with labels) rendered in the
- * text exposition format by GET /metrics. Gauges that need the database are filled by collectors
- * run at scrape time.
+ * The names prom-client's default metrics use that this service fills itself: GcMetrics records
+ * `nodejs_gc_duration_seconds` per thread (prom-client's has no `thread` label and sees only the
+ * thread it runs in).
+ */
+const OWN_DEFAULT_NAMES = ['nodejs_gc_duration_seconds'];
+
+/**
+ * The process's Prometheus registry (a prom-client Registry of counters, gauges and histograms with
+ * labels) rendered in the text exposition format by GET /metrics. A family is created on its first
+ * update, its label names taken from that update. Gauges that need the database are filled by
+ * collectors run at scrape time.
  */
 @Injectable()
 export class MetricsService {
-  private readonly families = new Map<string, Family>();
+  /** This instance's own registry, not prom-client's global one, so each app (and test) has its own. */
+  readonly registry = new Registry();
+  private readonly counters = new Map<string, Counter>();
+  private readonly gauges = new Map<string, Gauge>();
+  private readonly histograms = new Map<string, Histogram>();
   private readonly collectors: Array<() => Promise<void>> = [];
 
-  private family(name: string, type: Family['type'], help: string, buckets?: number[]): Family {
-    let f = this.families.get(name);
-    if (!f) {
-      f = { type, help, values: new Map(), buckets, histograms: buckets ? new Map() : undefined };
-      this.families.set(name, f);
+  /**
+   * Adds prom-client's default metrics (process CPU, memory, file descriptors, handles, heap spaces,
+   * event-loop lag, Node.js version) to this registry; the main thread's registry does, once.
+   */
+  collectDefaultMetrics(): void {
+    collectDefaultMetrics({ register: this.registry });
+    for (const name of OWN_DEFAULT_NAMES) this.registry.removeSingleMetric(name);
+  }
+
+  private counter(name: string, help: string, labels: Labels): Counter {
+    let counter = this.counters.get(name);
+    if (!counter) {
+      counter = new Counter({ name, help, labelNames: Object.keys(labels), registers: [this.registry] });
+      this.counters.set(name, counter);
     }
-    return f;
+    return counter;
+  }
+
+  private gauge(name: string, help: string, labels: Labels): Gauge {
+    let gauge = this.gauges.get(name);
+    if (!gauge) {
+      gauge = new Gauge({ name, help, labelNames: Object.keys(labels), registers: [this.registry] });
+      this.gauges.set(name, gauge);
+    }
+    return gauge;
   }
 
   inc(name: string, help: string, labels: Labels = {}, by = 1): void {
-    const f = this.family(name, 'counter', help);
-    const key = labelKey(labels);
-    const current = f.values.get(key);
-    if (current) current.value += by;
-    else f.values.set(key, { labels, value: by });
+    this.counter(name, help, labels).inc(labels, by);
   }
 
   set(name: string, help: string, value: number, labels: Labels = {}): void {
-    this.family(name, 'gauge', help).values.set(labelKey(labels), { labels, value });
+    this.gauge(name, help, labels).set(labels, value);
   }
 
   /**
@@ -59,39 +79,39 @@ export class MetricsService {
    * scrape time. The source must only ever grow, as Prometheus expects of a counter.
    */
   setTotal(name: string, help: string, value: number, labels: Labels = {}): void {
-    this.family(name, 'counter', help).values.set(labelKey(labels), { labels, value });
+    const counter = this.counter(name, help, labels);
+    counter.remove(labels);
+    counter.inc(labels, value);
   }
 
-  observe(
-    name: string,
-    help: string,
-    value: number,
-    labels: Labels = {},
-    buckets = [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000],
-  ): void {
-    const f = this.family(name, 'histogram', help, buckets);
-    const key = labelKey(labels);
-    let h = f.histograms!.get(key);
-    if (!h) {
-      h = { labels, counts: new Array(f.buckets!.length).fill(0), sum: 0, count: 0 };
-      f.histograms!.set(key, h);
+  observe(name: string, help: string, value: number, labels: Labels = {}, buckets = DEFAULT_BUCKETS): void {
+    let histogram = this.histograms.get(name);
+    if (!histogram) {
+      histogram = new Histogram({
+        name,
+        help,
+        labelNames: Object.keys(labels),
+        buckets,
+        registers: [this.registry],
+      });
+      this.histograms.set(name, histogram);
     }
-    f.buckets!.forEach((b, i) => {
-      if (value <= b) h!.counts[i]++;
-    });
-    h.sum += value;
-    h.count++;
+    histogram.observe(labels, value);
   }
 
-  /** Value of a counter or gauge (tests and /health read it). */
-  value(name: string, labels: Labels = {}): number {
-    return this.families.get(name)?.values.get(labelKey(labels))?.value ?? 0;
+  /** Value of a counter or gauge (tests read it); 0 when the series has none yet. */
+  async value(name: string, labels: Labels = {}): Promise<number> {
+    const metric = this.counters.get(name) ?? this.gauges.get(name);
+    const values = metric ? (await metric.get()).values : [];
+    return values.find((v) => sameLabels(v.labels, labels))?.value ?? 0;
   }
 
   /** Observations and their sum of one histogram series (tests read it); zeros when none. */
-  histogram(name: string, labels: Labels = {}): { count: number; sum: number } {
-    const h = this.families.get(name)?.histograms?.get(labelKey(labels));
-    return { count: h?.count ?? 0, sum: h?.sum ?? 0 };
+  async histogram(name: string, labels: Labels = {}): Promise<{ count: number; sum: number }> {
+    const values = (await this.histograms.get(name)?.get())?.values ?? [];
+    const part = (suffix: string) =>
+      values.find((v) => v.metricName === `${name}${suffix}` && sameLabels(v.labels, labels))?.value ?? 0;
+    return { count: part('_count'), sum: part('_sum') };
   }
 
   /** Registers a callback that refreshes gauges before each scrape. */
@@ -99,26 +119,13 @@ export class MetricsService {
     this.collectors.push(collect);
   }
 
+  /** The Content-Type of `render()`'s text. */
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
   async render(): Promise<string> {
     await Promise.all(this.collectors.map((c) => c().catch(() => undefined)));
-    const lines: string[] = [];
-    for (const [name, f] of [...this.families].sort(([a], [b]) => a.localeCompare(b))) {
-      lines.push(`# HELP ${name} ${f.help}`, `# TYPE ${name} ${f.type}`);
-      if (f.type === 'histogram') {
-        for (const h of f.histograms!.values()) {
-          f.buckets!.forEach((b, i) =>
-            lines.push(`${name}_bucket${renderLabels(h.labels, { le: String(b) })} ${h.counts[i]}`),
-          );
-          lines.push(`${name}_bucket${renderLabels(h.labels, { le: '+Inf' })} ${h.count}`);
-          lines.push(
-            `${name}_sum${renderLabels(h.labels)} ${h.sum}`,
-            `${name}_count${renderLabels(h.labels)} ${h.count}`,
-          );
-        }
-      } else {
-        for (const v of f.values.values()) lines.push(`${name}${renderLabels(v.labels)} ${v.value}`);
-      }
-    }
-    return `${lines.join('\n')}\n`;
+    return this.registry.metrics();
   }
 }
