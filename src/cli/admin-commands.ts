@@ -97,18 +97,9 @@ export function parseAdminArguments(argv: readonly string[]): ParsedCommand {
 export interface CommandOutput {
   text: string;
   json: unknown;
-  /** Non-zero when the command ran but its outcome is a failure (a sync run that failed). */
+  /** Non-zero when the command ran but its outcome is a failure (a failed sync run, no key revoked). */
   exitCode: number;
 }
-
-export const ADMIN_COMMANDS = [
-  'create-key',
-  'revoke-key',
-  'list-keys',
-  'connect',
-  'list-accounts',
-  'sync',
-] as const;
 
 /** Runs one parsed command on the CLI's application context. */
 export async function runAdminCommand(

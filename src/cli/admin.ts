@@ -1,14 +1,20 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { ConfigError, loadConfig } from '../config/app-config';
+import { AppConfig, ConfigError, loadConfig } from '../config/app-config';
 import { DomainError } from '../errors/domain-errors';
 import { JsonLogger } from '../logging/json-logger';
 import { AdminCliModule } from './admin-cli.module';
-import { ADMIN_USAGE, parseAdminArguments, runAdminCommand, UsageError } from './admin-commands';
+import {
+  ADMIN_USAGE,
+  ParsedCommand,
+  parseAdminArguments,
+  runAdminCommand,
+  UsageError,
+} from './admin-commands';
 
 /** `npm run admin -- <command>`: see ADMIN_USAGE. */
 async function main(argv: readonly string[]): Promise<number> {
-  let parsed;
+  let parsed: ParsedCommand;
   try {
     parsed = parseAdminArguments(argv);
   } catch (error) {
@@ -20,7 +26,7 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${ADMIN_USAGE}\n`);
     return 0;
   }
-  let config;
+  let config: AppConfig;
   try {
     // No schedule runs here, and GraphQL reads never do: no reader threads to start.
     config = loadConfig({
