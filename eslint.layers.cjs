@@ -23,6 +23,7 @@ const LAYERS = [
   'oauth',
   'health',
   'server',
+  'cli',
 ];
 
 /** One `no-restricted-imports` block per layer, forbidding every layer above it (from any depth). */

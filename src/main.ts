@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { getHeapStatistics } from 'node:v8';
 import { AppModule } from './app.module';
+import { AdminAccess, firstAdminKeyBanner } from './auth/admin-access';
 import { AppConfig, ConfigError, loadConfig } from './config/app-config';
 import { configureApp } from './server/configure-app';
 import { GracefulShutdown } from './http/graceful-shutdown';
@@ -35,6 +36,10 @@ async function bootstrap(): Promise<void> {
     logger,
     bodyParser: false,
   });
+  // Before listening: a start nobody could use (production without any admin key) stops here.
+  const access = await app.get(AdminAccess).ensure();
+  // Straight to stderr, whatever LOG_LEVEL says: a key the log level hid would be lost for good.
+  if (access.kind === 'generated') process.stderr.write(firstAdminKeyBanner(access.created.key));
   configureApp(app, config);
   // Our own signal handling instead of enableShutdownHooks(): in-flight requests are drained before
   // Nest's shutdown hooks run (see GracefulShutdown); app.close() still runs every hook.

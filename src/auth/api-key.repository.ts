@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Database, Row } from '../database/database';
+import { Database, Queryable, Row } from '../database/database';
 import { API_KEYS } from './api-keys-table';
 import { Role } from './role';
 
@@ -46,8 +46,18 @@ export class ApiKeyRepository {
     return rows.map((row) => this.toApiKey(row));
   }
 
+  /** True when an ADMIN key that is not revoked exists (someone can get in without ADMIN_API_KEY). */
+  async hasActiveAdmin(runner: Queryable): Promise<boolean> {
+    const rows = await this.db.query(
+      `SELECT id FROM api_keys WHERE role = ? AND revoked_at IS NULL LIMIT 1`,
+      [Role.ADMIN],
+      runner,
+    );
+    return rows.length > 0;
+  }
+
   /** Ids are 63-bit (Database.newId): bound as BigInt so neither engine compares them as a rounded double. */
-  async insert(key: NewApiKey, now: Date = new Date()): Promise<StoredApiKey> {
+  async insert(runner: Queryable, key: NewApiKey, now: Date = new Date()): Promise<StoredApiKey> {
     const id = this.db.newId();
     await this.db.query(
       `INSERT INTO api_keys (${INSERTED.columns.join(', ')}) VALUES (${INSERTED.columns.map(() => '?').join(', ')})`,
@@ -57,6 +67,7 @@ export class ApiKeyRepository {
         accountIds: key.accountIds === null ? null : JSON.stringify(key.accountIds),
         createdAt: now,
       }),
+      runner,
     );
     return { id, ...key, createdAt: now, revokedAt: null, lastUsedAt: null };
   }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { sha256Hex } from '../crypto/hashing';
+import { Database, Queryable } from '../database/database';
 import { invalidInput } from '../errors/domain-errors';
 import { ApiKeyAuthenticator } from './api-key-authenticator';
 import { ApiKeyRepository, StoredApiKey } from './api-key.repository';
@@ -18,9 +19,30 @@ export class ApiKeysService {
   constructor(
     private readonly keys: ApiKeyRepository,
     private readonly authenticator: ApiKeyAuthenticator,
+    private readonly db: Database,
   ) {}
 
-  async create(
+  create(name: string, role: Role, accountIds: readonly string[] | null | undefined): Promise<CreatedApiKey> {
+    return this.createWith(this.db.autocommit, name, role, accountIds);
+  }
+
+  /**
+   * An ADMIN key, only when no unrevoked ADMIN key exists yet (checked and created in one
+   * transaction); null when one exists.
+   */
+  createFirstAdmin(name: string): Promise<CreatedApiKey | null> {
+    return this.db.transaction(async (runner) =>
+      (await this.keys.hasActiveAdmin(runner)) ? null : this.createWith(runner, name, Role.ADMIN, null),
+    );
+  }
+
+  /** True when an unrevoked ADMIN key is stored. */
+  hasActiveAdmin(): Promise<boolean> {
+    return this.keys.hasActiveAdmin(this.db.autocommit);
+  }
+
+  private async createWith(
+    runner: Queryable,
     name: string,
     role: Role,
     accountIds: readonly string[] | null | undefined,
@@ -38,7 +60,7 @@ export class ApiKeysService {
         throw invalidInput('accountIds', 'must list at least one account (omit it for every account)');
     }
     const secret = generateApiKeySecret();
-    const apiKey = await this.keys.insert({
+    const apiKey = await this.keys.insert(runner, {
       name: trimmed,
       role,
       accountIds: accountIds ? [...new Set(accountIds)] : null,

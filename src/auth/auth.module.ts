@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { AdminAccess } from './admin-access';
 import { ApiKeyAuthenticator } from './api-key-authenticator';
 import { ApiKeyRepository } from './api-key.repository';
 import { ApiKeysResolver } from './api-keys.resolver';
@@ -9,7 +10,7 @@ import { RolesGuard } from './roles.guard';
 /**
  * API keys of the GraphQL API: authentication (ApiKeyAuthenticator, used when the GraphQL context is
  * built), authorisation (RolesGuard on every resolver, @RequireRole, assertAccountAccess/accountScope)
- * and the key management mutations.
+ * the key management mutations, and AdminAccess (a way in at start).
  */
 @Module({
   providers: [
@@ -17,8 +18,9 @@ import { RolesGuard } from './roles.guard';
     ApiKeyAuthenticator,
     ApiKeysService,
     ApiKeysResolver,
+    AdminAccess,
     { provide: APP_GUARD, useClass: RolesGuard },
   ],
-  exports: [ApiKeyAuthenticator],
+  exports: [ApiKeyAuthenticator, ApiKeysService, AdminAccess],
 })
 export class AuthModule {}

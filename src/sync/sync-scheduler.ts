@@ -3,11 +3,17 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { CronJob } from 'cron';
 import { AccountLifecycle } from '../accounts/account-events';
 import { AppConfig } from '../config/app-config';
+import { SyncKind } from './sync-run';
 import { SyncService } from './sync.service';
 
 const CRON_JOB = 'sync';
 /** A repair re-reads a little before the gap began: the last deliveries before it may have been lost too. */
 const REPAIR_MARGIN_MS = 5 * 60_000;
+
+/** The sync a connection starts: a company connected again keeps its history and syncs from its cursor. */
+export function syncKindAfterConnect(reconnected: boolean): SyncKind {
+  return reconnected ? 'incremental' : 'backfill';
+}
 
 /**
  * When syncs start: every SYNC_CRON tick (incremental, all active accounts; registered through the
@@ -29,9 +35,8 @@ export class SyncScheduler implements OnApplicationBootstrap, OnApplicationShutd
 
   onApplicationBootstrap(): void {
     this.unsubscribe.push(
-      // A company connected again keeps its history: sync from its cursor rather than backfill again.
       this.lifecycle.on('connected', (accountId, reconnected) =>
-        this.sync.trigger(accountId, reconnected ? 'incremental' : 'backfill'),
+        this.sync.trigger(accountId, syncKindAfterConnect(reconnected)),
       ),
       this.lifecycle.on('webhookRepaired', (accountId, gapFrom) =>
         this.sync.trigger(accountId, 'repair', { from: new Date(gapFrom.getTime() - REPAIR_MARGIN_MS) }),

@@ -14,9 +14,8 @@ import { SyncResolver } from './sync.resolver';
 import { SyncService } from './sync.service';
 
 /**
- * Batch sync (DESIGN.md "sync/"): SyncService runs sync_runs under a per-account lease; SyncScheduler
- * starts them (cron, connect, webhook repair, restart); SyncRunExecutor runs one: ReferenceSync, then
- * CallWindowFetcher (windows under the 10,000 cap by SyncWindowPlanner), then LateChangeRereader.
+ * Running sync runs without deciding when (no cron, no resuming at start): what the admin CLI needs
+ * to run one sync and exit.
  */
 @Module({
   imports: [AircallModule, AccountsModule, CallsModule, DirectoryModule, LeasesModule],
@@ -27,9 +26,19 @@ import { SyncService } from './sync.service';
     LateChangeRereader,
     SyncRunExecutor,
     SyncService,
-    SyncScheduler,
-    SyncResolver,
   ],
   exports: [SyncService],
+})
+export class SyncRunnerModule {}
+
+/**
+ * Batch sync (DESIGN.md "sync/"): SyncService runs sync_runs under a per-account lease; SyncScheduler
+ * starts them (cron, connect, webhook repair, restart); SyncRunExecutor runs one: ReferenceSync, then
+ * CallWindowFetcher (windows under the 10,000 cap by SyncWindowPlanner), then LateChangeRereader.
+ */
+@Module({
+  imports: [SyncRunnerModule, AccountsModule],
+  providers: [SyncScheduler, SyncResolver],
+  exports: [SyncRunnerModule],
 })
 export class SyncModule {}

@@ -5,6 +5,7 @@ import { webhookCallView } from './call-generator';
 import { FaultInjector } from './fault-injector';
 import { OAuthAuthority } from './oauth-authority';
 import { SimulatedCompany } from './simulated-company';
+import { CONTROL_PREFIX, SimulatorControl } from './simulator-control';
 import { SimulatorHttpError } from './simulator-http-error';
 import { AircallSimulatorOptions, DEFAULT_OAUTH_CLIENT, SimulatedCompanySpec } from './simulator-options';
 import { routeApi } from './simulator-routes';
@@ -44,6 +45,8 @@ export class AircallSimulator {
   readonly oauth: OAuthAuthority;
   readonly stats: SimulatorStats = { requests: 0, rateLimited: 0, unauthorized: 0, maxConcurrent: 0 };
   readonly requestLog: LoggedRequest[] = [];
+  /** The hand of a person or a test on the simulator (served under CONTROL_PREFIX, see simulator-control.ts). */
+  readonly control: SimulatorControl;
   private readonly byApiId = new Map<string, SimulatedCompany>();
   private readonly now: () => number;
   private inFlight = 0;
@@ -55,6 +58,7 @@ export class AircallSimulator {
   ) {
     this.now = options.now ?? Date.now;
     this.oauth = new OAuthAuthority(options.oauthClients ?? [DEFAULT_OAUTH_CLIENT]);
+    this.control = new SimulatorControl(this, this.now);
   }
 
   static async start(options: AircallSimulatorOptions = {}): Promise<AircallSimulator> {
@@ -264,6 +268,9 @@ export class AircallSimulator {
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const path = (request.url ?? '/').split('?')[0];
+    if (path === CONTROL_PREFIX || path.startsWith(`${CONTROL_PREFIX}/`))
+      return this.handleControl(request, response);
     this.stats.requests += 1;
     this.inFlight += 1;
     this.stats.maxConcurrent = Math.max(this.stats.maxConcurrent, this.inFlight);
@@ -325,6 +332,26 @@ export class AircallSimulator {
     }
   }
 
+  /** Control requests are not Aircall's: they count in no stats, no rate budget and no request log. */
+  private async handleControl(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    try {
+      const method = request.method ?? 'GET';
+      const body = method === 'POST' || method === 'PUT' ? await readJson(request) : undefined;
+      const answer = await this.control.handle(method, new URL(request.url ?? '/', this.baseUrlValue), body);
+      this.send(response, answer.status, answer.body);
+    } catch (error) {
+      const known =
+        error instanceof SimulatorHttpError
+          ? error
+          : new SimulatorHttpError(
+              500,
+              'Internal Server Error',
+              error instanceof Error ? error.message : String(error),
+            );
+      if (!response.headersSent) this.send(response, known.status, known.body);
+    }
+  }
+
   private async serveApi(
     request: IncomingMessage,
     response: ServerResponse,
@@ -361,6 +388,7 @@ export class AircallSimulator {
       return 'reset';
     }
     if (this.options.latencyMs) await new Promise((resolve) => setTimeout(resolve, this.options.latencyMs));
+    if (fault?.kind === 'delay') await new Promise((resolve) => setTimeout(resolve, fault.ms));
     if (fault?.kind === 'refuse') {
       this.send(response, fault.status, { error: fault.error, troubleshoot: fault.troubleshoot });
       return fault.status;

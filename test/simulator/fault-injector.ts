@@ -10,7 +10,9 @@ export type FaultKind =
   /** 200 with valid JSON of the wrong shape. */
   | { kind: 'wrong-shape' }
   /** The connection is destroyed without an answer. */
-  | { kind: 'reset' };
+  | { kind: 'reset' }
+  /** The normal answer, `ms` late (a slow Aircall, short of the client's timeout or past it). */
+  | { kind: 'delay'; ms: number };
 
 export type FaultSpec = FaultKind & {
   /** How many matching requests get this fault. Default 1. */
