@@ -201,3 +201,17 @@ export function markdownSummary(results: BenchResults): string {
   }
   return `${lines.join('\n')}\n`;
 }
+
+export const LATEST_START = '<!-- bench:latest:start -->';
+export const LATEST_END = '<!-- bench:latest:end -->';
+
+/**
+ * docs/benchmarks.md with its "Latest run" section replaced by `summary`, or null when the markers
+ * are missing (the document is then left alone rather than guessed at).
+ */
+export function withLatestRun(document: string, summary: string): string | null {
+  const start = document.indexOf(LATEST_START);
+  const end = document.indexOf(LATEST_END);
+  if (start < 0 || end < start) return null;
+  return `${document.slice(0, start + LATEST_START.length)}\n${summary.trim()}\n${document.slice(end)}`;
+}
