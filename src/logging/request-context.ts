@@ -20,7 +20,7 @@ let open = 0;
  * lines with the request id without it being passed down explicitly.
  *
  * On Node 20, AsyncLocalStorage runs a hook for every promise of the process while the storage is
- * enabled — measured at a quarter of a GraphQL page's latency. So the storage is enabled only while at
+ * enabled, a large share of a GraphQL page's latency. So the storage is enabled only while at
  * least one request with a context is in flight: the last `release` disables it again. The high-volume
  * routes (webhook deliveries, GraphQL queries) open no context and stamp their own lines with their id.
  */
