@@ -16,7 +16,7 @@ export const CONSOLE_PAGE = `<!doctype html>
 <body>
 <header class="topbar">
   <h1>aircall-sync <span>admin</span></h1>
-  <div class="topbar-actions"><button id="refresh" type="button" class="ghost">Refresh</button><button id="sign-out" type="button" class="ghost" hidden>Sign out</button></div>
+  <div class="topbar-actions"><button id="refresh" type="button" class="ghost" hidden>Refresh</button><button id="sign-out" type="button" class="ghost" hidden>Sign out</button></div>
 </header>
 <main>
   <section id="sign-in" class="panel narrow" hidden>

@@ -104,6 +104,7 @@ function showSignedIn(signedIn: boolean): void {
   byId('sign-in', HTMLElement).hidden = signedIn;
   byId('app', HTMLElement).hidden = !signedIn;
   byId('sign-out', HTMLButtonElement).hidden = !signedIn;
+  byId('refresh', HTMLButtonElement).hidden = !signedIn;
 }
 
 function signOut(reason?: string): void {
