@@ -291,6 +291,12 @@ describeWithChromium(`admin console at /admin${reason}`, () => {
     await shot('phone', phone);
     expect(widths.page).toBeLessThanOrEqual(widths.viewport);
     expect(widths.widest).toBeLessThanOrEqual(widths.viewport + 0.5);
+    await phone.locator('article.account').getByRole('button', { name: 'Disconnect…' }).click();
+    const dialog = phone.getByRole('dialog');
+    await dialog.waitFor();
+    await phone.screenshot({ path: join(SHOTS, 'console-phone-dialog.png') });
+    expect((await dialog.boundingBox())!.width).toBeLessThanOrEqual(390);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
     await phone.close();
   });
 

@@ -164,6 +164,8 @@ export function problemsOf(account: Account, lastRun: SyncRun | undefined): Prob
 }
 
 export function webhookWords(account: Account): string {
+  if (account.status === 'DISCONNECTED' || account.status === 'UNINSTALLED')
+    return 'none (nothing is synced)';
   if (account.webhookId === null) return 'not registered';
   if (account.webhookActive === true) return 'active';
   if (account.webhookActive === false) return 'disabled by Aircall';
