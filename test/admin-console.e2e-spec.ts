@@ -8,7 +8,7 @@ import { AircallSimulator } from './simulator/aircall-simulator';
 import { SimulatedCompany } from './simulator/simulated-company';
 import { accountIdOf } from './support/accounts';
 import { createTestDatabase, TestDatabase } from './support/databases';
-import { graphql } from './support/graphql-client';
+import { graphql, graphqlData } from './support/graphql-client';
 import { seedInboxEvent } from './support/seed';
 import { startTestApp, TEST_ADMIN_KEY, TestApp } from './support/test-app';
 import { waitFor } from './support/wait-for';
@@ -137,12 +137,20 @@ describeWithChromium(`admin console at /admin${reason}`, () => {
     expect((await fetch(`${app.baseUrl}/admin/assets/..%2Fconsole-page.js`)).status).toBe(404);
   });
 
-  it('refuses an unknown key in words and signs in with the admin key', async () => {
+  it('refuses an unknown key and a READER key in words, and signs in with the admin key', async () => {
     await signIn(page, 'not-a-key-at-all-0123456789');
     await page.getByText('The service does not know this key').waitFor();
     await shot('sign-in');
+    const reader = await graphqlData<{ createApiKey: { key: string } }>(
+      app.baseUrl,
+      TEST_ADMIN_KEY,
+      'mutation { createApiKey(name: "reader", role: READER) { key } }',
+    );
+    await signIn(page, reader.createApiKey.key);
+    await page.getByText('the console needs an ADMIN key').waitFor();
     await signIn(page, TEST_ADMIN_KEY);
     await page.getByText('No account yet').waitFor();
+    await page.locator('li.key', { hasText: 'reader' }).waitFor();
     expect(await page.evaluate<string | null>("sessionStorage.getItem('aircall-sync.adminKey')")).toBe(
       TEST_ADMIN_KEY,
     );
