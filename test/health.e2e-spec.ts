@@ -26,10 +26,18 @@ interface HealthBody {
       startedAt: string | null;
       finishedAt: string | null;
       error: string | null;
+      progress: {
+        done: number;
+        expected: number | null;
+        percent: number | null;
+        estimatedFinishAt: string | null;
+      };
     } | null;
     webhook: { registered: boolean; active: boolean | null; checkedAt: string | null };
   }> | null;
 }
+
+const ETA = '2031-01-01T00:00:00.000Z';
 
 describeEachEngine('GET /health and GET /metrics', (database) => {
   let t: TestApp;
@@ -99,6 +107,9 @@ describeEachEngine('GET /health and GET /metrics', (database) => {
       status: 'running',
       callsFetched: 120,
       callsWritten: 80,
+      callsListed: 120,
+      callsExpected: 480,
+      estimatedFinishAt: new Date(ETA),
       startedAt: at(30_000),
       createdAt: at(30_000),
       updatedAt: at(0),
@@ -146,6 +157,13 @@ describeEachEngine('GET /health and GET /metrics', (database) => {
     });
     expect(healthy.lastSyncedAt).not.toBeNull();
     expect(healthy.lastSync).toMatchObject({ kind: 'incremental', status: 'running', finishedAt: null });
+    // Progress of the running run: what it listed against what Aircall said its windows hold.
+    expect(healthy.lastSync!.progress).toEqual({
+      done: 120,
+      expected: 480,
+      percent: 25,
+      estimatedFinishAt: ETA,
+    });
     const stale = body.accounts!.find((a) => a.id === '602')!;
     expect(stale).toMatchObject({
       status: 'needs_reauth',

@@ -12,8 +12,15 @@ const DAY = 86_400;
 const CONNECT = 'mutation ($a: String!, $t: String!) { connectAccount(apiId: $a, apiToken: $t) { id } }';
 const TRIGGER = `mutation ($id: ID!, $from: DateTime, $to: DateTime) {
   triggerSync(accountId: $id, from: $from, to: $to) { id accountId kind status windowFrom windowTo } }`;
-const RUNS =
-  'query ($id: ID) { syncRuns(accountId: $id) { id kind status requestsMade callsFetched callsWritten error } }';
+const RUNS = `query ($id: ID) { syncRuns(accountId: $id) { id kind status requestsMade callsFetched callsWritten
+  callsExpected progress { done expected percent estimatedFinishAt } error } }`;
+
+interface ProgressView {
+  done: number;
+  expected: number | null;
+  percent: number | null;
+  estimatedFinishAt: string | null;
+}
 
 interface RunView {
   id: string;
@@ -22,6 +29,8 @@ interface RunView {
   requestsMade: number;
   callsFetched: number;
   callsWritten: number;
+  callsExpected: number | null;
+  progress: ProgressView;
   error: string | null;
 }
 
@@ -114,7 +123,21 @@ describeEachEngine('Batch sync', (database) => {
 
   it('backfills 25,000 calls on connect: every call exactly once, windows under the 10,000 cap, no 429', async () => {
     simulator.resetStats();
+    // Progress as a person watching the run sees it: read while the backfill goes on.
+    const samples: (ProgressView & { status: string; at: number })[] = [];
+    let watching = true;
+    const watcher = (async () => {
+      while (watching) {
+        if (accounts.has(big)) {
+          const backfill = (await runs(big)).find((r) => r.kind === 'backfill');
+          if (backfill) samples.push({ ...backfill.progress, status: backfill.status, at: Date.now() });
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    })();
     await connect(big);
+    watching = false;
+    await watcher;
     expect(await callCount(big)).toEqual({ rows: 25_000, distinct: 25_000 });
     const [bounds] = await db.query<{ lo: unknown; hi: unknown }>(
       'SELECT CAST(MIN(id) AS CHAR) AS lo, CAST(MAX(id) AS CHAR) AS hi FROM calls WHERE account_id = ?',
@@ -135,6 +158,19 @@ describeEachEngine('Batch sync', (database) => {
       error: null,
     });
     expect(run.callsWritten).toBeGreaterThanOrEqual(25_000);
+    // Counted once each, although the first window's probe page was dropped for the split.
+    expect(run.callsFetched).toBe(25_000);
+    expect(run.callsExpected).toBe(25_000);
+    expect(run.progress).toEqual({ done: 25_000, expected: 25_000, percent: 100, estimatedFinishAt: null });
+    const running = samples.filter((p) => p.status === 'running' && p.expected !== null);
+    expect(running.length).toBeGreaterThan(0);
+    for (const [i, p] of running.entries()) {
+      // The split's estimates add up to Aircall's total; each slice's own total keeps the sum.
+      expect(p.expected).toBe(25_000);
+      expect(p.percent).toBe(Math.floor((p.done / 25_000) * 1000) / 10);
+      expect(p.estimatedFinishAt).not.toBeNull();
+      if (i > 0) expect(p.done).toBeGreaterThanOrEqual(running[i - 1].done);
+    }
     // 500 pages of 50, plus a probe per split window and the four reference lists: close to the minimum.
     expect(listRequests(big)).toBeGreaterThanOrEqual(500);
     expect(listRequests(big)).toBeLessThanOrEqual(510);

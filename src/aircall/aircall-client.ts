@@ -101,6 +101,11 @@ export class AircallClient {
     return this.transport.stats;
   }
 
+  /** Requests per second the company of `credentials` may send, from its rate budget. */
+  ratePerSecond(credentials: AircallCredentials): number {
+    return this.transport.ratePerSecond(credentials);
+  }
+
   /** `GET /v1/calls`: one page of calls started in (from, to], oldest first unless `order: 'desc'`. */
   async listCalls(
     credentials: AircallCredentials,

@@ -107,6 +107,12 @@ export class AircallRateLimiter {
     budget.serverResetAt = Math.max(budget.serverResetAt ?? 0, resetAt);
   }
 
+  /** Requests per second `key` may send: its limit (as Aircall last announced it) over the window. */
+  ratePerSecond(key: string): number {
+    const limit = this.budgets.get(key)?.limit ?? this.options.limit;
+    return limit / (this.options.windowMs / 1000);
+  }
+
   /** Milliseconds until `key` may send again (0 when it may send now, Infinity while waiting for answers). */
   delayFor(key: string): number {
     const budget = this.budgets.get(key);

@@ -98,6 +98,11 @@ export class AircallTransport {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
   }
 
+  /** Requests per second these credentials' company may send (see AircallRateLimiter.ratePerSecond). */
+  ratePerSecond(credentials: AircallCredentials): number {
+    return this.options.limiter.ratePerSecond(credentialsKey(credentials));
+  }
+
   async request<T>(request: AircallRequest<T>): Promise<AircallResponse<T>> {
     const key = request.credentials ? credentialsKey(request.credentials) : undefined;
     const label = `Aircall ${request.method} ${request.path}`;

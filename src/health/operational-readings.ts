@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { Database } from '../database/database';
 import { scrub } from '../logging/redaction';
+import { progressView } from '../sync/sync-progress';
+import { SyncStatus } from '../sync/sync-run';
 import { withTimeout } from './with-timeout';
 
 export interface InboxBacklog {
@@ -27,6 +29,13 @@ export interface LastSyncRun {
   startedAt: string | null;
   finishedAt: string | null;
   error: string | null;
+  /** Calls listed against Aircall's meta.total, percent and estimated finish (see SyncProgress). */
+  progress: {
+    done: number;
+    expected: number | null;
+    percent: number | null;
+    estimatedFinishAt: string | null;
+  };
 }
 
 export interface AccountHealth {
@@ -114,7 +123,8 @@ export class OperationalReadings {
       // The newest run of each account: run ids grow with time (Database.newId), so the largest is the latest.
       this.bounded(
         this.db.query(
-          `SELECT r.account_id, r.kind, r.status, r.started_at, r.finished_at, r.error
+          `SELECT r.account_id, r.kind, r.status, r.started_at, r.finished_at, r.error,
+                  r.calls_listed, r.calls_expected, r.estimated_finish_at
              FROM sync_runs r
              JOIN (SELECT account_id, MAX(id) AS id FROM sync_runs GROUP BY account_id) newest
                ON newest.account_id = r.account_id AND newest.id = r.id`,
@@ -137,12 +147,20 @@ export class OperationalReadings {
     const iso = (value: unknown) => this.db.parseDate(value)?.toISOString() ?? null;
     const lastRun = new Map<string, LastSyncRun>();
     for (const r of runs) {
+      const progress = progressView({
+        status: String(r.status) as SyncStatus,
+        callsListed: num(r.calls_listed),
+        callsExpected:
+          r.calls_expected === null || r.calls_expected === undefined ? null : num(r.calls_expected),
+        estimatedFinishAt: this.db.parseDate(r.estimated_finish_at),
+      });
       lastRun.set(String(r.account_id), {
         kind: String(r.kind),
         status: String(r.status),
         startedAt: iso(r.started_at),
         finishedAt: iso(r.finished_at),
         error: r.error === null || r.error === undefined ? null : scrub(String(r.error)).slice(0, 300),
+        progress: { ...progress, estimatedFinishAt: progress.estimatedFinishAt?.toISOString() ?? null },
       });
     }
     return accounts.map((a) => ({

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Database, Row } from '../database/database';
-import { SyncRunModel } from '../sync/models/sync-run.model';
+import { SyncRunModel, syncRunModel } from '../sync/models/sync-run.model';
 import { SYNC_RUNS } from '../sync/sync-runs-table';
 import { WEBHOOK_EVENTS } from '../webhooks/inbox-table';
 import { WebhookEventModel } from './models/webhook-event.model';
@@ -80,7 +80,7 @@ export class OperationsQueryRepository {
 
   private syncRun(row: Row): SyncRunModel {
     const run = RUN_SHOWN.decode(this.db, row);
-    return Object.assign(new SyncRunModel(), run, { createdAt: run.createdAt ?? new Date(0) });
+    return syncRunModel({ ...run, createdAt: run.createdAt ?? new Date(0) });
   }
 
   private webhookEvent(row: Row): WebhookEventModel {

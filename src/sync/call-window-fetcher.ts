@@ -8,6 +8,7 @@ import { Database } from '../database/database';
 import { CallWindow } from './call-window';
 import { SyncCheckpoint } from './sync-checkpoint';
 import { RunControl } from './sync-control';
+import { estimateProgress } from './sync-progress';
 import { SyncRun } from './sync-run';
 import { SyncRunsRepository } from './sync-runs.repository';
 import { SyncWindowPlanner } from './sync-window-planner';
@@ -80,13 +81,22 @@ export class CallWindowFetcher {
     const window: CallWindow = { from: current.from, to: current.to };
     const first = await this.page(run, credentials, window, current.pagesDone + 1);
     const total = first.meta.total;
+    run.checkpoint = {
+      ...run.checkpoint!,
+      current: { ...current, total },
+      pending: withRealTotal(run.checkpoint!.pending, current, total),
+    };
     if (!this.planner.fits(total)) {
-      const parts = this.planner.split(window, total);
+      const parts = this.planner.split(window, total)?.map((part, i, all) => ({
+        ...part,
+        // Each slice's share of the parent's total, until its own first page says what it holds.
+        expected: Math.floor(total / all.length) + (i < total % all.length ? 1 : 0),
+      }));
       if (parts) {
         // Nothing of a window over the cap is kept: its pages would be refetched by the first sub-window.
         // A window whose total grew past the cap while being paged restarts as sub-windows too (rare: asc
         // order only shifts when calls are added inside a past window).
-        await this.save(run, {
+        await this.save(run, credentials, {
           ...run.checkpoint!,
           current: null,
           pending: [...parts, ...run.checkpoint!.pending],
@@ -102,7 +112,7 @@ export class CallWindowFetcher {
     }
     const lastPage = this.planner.pageCount(total);
     if (first.page > lastPage) {
-      await this.save(run, { ...run.checkpoint!, current: null });
+      await this.save(run, credentials, { ...run.checkpoint!, current: null });
       return;
     }
 
@@ -119,7 +129,7 @@ export class CallWindowFetcher {
     try {
       while (inFlight.length > 0) {
         if (batch.length >= PAGES_PER_BATCH) {
-          await this.write(run, batch, lastPage, control);
+          await this.write(run, credentials, batch, lastPage, control);
           batch = [];
         }
         const settled = await inFlight.shift()!;
@@ -132,7 +142,7 @@ export class CallWindowFetcher {
       // Whatever stops the window (failure, shutdown, lost lease), no request of it outlives it.
       await Promise.all(inFlight.splice(0));
     }
-    await this.write(run, batch, lastPage, control);
+    await this.write(run, credentials, batch, lastPage, control);
   }
 
   private async page(
@@ -150,13 +160,13 @@ export class CallWindowFetcher {
       // Oldest first: calls started after the sync began land on later pages, so earlier pages stay put.
       order: 'asc',
     });
-    run.callsFetched += calls.length;
     return { page, calls, meta, serverTime };
   }
 
   /** One transaction: the calls of the batch, the lease fence and the checkpoint moved past the batch. */
   private async write(
     run: SyncRun,
+    credentials: AircallCredentials,
     batch: FetchedPage[],
     lastPage: number,
     control: RunControl,
@@ -176,26 +186,47 @@ export class CallWindowFetcher {
         at: page.serverTime,
       })),
     );
-    const before = { checkpoint: run.checkpoint, written: run.callsWritten };
+    const before = {
+      checkpoint: run.checkpoint,
+      written: run.callsWritten,
+      fetched: run.callsFetched,
+      listed: run.callsListed,
+    };
     try {
       await this.db.transaction(async (m) => {
         await control.fence(m);
         const { written } = await this.upserter.apply(m, snapshots);
         run.checkpoint = next;
         run.callsWritten = before.written + written;
+        // Counted once written: a page refetched after a failure, or dropped for a split, counts once.
+        run.callsFetched = before.fetched + snapshots.length;
+        run.callsListed = before.listed + snapshots.length;
+        this.estimate(run, credentials);
         await this.runs.saveProgress(m, run);
       });
     } catch (error) {
       run.checkpoint = before.checkpoint;
       run.callsWritten = before.written;
+      run.callsFetched = before.fetched;
+      run.callsListed = before.listed;
       throw error;
     }
     await control.hooks.afterBatchWritten?.(run);
   }
 
-  private async save(run: SyncRun, checkpoint: SyncCheckpoint): Promise<void> {
+  private async save(
+    run: SyncRun,
+    credentials: AircallCredentials,
+    checkpoint: SyncCheckpoint,
+  ): Promise<void> {
     run.checkpoint = checkpoint;
+    this.estimate(run, credentials);
     await this.runs.saveProgress(this.db.autocommit, run);
+  }
+
+  /** Expected calls and finish, from the checkpoint and the company's rate budget. */
+  private estimate(run: SyncRun, credentials: AircallCredentials): void {
+    estimateProgress(run, this.aircall.ratePerSecond(credentials));
   }
 }
 
@@ -204,4 +235,19 @@ function settle(promise: Promise<FetchedPage>): Promise<Settled> {
     (value) => ({ ok: true as const, value }),
     (error: unknown) => ({ ok: false as const, error }),
   );
+}
+
+/**
+ * The pending windows once `current`'s real total replaces its estimate: the difference moves to the
+ * next window (its sibling from the same split, whose estimates add up to the parent's exact total).
+ */
+function withRealTotal(
+  pending: SyncCheckpoint['pending'],
+  current: NonNullable<SyncCheckpoint['current']>,
+  total: number,
+): SyncCheckpoint['pending'] {
+  if (current.total !== undefined || current.expected === undefined) return pending;
+  const next = pending[0];
+  if (next?.expected === undefined) return pending;
+  return [{ ...next, expected: Math.max(0, next.expected + current.expected - total) }, ...pending.slice(1)];
 }

@@ -5,9 +5,9 @@ export interface SyncCheckpoint {
   /** reference: users/teams/numbers/tags; calls: the windows; reread: calls whose stored state is likely stale. */
   phase: 'reference' | 'calls' | 'reread' | 'done';
   /** Windows not started yet, oldest first. */
-  pending: CallWindow[];
-  /** The window being fetched: every page up to `pagesDone` is written. */
-  current: (CallWindow & { pagesDone: number }) | null;
+  pending: PlannedWindow[];
+  /** The window being fetched: every page up to `pagesDone` is written; `total` once its first page is read. */
+  current: (PlannedWindow & { pagesDone: number; total?: number }) | null;
   /** Ids of failed runs whose remaining windows this run took over. */
   resumed?: string[];
   /** Set on a failed run once another run took its remaining windows over. */
@@ -20,6 +20,12 @@ export interface SyncCheckpoint {
    */
   resumable?: boolean;
 }
+
+/**
+ * A window to fetch and, where known, how many calls it holds: estimated from its parent's `meta.total`
+ * when a window over the cap was split, exact once its own first page is read.
+ */
+export type PlannedWindow = CallWindow & { expected?: number };
 
 export function initialCheckpoint(window: CallWindow): SyncCheckpoint {
   return { phase: 'reference', pending: [window], current: null };

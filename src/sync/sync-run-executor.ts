@@ -1,11 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { AccountsService } from '../accounts/accounts.service';
 import { Database } from '../database/database';
-import { CallWindow, windowCovering } from './call-window';
+import { windowCovering } from './call-window';
 import { CallWindowFetcher } from './call-window-fetcher';
 import { LateChangeRereader } from './late-change-rereader';
 import { ReferenceSync } from './reference-sync';
-import { checkpointProblem, hasRemainingWindows, initialCheckpoint, SyncCheckpoint } from './sync-checkpoint';
+import {
+  checkpointProblem,
+  hasRemainingWindows,
+  initialCheckpoint,
+  PlannedWindow,
+  SyncCheckpoint,
+} from './sync-checkpoint';
 import { InvalidSyncWindowError } from './sync-errors';
 import { RunControl } from './sync-control';
 import { SyncRun } from './sync-run';
@@ -64,6 +70,11 @@ export class SyncRunExecutor {
 
   private async advance(run: SyncRun, phase: SyncCheckpoint['phase']): Promise<void> {
     run.checkpoint = { ...run.checkpoint!, phase };
+    // Past the windows, what was listed is all there is; the re-reads left are few and not estimated.
+    if (phase === 'reread' || phase === 'done') {
+      run.callsExpected = run.callsListed;
+      run.estimatedFinishAt = null;
+    }
     await this.runs.saveProgress(this.db.autocommit, run);
   }
 
@@ -82,21 +93,29 @@ export class SyncRunExecutor {
     );
     if (failed.length === 0) return [];
     let current: SyncCheckpoint['current'] = null;
-    const pending: CallWindow[] = [];
+    const pending: PlannedWindow[] = [];
     for (const candidate of failed) {
       const checkpoint = candidate.checkpoint!;
       if (checkpoint.current && !current) current = checkpoint.current;
-      else if (checkpoint.current) pending.push({ from: checkpoint.current.from, to: checkpoint.current.to });
+      else if (checkpoint.current) pending.push(restarted(checkpoint.current));
       pending.push(...checkpoint.pending);
     }
     run.checkpoint = {
       ...own,
       current: own.current ?? current,
       pending: own.current
-        ? [...(current ? [{ from: current.from, to: current.to }] : []), ...pending, ...own.pending]
+        ? [...(current ? [restarted(current)] : []), ...pending, ...own.pending]
         : [...pending, ...own.pending],
       resumed: failed.map((candidate) => candidate.id),
     };
     return failed;
   }
+}
+
+/** A window being fetched, to fetch again from its first page (what it held is still the estimate). */
+function restarted(window: NonNullable<SyncCheckpoint['current']>): PlannedWindow {
+  const expected = window.total ?? window.expected;
+  return expected === undefined
+    ? { from: window.from, to: window.to }
+    : { from: window.from, to: window.to, expected };
 }

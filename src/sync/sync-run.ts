@@ -14,6 +14,12 @@ export interface SyncRun {
   requestsMade: number;
   callsFetched: number;
   callsWritten: number;
+  /** Calls of the run's windows written so far, each counted once (what progress counts as done). */
+  callsListed: number;
+  /** What Aircall's `meta.total` says the run's windows hold, once known (null before). */
+  callsExpected: number | null;
+  /** When the run should end at the company's rate budget and the pace so far (null when unknown). */
+  estimatedFinishAt: Date | null;
   checkpoint: SyncCheckpoint | null;
   error: string | null;
   startedAt: Date | null;

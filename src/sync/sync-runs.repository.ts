@@ -105,12 +105,15 @@ export class SyncRunsRepository {
   /** Counters and checkpoint; in the page's transaction so the checkpoint never runs ahead of the data. */
   async saveProgress(runner: Queryable, run: SyncRun, now = new Date()): Promise<void> {
     await this.db.execute(
-      `UPDATE sync_runs SET requests_made = ?, calls_fetched = ?, calls_written = ?, checkpoint = ?, heartbeat_at = ?, updated_at = ?
+      `UPDATE sync_runs SET requests_made = ?, calls_fetched = ?, calls_written = ?, calls_listed = ?, calls_expected = ?, estimated_finish_at = ?, checkpoint = ?, heartbeat_at = ?, updated_at = ?
        WHERE account_id = ? AND id = ?`,
       [
         run.requestsMade,
         run.callsFetched,
         run.callsWritten,
+        run.callsListed,
+        run.callsExpected,
+        run.estimatedFinishAt === null ? null : this.db.date(run.estimatedFinishAt),
         JSON.stringify(run.checkpoint),
         this.db.date(now),
         this.db.date(now),
@@ -136,7 +139,7 @@ export class SyncRunsRepository {
     now = new Date(),
   ): Promise<void> {
     await this.db.execute(
-      `UPDATE sync_runs SET status = ?, error = ?, finished_at = ?, heartbeat_at = ?, requests_made = ?, calls_fetched = ?, calls_written = ?, checkpoint = ?, updated_at = ?
+      `UPDATE sync_runs SET status = ?, error = ?, finished_at = ?, heartbeat_at = ?, requests_made = ?, calls_fetched = ?, calls_written = ?, calls_listed = ?, calls_expected = ?, estimated_finish_at = NULL, checkpoint = ?, updated_at = ?
        WHERE account_id = ? AND id = ?`,
       [
         status,
@@ -146,6 +149,9 @@ export class SyncRunsRepository {
         run.requestsMade,
         run.callsFetched,
         run.callsWritten,
+        run.callsListed,
+        // A run that succeeded listed every call its windows held: that is what was expected.
+        status === 'succeeded' ? run.callsListed : run.callsExpected,
         JSON.stringify(run.checkpoint),
         this.db.date(now),
         run.accountId,

@@ -1,8 +1,7 @@
 import { Args, ID, Mutation, Resolver } from '@nestjs/graphql';
 import { RequireRole } from '../auth/require-role.decorator';
 import { Role } from '../auth/role';
-import { SyncRunModel } from './models/sync-run.model';
-import { SyncRun } from './sync-run';
+import { SyncRunModel, syncRunModel } from './models/sync-run.model';
 import { SyncService } from './sync.service';
 
 /** Admin mutation starting a sync; runs are listed by the `syncRuns` query (operations). */
@@ -20,25 +19,6 @@ export class SyncResolver {
     @Args('from', { type: () => Date, nullable: true }) from: Date | null,
     @Args('to', { type: () => Date, nullable: true }) to: Date | null,
   ): Promise<SyncRunModel> {
-    return toModel(await this.sync.trigger(accountId, 'manual', { from, to }));
+    return syncRunModel(await this.sync.trigger(accountId, 'manual', { from, to }));
   }
-}
-
-function toModel(run: SyncRun): SyncRunModel {
-  return Object.assign(new SyncRunModel(), {
-    id: run.id,
-    accountId: run.accountId,
-    kind: run.kind,
-    status: run.status,
-    windowFrom: run.windowFrom,
-    windowTo: run.windowTo,
-    requestsMade: run.requestsMade,
-    callsFetched: run.callsFetched,
-    callsWritten: run.callsWritten,
-    error: run.error,
-    startedAt: run.startedAt,
-    finishedAt: run.finishedAt,
-    heartbeatAt: run.heartbeatAt,
-    createdAt: run.createdAt,
-  });
 }
