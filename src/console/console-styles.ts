@@ -61,9 +61,11 @@ fieldset.scope legend { font-size: .9rem; color: var(--muted); }
 .progress { margin: .35rem 0; }
 .bar { height: .75rem; background: #e3e7ec; border-radius: 999px; overflow: hidden; position: relative; }
 .bar-fill { height: 100%; width: 0; background: var(--accent); border-radius: 999px; transition: width .6s ease; }
+.bar-failed .bar-fill { background: var(--danger); }
 .bar.indeterminate .bar-fill { width: 35%; position: absolute; animation: slide 1.4s ease-in-out infinite; }
 @keyframes slide { from { left: -35%; } to { left: 100%; } }
-@media (prefers-reduced-motion: reduce) { .bar.indeterminate .bar-fill { animation: none; width: 100%; opacity: .35; } }
+@media (prefers-reduced-motion: reduce) { .bar-failed .bar-fill { background: var(--danger); }
+.bar.indeterminate .bar-fill { animation: none; width: 100%; opacity: .35; } }
 .progress-words { font-size: .85rem; color: var(--muted); margin: .25rem 0 0; }
 ul.runs, ul.events, ul.keys { list-style: none; padding: 0; margin: 0; }
 .run, .event, .key { border-top: 1px solid var(--line); padding: .6rem 0; min-width: 0; }

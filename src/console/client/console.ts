@@ -205,7 +205,7 @@ function progressBar(run: SyncRun): HTMLElement {
   const track = h(
     'div',
     {
-      class: percent === null ? 'bar indeterminate' : 'bar',
+      class: percent === null ? 'bar indeterminate' : run.status === 'failed' ? 'bar bar-failed' : 'bar',
       attrs: {
         role: 'progressbar',
         'aria-valuemin': '0',
@@ -227,16 +227,26 @@ function progressBar(run: SyncRun): HTMLElement {
   if (percent !== null) words.push(`${Math.floor(percent)} %`);
   words.push(expected === null ? `${done} calls written` : `${done} / ${expected} calls`);
   if (run.status === 'queued') words.push('waiting to start');
+  else if (!isLive(run)) words.push(`${run.callsWritten} changed`);
   else if (progress?.estimatedFinishAt) {
-    const left = new Date(progress.estimatedFinishAt).getTime() - Date.now();
-    words.push(left > 0 ? `about ${span(left)} left` : 'finishing');
-  } else if (state.progress === false) words.push('total not known yet');
+    const finish = new Date(progress.estimatedFinishAt);
+    const left = finish.getTime() - Date.now();
+    words.push(timeLeft(left, finish));
+  } else if (expected === null)
+    words.push(state.progress === false ? 'total not known yet' : 'counting the calls…');
   return h(
     'div',
     { class: 'progress', attrs: { 'data-run': run.id, 'data-status': run.status } },
     track,
     h('p', { class: 'progress-words' }, words.join(' · ')),
   );
+}
+
+/** The estimate in words: the finish time only when it is far enough off to plan around. */
+function timeLeft(ms: number, finish: Date): string {
+  if (ms < 10_000) return ms > 0 ? 'a few seconds left' : 'finishing';
+  if (ms < 120_000) return `about ${span(ms)} left`;
+  return `about ${span(ms)} left (until ≈ ${finish.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })})`;
 }
 
 function runLine(run: SyncRun): HTMLElement {
@@ -247,6 +257,8 @@ function runLine(run: SyncRun): HTMLElement {
       : run.status === 'failed'
         ? `failed: ${run.error ?? 'no reason recorded'}`
         : run.status;
+  // A finished run keeps its bar where the service measured it: 100 % or where a failure stopped it.
+  const measured = !isLive(run) && typeof run.progress?.percent === 'number';
   return h(
     'li',
     { class: `run run-${run.status}`, attrs: { 'data-run': run.id } },
@@ -256,7 +268,8 @@ function runLine(run: SyncRun): HTMLElement {
       h('strong', {}, `${run.kind} · ${accountName(account, run.accountId)}`),
       h('span', { class: `badge badge-${run.status}` }, run.status),
     ),
-    isLive(run) ? progressBar(run) : h('p', { class: 'muted' }, outcome),
+    isLive(run) || (measured && run.status === 'succeeded') ? null : h('p', { class: 'muted' }, outcome),
+    isLive(run) || measured ? progressBar(run) : null,
     h(
       'p',
       { class: 'muted small' },
