@@ -22,6 +22,7 @@ const LAYERS = [
   'operations',
   'oauth',
   'health',
+  'console',
   'server',
   'cli',
 ];

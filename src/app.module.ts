@@ -16,6 +16,7 @@ import { OAuthModule } from './oauth/oauth.module';
 import { HealthModule } from './health/health.module';
 import { HttpModule } from './http/http.module';
 import { SyncModule } from './sync/sync.module';
+import { ConsoleModule } from './console/console.module';
 
 /** The table of contents of the service: one module per layer folder (README "Code map"). */
 @Module({})
@@ -40,6 +41,7 @@ export class AppModule {
         HttpModule,
         HealthModule,
         SyncModule,
+        ConsoleModule,
       ],
     };
   }

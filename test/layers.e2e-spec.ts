@@ -41,6 +41,27 @@ describe('layer order of src/', () => {
     ).toHaveLength(1);
   });
 
+  it('keeps the admin console just below server: it may not import server, server may import it', async () => {
+    expect(
+      await lint(
+        'src/console/x.ts',
+        "import { GraphqlModule } from '../server/graphql-server.module';\nexport const x = GraphqlModule;\n",
+      ),
+    ).toHaveLength(1);
+    expect(
+      await lint(
+        'src/server/x.ts',
+        "import { ConsoleModule } from '../console/console.module';\nexport const x = ConsoleModule;\n",
+      ),
+    ).toEqual([]);
+    expect(
+      await lint(
+        'src/health/x.ts',
+        "import { ConsoleModule } from '../console/console.module';\nexport const x = ConsoleModule;\n",
+      ),
+    ).toHaveLength(1);
+  });
+
   it('lets a layer import the layers below it, and the root files wire every layer', async () => {
     expect(
       await lint(

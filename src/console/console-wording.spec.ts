@@ -1,0 +1,70 @@
+import { Account, problemsOf, SyncRun, webhookWords } from './client/model';
+
+const account = (over: Partial<Account> = {}): Account => ({
+  id: '1',
+  name: 'Acme',
+  status: 'ACTIVE',
+  statusReason: null,
+  authType: 'BASIC',
+  webhookId: 'w1',
+  webhookActive: true,
+  webhookCheckedAt: null,
+  lastSyncedAt: null,
+  syncCursor: null,
+  createdAt: '2026-01-01T00:00:00Z',
+  ...over,
+});
+const run = (over: Partial<SyncRun>): SyncRun => ({
+  id: 'r1',
+  accountId: '1',
+  kind: 'manual',
+  status: 'succeeded',
+  callsFetched: 0,
+  callsWritten: 0,
+  requestsMade: 0,
+  error: null,
+  createdAt: '2026-01-01T00:00:00Z',
+  startedAt: null,
+  finishedAt: null,
+  ...over,
+});
+
+/** What the console tells an admin to do, per account state (the page renders these words and their fix). */
+describe('console wording of account problems', () => {
+  it('has nothing to say about a healthy account', () => {
+    expect(problemsOf(account(), run({}))).toEqual([]);
+    expect(webhookWords(account())).toBe('active');
+  });
+
+  it('asks to reconnect an account whose token Aircall refused, by the way it was connected', () => {
+    const [basic] = problemsOf(
+      account({ status: 'NEEDS_REAUTH', statusReason: '401 from Aircall' }),
+      undefined,
+    );
+    expect(basic).toMatchObject({ severity: 'error', fix: 'reconnect' });
+    expect(basic.text).toMatch(/^Reconnect: Aircall refused the token \(401 from Aircall\)/);
+    expect(problemsOf(account({ status: 'NEEDS_REAUTH', authType: 'OAUTH' }), undefined)[0].fix).toBe(
+      'install',
+    );
+    expect(problemsOf(account({ status: 'UNINSTALLED', authType: 'OAUTH' }), undefined)[0].fix).toBe(
+      'install',
+    );
+  });
+
+  it('names a webhook Aircall disabled or that is missing, and a failed last run', () => {
+    expect(problemsOf(account({ webhookActive: false }), undefined)).toEqual([
+      expect.objectContaining({
+        text: expect.stringMatching(/^Aircall disabled the webhook: register it again/),
+        fix: 'register-webhook',
+      }),
+    ]);
+    expect(problemsOf(account({ webhookId: null, webhookActive: null }), undefined)[0].fix).toBe(
+      'register-webhook',
+    );
+    expect(webhookWords(account({ webhookActive: false }))).toBe('disabled by Aircall');
+    const failed = problemsOf(account(), run({ status: 'failed', error: 'Aircall answered 500' }));
+    expect(failed).toEqual([
+      expect.objectContaining({ fix: 'sync', text: expect.stringContaining('Aircall answered 500') }),
+    ]);
+  });
+});
