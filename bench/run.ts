@@ -13,7 +13,7 @@ import { MysqlServer } from './support/mysql-server';
  * `npm run bench`: webhook ingestion, backfill and GraphQL figures with their baselines, measured in
  * one invocation on this machine and one database server; writes bench/results/<timestamp>.json,
  * latest.json and latest.md, and prints the Markdown summary. Sizes come from the environment
- * (see README "Benchmarks"); BENCH_QUICK=1 runs small sizes in about a minute.
+ * (see docs/benchmarks.md "Method"); BENCH_QUICK=1 runs small sizes in about a minute.
  */
 const env = process.env;
 const quick = env.BENCH_QUICK === '1' || env.BENCH_QUICK === 'true';

@@ -1,6 +1,6 @@
 import { registerEnumType } from '@nestjs/graphql';
 
-/** READER: queries, optionally limited to some accounts. ADMIN: everything (DESIGN.md "Roles"). */
+/** READER: queries, optionally limited to some accounts. ADMIN: everything (docs/architecture.md "GraphQL"). */
 export enum Role {
   READER = 'READER',
   ADMIN = 'ADMIN',

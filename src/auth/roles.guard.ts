@@ -8,7 +8,7 @@ import { Role, roleSatisfies } from './role';
 
 /**
  * Authorises every root GraphQL field: queries need READER unless marked otherwise, mutations always
- * need ADMIN (DESIGN.md: "Mutations (admin only)"), whatever their decorator says. HTTP routes
+ * need ADMIN (docs/architecture.md "GraphQL"), whatever their decorator says. HTTP routes
  * (webhooks, OAuth, health) have their own authentication and pass through.
  */
 @Injectable()

@@ -35,7 +35,7 @@ const BEARER_TOKEN_MESSAGE =
 
 /**
  * Every setting of the service, read once from the environment at start and validated.
- * The names and defaults are the contract in DESIGN.md ("Configuration").
+ * The names and defaults are the contract in docs/architecture.md ("Configuration").
  */
 export class AppConfig {
   @Transform(toInt)

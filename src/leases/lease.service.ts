@@ -10,7 +10,7 @@ export const SERVICE_WIDE = '0';
 /**
  * Named, expiring lease rows in the database (`leases`: account_id, name, holder, expires_at), so
  * scheduled or per-account work runs on one instance at a time without any coordinator but the database
- * (DESIGN.md "Several instances, one database"). Taken by INSERT when free, or by UPDATE … WHERE
+ * (docs/architecture.md "Several instances, one database"). Taken by INSERT when free, or by UPDATE … WHERE
  * expires_at < now when its holder died; an instance that crashes mid-run only blocks the work until the
  * lease expires. Holders renew while they work (`acquire` again, or `renew` inside their own transaction).
  */

@@ -32,8 +32,8 @@ import { SyncService } from './sync.service';
 export class SyncRunnerModule {}
 
 /**
- * Batch sync (DESIGN.md "sync/"): SyncService runs sync_runs under a per-account lease; SyncScheduler
- * starts them (cron, connect, webhook repair, restart); SyncRunExecutor runs one: ReferenceSync, then
+ * Batch sync (docs/architecture.md "Batch sync"): SyncService runs sync_runs under a per-account
+ * lease; SyncScheduler starts them (cron, connect, webhook repair, restart); SyncRunExecutor runs one: ReferenceSync, then
  * CallWindowFetcher (windows under the 10,000 cap by SyncWindowPlanner), then LateChangeRereader.
  */
 @Module({
