@@ -360,6 +360,8 @@ export class IngestBench {
       NODE_ENV: 'production',
       DATABASE_URL: databaseUrl,
       ENCRYPTION_KEY: BENCH_ENCRYPTION_KEY,
+      // Production refuses to start without a way into the API; the bench never uses it.
+      ADMIN_API_KEY: 'bench-ingest-admin-key-0123456789abcdef',
       LOG_LEVEL: 'warn',
       SYNC_CRON: 'off',
       WEBHOOK_CHECK_CRON: 'off',
