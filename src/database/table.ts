@@ -132,10 +132,18 @@ export class Table<C extends Columns> {
 
   /** A row read from either engine, decoded: dates, booleans, JSON, ids as strings. */
   decode(db: ValueDecoder, row: Row): ReadRow<C> {
-    const out = {} as Record<string, unknown>;
+    return this.decodeInto(db, row, {});
+  }
+
+  /**
+   * The decoded fields written straight onto `target` (a GraphQL model, say): on a hot read path this
+   * skips the intermediate object and the copy, which cost more than the decoding itself.
+   */
+  decodeInto<T extends object>(db: ValueDecoder, row: Row, target: T): T & ReadRow<C> {
+    const out = target as Record<string, unknown>;
     for (const { field, column, type, nullable } of this.specs)
       out[field] = decode(db, type, nullable, row[column]);
-    return out as ReadRow<C>;
+    return out as T & ReadRow<C>;
   }
 }
 
