@@ -9,6 +9,7 @@ const LAYERS = [
   'crypto',
   'metrics',
   'http',
+  'storage',
   'aircall',
   'auth',
   'graphql',
