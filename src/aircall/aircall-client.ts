@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { AircallCredentials } from './aircall-credentials';
 import { AircallError } from './aircall-errors';
-import { AircallRateLimiter } from './aircall-rate-limiter';
+import { AircallRateLimiter, RequestPriority } from './aircall-rate-limiter';
 import { anyBody, objectOf, oauthTokenShape, pageOf } from './aircall-response-shapes';
 import { AircallStats, AircallTransport } from './aircall-transport';
 import {
@@ -128,10 +128,11 @@ export class AircallClient {
     return { calls: response.value.items, meta: response.value.meta, serverTime: response.serverTime };
   }
 
-  /** `GET /v1/calls/:id`. */
+  /** `GET /v1/calls/:id`; `background` only spends budget the sync leaves unused (AircallRateLimiter). */
   async getCall(
     credentials: AircallCredentials,
     id: number | string,
+    priority: RequestPriority = 'normal',
   ): Promise<{ call: AircallCall; serverTime: Date }> {
     const response = await this.transport.request({
       method: 'GET',
@@ -139,6 +140,7 @@ export class AircallClient {
       credentials,
       query: CALL_DETAILS,
       shape: objectOf<AircallCall>('call', 'id'),
+      priority,
     });
     return { call: response.value, serverTime: response.serverTime };
   }

@@ -155,4 +155,50 @@ describe('AircallRateLimiter', () => {
     await clock.advance(WINDOW + 10);
     expect(order).toEqual([0, 1, 2, 3, 4, 5]);
   });
+
+  describe('background requests', () => {
+    beforeEach(() => {
+      limiter = new AircallRateLimiter({ limit: 4, windowMs: WINDOW, clock, safetyMarginMs: 10 });
+    });
+
+    it('use at most half the budget', async () => {
+      const granted: ReleaseSlot[] = [];
+      for (let i = 0; i < 4; i += 1) void limiter.acquire('a', 'background').then((r) => granted.push(r));
+      await flush();
+      expect(granted).toHaveLength(2);
+      // Normal requests still get the other half at once.
+      const normal = request('a', 2);
+      await flush();
+      expect(normal.granted).toHaveLength(2);
+      // Once the window frees the slots, the waiting background requests go (two by two).
+      [...granted, ...normal.granted].forEach((release) => release());
+      await clock.advance(WINDOW + 20);
+      expect(granted).toHaveLength(4);
+    });
+
+    it('never go ahead of a waiting normal request', async () => {
+      const first = request('a', 4);
+      await flush();
+      expect(first.granted).toHaveLength(4);
+      const waitingNormal = request('a', 1);
+      const background: ReleaseSlot[] = [];
+      void limiter.acquire('a', 'background').then((r) => background.push(r));
+      first.granted.forEach((release) => release());
+      await clock.advance(WINDOW + 20);
+      expect(waitingNormal.granted).toHaveLength(1);
+      expect(background).toHaveLength(1);
+      // The normal one was granted first: the background one waited for it to leave the queue.
+      expect(limiter.delayFor('a')).toBe(0);
+    });
+
+    it('wait while Aircall reports less than half the budget left', async () => {
+      limiter.observe('a', { limit: 4, remaining: 1, resetAt: clock.now() + 5_000 });
+      const background: ReleaseSlot[] = [];
+      void limiter.acquire('a', 'background').then((r) => background.push(r));
+      await clock.advance(1_000);
+      expect(background).toHaveLength(0);
+      await clock.advance(5_000);
+      expect(background).toHaveLength(1);
+    });
+  });
 });

@@ -25,6 +25,10 @@ interface CompanyBudget {
   serverResetAt?: number;
   /** Set by a 429: nobody sends for this company before then. */
   blockedUntil: number;
+  /** Normal requests waiting for a slot: background requests never go ahead of them. */
+  waiting: number;
+  /** Background requests past the headroom check and not yet granted. */
+  backgroundQueued: number;
   /** Grants are handed out one after another, so concurrent callers queue fairly. */
   queue: Promise<void>;
   /** Resolved (and replaced) whenever an in-flight request is answered. */
@@ -43,6 +47,13 @@ function signal(): { promise: Promise<void>; resolve: () => void } {
 
 /** Call once the request's answer (or failure) has arrived, with the answer's rate-limit headers. */
 export type ReleaseSlot = (answer?: RateLimitInfo) => void;
+
+/**
+ * `background` requests (refreshing a recording's link) use at most this share of a company's budget
+ * and only when no normal request waits: syncing the calls themselves always comes first.
+ */
+export const BACKGROUND_SHARE = 0.5;
+export type RequestPriority = 'normal' | 'background';
 
 /**
  * Paces requests per company at Aircall's physical limit. A request holds a slot from the moment it
@@ -68,21 +79,36 @@ export class AircallRateLimiter {
   }
 
   /** Resolves when one request for `key` may be sent; call the returned function when it was answered. */
-  acquire(key: string): Promise<ReleaseSlot> {
+  acquire(key: string, priority: RequestPriority = 'normal'): Promise<ReleaseSlot> {
     const budget = this.budget(key);
+    if (priority === 'background') return this.waitForHeadroom(budget).then(() => this.enqueue(budget, true));
+    budget.waiting += 1;
+    return this.enqueue(budget, false);
+  }
+
+  private enqueue(budget: CompanyBudget, background: boolean): Promise<ReleaseSlot> {
     const grant = budget.queue.then(() => this.waitForSlot(budget));
     budget.queue = grant.then(
       () => undefined,
       () => undefined,
     );
-    return grant.then((sentAt) => {
-      let released = false;
-      return (answer?: RateLimitInfo) => {
-        if (released) return;
-        released = true;
-        this.release(budget, sentAt, answer);
-      };
-    });
+    return grant.then(
+      (sentAt) => {
+        if (background) budget.backgroundQueued -= 1;
+        else budget.waiting -= 1;
+        let released = false;
+        return (answer?: RateLimitInfo) => {
+          if (released) return;
+          released = true;
+          this.release(budget, sentAt, answer);
+        };
+      },
+      (error: unknown) => {
+        if (background) budget.backgroundQueued -= 1;
+        else budget.waiting -= 1;
+        throw error;
+      },
+    );
   }
 
   /** Takes in the rate-limit headers of a response received for `key`. */
@@ -137,6 +163,37 @@ export class AircallRateLimiter {
     answered.resolve();
   }
 
+  /** Resolves once a background request may queue: no normal request waits and half the budget is free. */
+  private async waitForHeadroom(budget: CompanyBudget): Promise<void> {
+    for (;;) {
+      const now = this.clock.now();
+      const at = this.earliestSend(budget, now);
+      const used = budget.expiries.length + budget.inFlight;
+      const serverLow =
+        budget.serverResetAt !== undefined &&
+        budget.serverResetAt > now &&
+        budget.serverRemaining !== undefined &&
+        budget.serverRemaining < budget.limit * BACKGROUND_SHARE;
+      if (
+        at <= now &&
+        budget.waiting === 0 &&
+        used + budget.backgroundQueued < budget.limit * BACKGROUND_SHARE &&
+        !serverLow
+      ) {
+        // Counted before the caller resumes, so concurrent background requests see each other.
+        budget.backgroundQueued += 1;
+        return;
+      }
+      const wake = Math.min(
+        budget.expiries[0] ?? Infinity,
+        serverLow ? budget.serverResetAt! + this.marginMs : Infinity,
+        at > now ? at : Infinity,
+        now + this.options.windowMs / 4,
+      );
+      await Promise.race([this.clock.sleep(Math.max(1, wake - now)), budget.answeredSignal.promise]);
+    }
+  }
+
   /** Resolves with the send time once a slot is granted. */
   private async waitForSlot(budget: CompanyBudget): Promise<number> {
     for (;;) {
@@ -185,6 +242,8 @@ export class AircallRateLimiter {
         expiries: [],
         inFlight: 0,
         blockedUntil: 0,
+        waiting: 0,
+        backgroundQueued: 0,
         queue: Promise.resolve(),
         answeredSignal: signal(),
         lastActivity: this.clock.now(),

@@ -11,7 +11,7 @@ import {
   AircallServerError,
 } from './aircall-errors';
 import { parseRateLimitHeaders, RateLimitInfo, retryAfter, serverTime } from './aircall-rate-headers';
-import { AircallRateLimiter } from './aircall-rate-limiter';
+import { AircallRateLimiter, RequestPriority } from './aircall-rate-limiter';
 import { isRecord, ShapeCheck } from './aircall-response-shapes';
 import { AircallRetryPolicy, backoffDelay } from './aircall-retry-policy';
 
@@ -28,6 +28,8 @@ export interface AircallRequest<T> {
   shape: ShapeCheck<T>;
   /** False for requests that must not be repeated blindly (a single-use OAuth code). Default true. */
   retryTransient?: boolean;
+  /** `background`: only from the budget the calls' own syncing leaves unused (AircallRateLimiter). */
+  priority?: RequestPriority;
 }
 
 export interface AircallResponse<T> {
@@ -109,7 +111,8 @@ export class AircallTransport {
     let transientFailures = 0;
     let rateLimitWaits = 0;
     for (;;) {
-      const release = key !== undefined ? await this.options.limiter.acquire(key) : undefined;
+      const release =
+        key !== undefined ? await this.options.limiter.acquire(key, request.priority) : undefined;
       let rateInfo: RateLimitInfo | undefined;
       let attempt: Attempt<T>;
       try {
