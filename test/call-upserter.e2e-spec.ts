@@ -1,3 +1,5 @@
+import { CallMediaTracker } from '../src/calls/call-media-tracker';
+import { loadConfig } from '../src/config/app-config';
 import { DataSource } from 'typeorm';
 import { CallUpserter } from '../src/calls/call-upserter';
 import { createDataSource } from '../src/database/database-options';
@@ -44,7 +46,11 @@ describeEachEngine('CallUpserter', (db) => {
     await dataSource.initialize();
     await dataSource.runMigrations();
     database = new Database(dataSource);
-    upserter = new CallUpserter(database, new DirectoryUpserter(database));
+    upserter = new CallUpserter(
+      database,
+      new DirectoryUpserter(database),
+      new CallMediaTracker(loadConfig({}), database),
+    );
   });
   afterAll(async () => {
     await dataSource?.destroy();

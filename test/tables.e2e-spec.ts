@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { ACCOUNT_IDENTITIES, ACCOUNTS } from '../src/accounts/accounts-tables';
 import { API_KEYS } from '../src/auth/api-keys-table';
-import { CALL_COMMENTS, CALL_TAGS, CALL_TEAMS, CALLS } from '../src/calls/call-tables';
+import { CALL_COMMENTS, CALL_MEDIA, CALL_TAGS, CALL_TEAMS, CALLS } from '../src/calls/call-tables';
 import { createDataSource } from '../src/database/database-options';
 import { ColumnType, Table } from '../src/database/table';
 import { CONTACTS, NUMBERS, TAGS, TEAM_USERS, TEAMS, USERS } from '../src/directory/directory-tables';
@@ -19,6 +19,7 @@ const TABLES: Table<never>[] = [
   CALL_TEAMS,
   CALL_TAGS,
   CALL_COMMENTS,
+  CALL_MEDIA,
   USERS,
   NUMBERS,
   TEAMS,

@@ -52,3 +52,21 @@ export class AccountLifecycle {
     });
   }
 }
+
+/**
+ * Work that must be done before an account's rows are purged, awaited in order: deleting the
+ * account's archived recordings, whose keys the rows hold. A hook that fails stops the purge, which
+ * can then be retried: nothing is left that no row points to.
+ */
+@Injectable()
+export class AccountPurgeHooks {
+  private readonly hooks: Array<(accountId: string) => Promise<void>> = [];
+
+  register(hook: (accountId: string) => Promise<void>): void {
+    this.hooks.push(hook);
+  }
+
+  async run(accountId: string): Promise<void> {
+    for (const hook of this.hooks) await hook(accountId);
+  }
+}

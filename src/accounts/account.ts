@@ -30,6 +30,8 @@ export interface Account {
   syncCursor: Date | null;
   lastSyncedAt: Date | null;
   disconnectedAt: Date | null;
+  /** Whether its recordings and voicemails are archived when RECORDINGS=archive (default true). */
+  archiveRecordings: boolean;
   createdAt: Date;
   updatedAt: Date;
 }

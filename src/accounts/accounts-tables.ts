@@ -20,6 +20,7 @@ export const ACCOUNTS = defineTable('accounts', {
   syncCursor: 'datetime?',
   lastSyncedAt: 'datetime?',
   disconnectedAt: 'datetime?',
+  archiveRecordings: 'bool',
   createdAt: 'datetime',
   updatedAt: 'datetime',
 });

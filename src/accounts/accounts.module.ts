@@ -7,7 +7,7 @@ import { WebhookHealthCheck } from './webhook-health-check';
 import { WebhookRegistrar } from './webhook-registrar';
 import { AccountConnector } from './account-connector';
 import { AccountIdentity } from './account-identity';
-import { AccountLifecycle } from './account-events';
+import { AccountLifecycle, AccountPurgeHooks } from './account-events';
 import { AccountsResolver } from './accounts.resolver';
 import { AccountsService } from './accounts.service';
 
@@ -21,6 +21,7 @@ import { AccountsService } from './accounts.service';
   providers: [
     AccountsService,
     AccountLifecycle,
+    AccountPurgeHooks,
     AccountConnector,
     AccountIdentity,
     AccountsResolver,
@@ -31,6 +32,7 @@ import { AccountsService } from './accounts.service';
     AccountsStoreModule,
     AccountsService,
     AccountLifecycle,
+    AccountPurgeHooks,
     AccountConnector,
     WebhookRegistrar,
     WebhookHealthCheck,

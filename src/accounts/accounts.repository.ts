@@ -38,6 +38,7 @@ export const TENANT_TABLES = [
   'leases',
   'sync_runs',
   'account_identities',
+  'call_media',
   'call_comments',
   'call_tags',
   'call_teams',
@@ -349,6 +350,15 @@ export class AccountsRepository {
    * row is locked first: the inbox processor reads it (shared) before applying a batch, so no batch
    * applies the account's events while the purge runs, and none after it (the account is gone).
    */
+  /** Turns archiving of the account's recordings on or off; false when there is no such account. */
+  async setArchiveRecordings(id: string, enabled: boolean): Promise<boolean> {
+    const changed = await this.db.execute(
+      'UPDATE accounts SET archive_recordings = ?, updated_at = ? WHERE id = ?',
+      [this.db.bool(enabled), this.db.date(new Date()), id],
+    );
+    return changed > 0;
+  }
+
   async purge(id: string): Promise<void> {
     await this.db.transaction(async (manager) => {
       await this.db.query(`SELECT id FROM accounts WHERE id = ?${this.db.forUpdate}`, [id], manager);

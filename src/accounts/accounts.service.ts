@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AircallCredentials } from '../aircall/aircall-credentials';
 import { SecretBox } from '../crypto/secret-box';
 import { Account, AccountAuthType } from './account';
+import { AccountPurgeHooks } from './account-events';
 import { AccountNotConnectedError, AccountNotFoundError } from './account-errors';
 import { AccountsRepository, Identity, StoredAccount, WebhookRegistration } from './accounts.repository';
 import { Database, Queryable } from '../database/database';
@@ -25,6 +26,7 @@ export class AccountsService {
     private readonly repository: AccountsRepository,
     private readonly secrets: SecretBox,
     private readonly db: Database,
+    private readonly purgeHooks: AccountPurgeHooks,
   ) {}
 
   /** The id of a new account. */
@@ -140,9 +142,18 @@ export class AccountsService {
     await this.repository.saveWebhookHealth(accountId, webhookId, active, checkedAt);
   }
 
-  /** Forgets credentials and webhook, keeps the data; `purge` also deletes every row of the account. */
+  /** Forgets credentials and webhook, keeps the data; `purge` also deletes every row (and file) of the account. */
+  /** Turns archiving of the account's recordings on or off. */
+  async setArchiveRecordings(accountId: string, enabled: boolean): Promise<Account> {
+    if (!(await this.repository.setArchiveRecordings(accountId, enabled)))
+      throw new AccountNotFoundError(accountId);
+    return this.get(accountId);
+  }
+
   async forget(accountId: string, purge: boolean): Promise<void> {
-    if (purge) await this.repository.purge(accountId);
-    else await this.repository.saveDisconnected(accountId);
+    if (purge) {
+      await this.purgeHooks.run(accountId);
+      await this.repository.purge(accountId);
+    } else await this.repository.saveDisconnected(accountId);
   }
 }

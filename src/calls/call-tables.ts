@@ -78,3 +78,29 @@ export const CALL_COMMENTS = defineTable('call_comments', {
   postedById: 'id?',
   postedAt: 'datetime?',
 });
+
+/**
+ * `call_media`: the archive state of a call's recording or voicemail (`kind`). The Aircall link is the
+ * call's own `recording_url`/`voicemail_url`, which every newer snapshot refreshes.
+ */
+export const CALL_MEDIA = defineTable('call_media', {
+  accountId: 'id',
+  callId: 'id',
+  kind: 'text',
+  status: 'text',
+  callStartedAt: 'datetime?',
+  storageKey: 'text?',
+  sizeBytes: 'int?',
+  durationSeconds: 'int?',
+  contentType: 'text?',
+  sha256: 'text?',
+  archivedAt: 'datetime?',
+  attempts: 'int',
+  refreshes: 'int',
+  nextAttemptAt: 'datetime',
+  lastError: 'text?',
+  claimedBy: 'text?',
+  claimedUntil: 'datetime?',
+  createdAt: 'datetime',
+  updatedAt: 'datetime',
+});

@@ -13,6 +13,7 @@ import { RowToWrite } from '../database/table';
 import { CALL_COMMENTS, CALL_TAGS, CALL_TEAMS, CALLS } from './call-tables';
 import { callColumns, callComments, callTags, callTeamIds } from './call-record';
 import { fromUnix } from '../aircall/aircall-time';
+import { CallMediaTracker } from './call-media-tracker';
 import { newestByKey, NewestSnapshot, stateVersion } from '../aircall/state-version';
 
 /** One full Call object as Aircall described it at `at` — from a webhook event or an API read. */
@@ -50,6 +51,7 @@ export class CallUpserter {
   constructor(
     private readonly db: Database,
     private readonly directory: DirectoryUpserter,
+    private readonly media: CallMediaTracker,
   ) {}
 
   async apply(runner: Queryable, snapshots: readonly CallSnapshot[]): Promise<UpsertResult> {
@@ -80,6 +82,10 @@ export class CallUpserter {
 
     const winners = await this.winners(runner, candidates);
     await this.replaceChildren(runner, winners);
+    await this.media.track(
+      runner,
+      winners.map((w) => w.item),
+    );
     return { written: winners.length, stale: snapshots.length - winners.length };
   }
 

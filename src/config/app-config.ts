@@ -331,6 +331,142 @@ export class AppConfig {
   @Max(600_000)
   SHUTDOWN_TIMEOUT_MS = 25_000;
 
+  /**
+   * What happens to call recordings and voicemails, whose Aircall links expire within hours: `off`
+   * serves the stored link as it is; `links` re-reads the call for a fresh link when the stored one is
+   * too old; `archive` also downloads every file into RECORDINGS_STORAGE and serves it from there.
+   */
+  @IsIn(['off', 'links', 'archive'])
+  RECORDINGS: 'off' | 'links' | 'archive' = 'links';
+
+  /** Where archived files go: a directory (RECORDINGS_DIR) or an S3-compatible bucket (RECORDINGS_S3_*). */
+  @IsIn(['local', 's3'])
+  RECORDINGS_STORAGE: 'local' | 's3' = 'local';
+
+  /** The local archive's directory; default `recordings/` next to the SQLite file (./data/recordings with MySQL). */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  RECORDINGS_DIR?: string;
+
+  @IsOptional()
+  @Matches(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'must be an S3 bucket name' })
+  RECORDINGS_S3_BUCKET?: string;
+
+  /** Prefix of every object key (e.g. `aircall-sync/`). */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9!_.*'()/-]{1,200}$/, { message: 'must be a key prefix of safe characters' })
+  RECORDINGS_S3_PREFIX?: string;
+
+  /** Region of the bucket; default the SDK's own (AWS_REGION). */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  RECORDINGS_S3_REGION?: string;
+
+  /** Endpoint of an S3-compatible store (MinIO, R2, Ceph…); default AWS. */
+  @IsOptional()
+  @IsUrl(urlOptions, { message: 'must be an http(s) URL' })
+  RECORDINGS_S3_ENDPOINT?: string;
+
+  /** Path-style requests (`endpoint/bucket/key`), which most S3-compatible stores need. */
+  @Transform(toBool)
+  @IsIn([true, false], { message: 'must be true or false' })
+  RECORDINGS_S3_FORCE_PATH_STYLE = false;
+
+  /** Server-side encryption of archived objects. */
+  @IsOptional()
+  @IsIn(['AES256', 'aws:kms'])
+  RECORDINGS_S3_SSE?: 'AES256' | 'aws:kms';
+
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  RECORDINGS_S3_KMS_KEY_ID?: string;
+
+  /**
+   * Hosts a recording or voicemail link may point to (comma-separated; `*.example.com` matches its
+   * subdomains). Any other link — a delivery could carry anything — is never fetched, nor a redirect
+   * elsewhere. The defaults are the hosts Aircall's links use (docs/aircall-behaviour.md §11).
+   */
+  @Matches(/^(\*\.)?[A-Za-z0-9.-]+(:\d+)?(,\s*(\*\.)?[A-Za-z0-9.-]+(:\d+)?)*$/, {
+    message: 'must be a comma-separated list of host names (optionally *.domain or host:port)',
+  })
+  RECORDINGS_ALLOWED_HOSTS = 'aircall.s3.us-west-2.amazonaws.com,short-urls.aircall.io';
+
+  /** Downloads one instance runs at once. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  RECORDINGS_CONCURRENCY = 4;
+
+  /** Largest file archived, in bytes; a bigger one is marked FAILED (Aircall records at most 4 hours). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  RECORDINGS_MAX_BYTES = 512 * 1024 * 1024;
+
+  /** Failed downloads (not counting expired links, which are refreshed) before a file is marked FAILED. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  RECORDINGS_MAX_ATTEMPTS = 8;
+
+  /** First delay before a failed download is tried again, in ms; it doubles with each attempt, up to an hour. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  RECORDINGS_RETRY_BASE_MS = 10_000;
+
+  /** A download that receives nothing for this long is abandoned and retried, in ms. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  RECORDINGS_IDLE_TIMEOUT_MS = 30_000;
+
+  /** How long an instance's claim on a download lasts without renewal, in ms (renewed every third). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(500)
+  RECORDINGS_CLAIM_TTL_MS = 120_000;
+
+  /** How often the archiver looks for work when nothing woke it, in ms. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  RECORDINGS_POLL_MS = 2000;
+
+  /**
+   * How long an Aircall link lives when it does not say (links carrying `X-Amz-Expires` are read):
+   * 1 hour per Aircall's reference (docs/aircall-behaviour.md §11).
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  RECORDINGS_LINK_TTL_SECONDS = 3600;
+
+  /** Life of the links this service hands out for archived files, in seconds. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(7 * 86_400)
+  RECORDINGS_URL_TTL_SECONDS = 3600;
+
+  /** Aircall re-reads one GraphQL request may make for fresh links (each costs the company's rate budget). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(50)
+  RECORDINGS_REFRESHES_PER_REQUEST = 10;
+
+  /** Archived files of calls older than this many days are deleted (0 keeps them). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  RECORDINGS_RETENTION_DAYS = 0;
+
   @IsIn(['development', 'production', 'test'])
   NODE_ENV: 'development' | 'production' | 'test' = 'development';
 
@@ -361,6 +497,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     'ADMIN_API_KEY',
     'OPS_PORT',
     'OPS_TOKEN',
+    'RECORDINGS_DIR',
+    'RECORDINGS_S3_BUCKET',
+    'RECORDINGS_S3_PREFIX',
+    'RECORDINGS_S3_REGION',
+    'RECORDINGS_S3_ENDPOINT',
+    'RECORDINGS_S3_SSE',
+    'RECORDINGS_S3_KMS_KEY_ID',
   ]) {
     const value = env[key];
     if (value !== undefined && value !== '') input[key] = value;
@@ -381,6 +524,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(
       'Invalid configuration: AIRCALL_CLIENT_ID and AIRCALL_CLIENT_SECRET must be set together',
     );
+  }
+  if (config.RECORDINGS_STORAGE === 's3' && !config.RECORDINGS_S3_BUCKET) {
+    throw new ConfigError('Invalid configuration: RECORDINGS_STORAGE=s3 needs RECORDINGS_S3_BUCKET');
+  }
+  if (config.RECORDINGS_S3_SSE === 'aws:kms' && !config.RECORDINGS_S3_KMS_KEY_ID) {
+    throw new ConfigError('Invalid configuration: RECORDINGS_S3_SSE=aws:kms needs RECORDINGS_S3_KMS_KEY_ID');
   }
   return config;
 }

@@ -36,6 +36,7 @@ export interface SeededAccount {
   webhookCheckedAt?: Date | null;
   lastSyncedAt?: Date | null;
   aircallCompanyId?: string | null;
+  archiveRecordings?: boolean;
   createdAt?: Date;
 }
 
@@ -58,6 +59,7 @@ export async function seedAccount(db: Database, account: SeededAccount): Promise
     syncCursor: null,
     lastSyncedAt: account.lastSyncedAt ?? null,
     disconnectedAt: null,
+    archiveRecordings: account.archiveRecordings ?? true,
     createdAt: now,
     updatedAt: now,
   };

@@ -1,3 +1,5 @@
+import { CallMediaTracker } from '../../src/calls/call-media-tracker';
+import { loadConfig } from '../../src/config/app-config';
 import { CallUpserter } from '../../src/calls/call-upserter';
 import { Database } from '../../src/database/database';
 import { DirectoryUpserter } from '../../src/directory/directory-upserter';
@@ -24,7 +26,11 @@ export async function expectTrickyTextStoredAsSent(database: Database, accountId
     .withContact(contact)
     .commented(TRICKY_TEXT, agent, 1_717_236_100)
     .build();
-  const upserter = new CallUpserter(database, new DirectoryUpserter(database));
+  const upserter = new CallUpserter(
+    database,
+    new DirectoryUpserter(database),
+    new CallMediaTracker(loadConfig({}), database),
+  );
   await database.transaction((m) =>
     upserter.apply(m, [{ accountId, call, source: 'call.commented', at: new Date(1_717_236_100_000) }]),
   );

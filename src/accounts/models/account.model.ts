@@ -73,6 +73,12 @@ export class AccountModel {
   @Field(() => Date, { nullable: true })
   disconnectedAt!: Date | null;
 
+  @Field(() => Boolean, {
+    description:
+      'Whether its recordings and voicemails are archived (when the service runs with RECORDINGS=archive)',
+  })
+  archiveRecordings!: boolean;
+
   @Field(() => Date)
   createdAt!: Date;
 
@@ -93,6 +99,7 @@ export class AccountModel {
       syncCursor: account.syncCursor,
       lastSyncedAt: account.lastSyncedAt,
       disconnectedAt: account.disconnectedAt,
+      archiveRecordings: account.archiveRecordings,
       createdAt: account.createdAt,
       updatedAt: account.updatedAt,
     });
