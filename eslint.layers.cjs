@@ -19,6 +19,7 @@ const LAYERS = [
   'accounts',
   'webhooks',
   'sync',
+  'recordings',
   'stats',
   'operations',
   'oauth',

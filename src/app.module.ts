@@ -17,6 +17,7 @@ import { HealthModule } from './health/health.module';
 import { HttpModule } from './http/http.module';
 import { SyncModule } from './sync/sync.module';
 import { ConsoleModule } from './console/console.module';
+import { RecordingsModule } from './recordings/recordings.module';
 
 /** The table of contents of the service: one module per layer folder (README "Code map"). */
 @Module({})
@@ -41,6 +42,7 @@ export class AppModule {
         HttpModule,
         HealthModule,
         SyncModule,
+        RecordingsModule,
         ConsoleModule,
       ],
     };

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 
 const VERSION = 'v1';
 const IV_BYTES = 12;
@@ -23,6 +23,15 @@ export class SecretBox {
   constructor(key: Buffer) {
     if (key.length !== 32) throw new Error('SecretBox needs a 32-byte key');
     this.key = Buffer.from(key);
+  }
+
+  /**
+   * An HMAC-SHA256 of `data` (base64url) under a key derived from this one for `purpose`, so links
+   * this service signs (archived recordings) cannot be forged, nor used for another purpose.
+   */
+  mac(purpose: string, data: string): string {
+    const key = Buffer.from(hkdfSync('sha256', this.key, Buffer.alloc(0), `aircall-sync mac ${purpose}`, 32));
+    return createHmac('sha256', key).update(data).digest('base64url');
   }
 
   seal(plaintext: string): string {

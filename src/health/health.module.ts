@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { AircallModule } from '../aircall/aircall.module';
+import { RecordingsModule } from '../recordings/recordings.module';
 import { HealthController } from './health.controller';
 import { HealthService } from './health.service';
 import { MetricsCollectors } from './metrics-collectors';
@@ -11,7 +12,7 @@ import { OperationalReadings } from './operational-readings';
  * /metrics gauges (OperationalReadings), and the collectors refreshing those gauges at scrape time.
  */
 @Module({
-  imports: [AircallModule, TerminusModule],
+  imports: [AircallModule, TerminusModule, RecordingsModule],
   controllers: [HealthController],
   providers: [OperationalReadings, HealthService, MetricsCollectors],
   exports: [OperationalReadings],

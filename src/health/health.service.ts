@@ -3,7 +3,9 @@ import { HealthIndicatorService } from '@nestjs/terminus';
 import { isDatabaseUnavailable } from '../database/database';
 import { InFlightRequests } from '../http/in-flight-requests';
 import { HealthReport, needsAttention } from './health-report';
-import { AccountHealth, InboxBacklog, OperationalReadings } from './operational-readings';
+import { AccountHealth, InboxBacklog, OperationalReadings, RecordingsHealth } from './operational-readings';
+import { AppConfig } from '../config/app-config';
+import { RecordingArchiver } from '../recordings/recording-archiver';
 import { ProbeTimeoutError } from './with-timeout';
 
 /** Why the database is considered down, without any detail (host, user) that belongs in a secret. */
@@ -28,7 +30,27 @@ export class HealthService {
     private readonly readings: OperationalReadings,
     private readonly inFlight: InFlightRequests,
     private readonly indicators: HealthIndicatorService,
+    private readonly config: AppConfig,
+    private readonly archiver: RecordingArchiver,
   ) {}
+
+  /** The archive's state; null unless RECORDINGS=archive. */
+  private async recordings(): Promise<RecordingsHealth | null> {
+    if (this.config.RECORDINGS !== 'archive') return null;
+    const counts = await this.readings.recordingCounts();
+    const n = (status: string) => counts[status]?.n ?? 0;
+    return {
+      mode: this.config.RECORDINGS,
+      storage: this.config.RECORDINGS_STORAGE,
+      pending: n('pending') + n('checking'),
+      failed: n('failed'),
+      expired: n('expired'),
+      archived: n('archived'),
+      bytesStored: counts.archived?.bytes ?? 0,
+      downloading: this.archiver.downloading,
+      downloadBytesPerSecond: this.archiver.downloadRate(),
+    };
+  }
 
   /** The database as a terminus indicator: up with its `SELECT 1` round trip, or down with why. */
   private async database() {
@@ -53,14 +75,20 @@ export class HealthService {
         database: { reachable: false, engine: this.readings.engine, latencyMs: null, error: database.error },
         inbox: null,
         accounts: null,
+        recordings: null,
       };
     }
     const { latencyMs } = database;
     let inbox: InboxBacklog | null = null;
     let accounts: AccountHealth[] | null = null;
+    let recordings: RecordingsHealth | null = null;
     let error: string | null = null;
     try {
-      [inbox, accounts] = await Promise.all([this.readings.inboxBacklog(now), this.readings.accounts()]);
+      [inbox, accounts, recordings] = await Promise.all([
+        this.readings.inboxBacklog(now),
+        this.readings.accounts(),
+        this.recordings(),
+      ]);
     } catch (failure) {
       error = reasonOf(failure);
     }
@@ -68,7 +96,7 @@ export class HealthService {
       ...base,
       status: this.inFlight.isDraining
         ? 'shutting_down'
-        : needsAttention(inbox, accounts)
+        : needsAttention(inbox, accounts, recordings)
           ? 'degraded'
           : 'ok',
       database: {
@@ -79,6 +107,7 @@ export class HealthService {
       },
       inbox,
       accounts,
+      recordings,
     };
   }
 }

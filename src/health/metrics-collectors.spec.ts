@@ -1,3 +1,4 @@
+import { loadConfig } from '../config/app-config';
 import { AircallClient } from '../aircall/aircall-client';
 import { OperationalReadings } from './operational-readings';
 import { MetricsCollectors } from './metrics-collectors';
@@ -20,7 +21,7 @@ describe('MetricsCollectors: event loop delay', () => {
     // The database is down for this registry (its part is skipped); the Aircall client sent nothing.
     const readings = { ping: () => Promise.reject(new Error('down')) } as unknown as OperationalReadings;
     const aircall = { stats: { requests: 0, rateLimited: 0, retries: 0 } } as unknown as AircallClient;
-    collectors = new MetricsCollectors(metrics, readings, aircall);
+    collectors = new MetricsCollectors(metrics, readings, aircall, loadConfig({}));
     collectors.onModuleInit();
   });
 

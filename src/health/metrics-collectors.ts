@@ -1,6 +1,7 @@
 import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 import { AircallClient } from '../aircall/aircall-client';
+import { AppConfig } from '../config/app-config';
 import { OperationalReadings } from './operational-readings';
 import { msLate } from '../metrics/loop-delay';
 import { MetricsService } from '../metrics/metrics.service';
@@ -24,6 +25,7 @@ export class MetricsCollectors implements OnModuleInit, OnModuleDestroy {
     private readonly metrics: MetricsService,
     private readonly readings: OperationalReadings,
     private readonly aircall: AircallClient,
+    private readonly config: AppConfig,
   ) {}
 
   onModuleInit(): void {
@@ -72,6 +74,23 @@ export class MetricsCollectors implements OnModuleInit, OnModuleDestroy {
       'Age of the oldest pending webhook event, in seconds (0 when none)',
       Math.round(inbox.oldestPendingAgeSeconds * 1000) / 1000,
     );
+    if (this.config.RECORDINGS === 'archive') {
+      const counts = await this.readings.recordingCounts();
+      for (const status of ['pending', 'checking', 'archived', 'failed', 'expired', 'deleted'])
+        m.set(
+          'aircall_recordings',
+          'Recordings and voicemails of the archive by status',
+          counts[status]?.n ?? 0,
+          {
+            status,
+          },
+        );
+      m.set(
+        'aircall_recordings_stored_bytes',
+        'Bytes of the archived recordings and voicemails',
+        counts.archived?.bytes ?? 0,
+      );
+    }
     m.set('aircall_sync_runs', 'Sync runs by status (queued, running)', sync.queuedRuns, {
       status: 'queued',
     });

@@ -38,6 +38,19 @@ export interface LastSyncRun {
   };
 }
 
+export interface RecordingsHealth {
+  mode: 'off' | 'links' | 'archive';
+  storage: 'local' | 's3';
+  pending: number;
+  failed: number;
+  expired: number;
+  archived: number;
+  bytesStored: number;
+  /** This instance's downloads: running now, and bytes per second over the last minute. */
+  downloading: number;
+  downloadBytesPerSecond: number;
+}
+
 export interface AccountHealth {
   id: string;
   name: string | null;
@@ -109,6 +122,17 @@ export class OperationalReadings {
       runningCallsFetched: num(running?.fetched),
       runningCallsWritten: num(running?.written),
     };
+  }
+
+  /** Archive rows by status and the bytes stored (IDX_call_media_queue serves the GROUP BY). */
+  async recordingCounts(): Promise<Record<string, { n: number; bytes: number }>> {
+    const rows = await this.bounded(
+      this.db.query<{ status: string; n: unknown; bytes: unknown }>(
+        `SELECT status, COUNT(*) AS n, SUM(size_bytes) AS bytes FROM call_media GROUP BY status`,
+      ),
+      'recordings',
+    );
+    return Object.fromEntries(rows.map((r) => [r.status, { n: num(r.n), bytes: num(r.bytes) }]));
   }
 
   /** Every account with its last sync and webhook state (no credentials, no webhook token hash). */

@@ -3,6 +3,7 @@ import { ConsoleError, graphql, messageOf } from './graphql.js';
 import {
   Account,
   accountName,
+  archiveWords,
   ApiKey,
   InboxStatus,
   isLive,
@@ -341,6 +342,12 @@ function accountCard(account: Account): HTMLElement {
       h('dd', {}, when(account.lastSyncedAt), lastRun ? ` · last run ${lastRun.status}` : ''),
       h('dt', {}, 'Synced up to'),
       h('dd', {}, when(account.syncCursor, 'nothing yet')),
+      ...(archiveWords(account.recordingArchive)
+        ? [
+            h('dt', {}, 'Recordings'),
+            h('dd', { attrs: { 'data-field': 'recordings' } }, archiveWords(account.recordingArchive)!),
+          ]
+        : []),
     ),
     ...problems.map((p) =>
       h(

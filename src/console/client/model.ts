@@ -14,6 +14,19 @@ export interface Account {
   lastSyncedAt: string | null;
   syncCursor: string | null;
   createdAt: string;
+  recordingArchive?: RecordingArchive | null;
+}
+
+export interface RecordingArchive {
+  mode: 'off' | 'links' | 'archive';
+  storage: 'local' | 's3';
+  enabled: boolean;
+  pending: number;
+  archived: number;
+  failed: number;
+  expired: number;
+  deleted: number;
+  bytesStored: number;
 }
 
 export interface SyncProgress {
@@ -67,7 +80,7 @@ export interface ApiKey {
 }
 
 const ACCOUNT_FIELDS =
-  'id name status statusReason authType webhookId webhookActive webhookCheckedAt lastSyncedAt syncCursor createdAt';
+  'id name status statusReason authType webhookId webhookActive webhookCheckedAt lastSyncedAt syncCursor createdAt recordingArchive { mode storage enabled pending archived failed expired deleted bytesStored }';
 const RUN_FIELDS =
   'id accountId kind status callsFetched callsWritten requestsMade error createdAt startedAt finishedAt';
 const EVENT_FIELDS =
@@ -174,4 +187,19 @@ export function webhookWords(account: Account): string {
 
 export function isLive(run: SyncRun): boolean {
   return run.status === 'running' || run.status === 'queued';
+}
+
+/** The recordings line of an account card; null when the service does not archive. */
+export function archiveWords(archive: RecordingArchive | null | undefined): string | null {
+  if (!archive || archive.mode !== 'archive') return null;
+  if (!archive.enabled) return `archiving off for this account · ${archive.archived} archived`;
+  const mb = archive.bytesStored / (1024 * 1024);
+  const parts = [
+    `${archive.archived} archived (${mb < 10 ? mb.toFixed(1) : Math.round(mb)} MB, ${archive.storage})`,
+  ];
+  if (archive.pending > 0) parts.push(`${archive.pending} pending`);
+  if (archive.failed > 0) parts.push(`${archive.failed} failed`);
+  if (archive.expired > 0) parts.push(`${archive.expired} expired`);
+  if (archive.deleted > 0) parts.push(`${archive.deleted} deleted`);
+  return parts.join(' · ');
 }

@@ -1,0 +1,239 @@
+import { Injectable } from '@nestjs/common';
+import { Database, Queryable, Row } from '../database/database';
+import { CALL_MEDIA } from '../calls/call-tables';
+import type { MediaKind } from '../calls/call-media-tracker';
+import { RowRead } from '../database/table';
+
+export type MediaStatus = 'pending' | 'checking' | 'archived' | 'failed' | 'expired' | 'deleted';
+export type MediaRow = RowRead<typeof CALL_MEDIA>;
+
+/** One claimed row, with the call's current link for its kind. */
+export interface MediaJob {
+  accountId: string;
+  callId: string;
+  kind: MediaKind;
+  status: MediaStatus;
+  attempts: number;
+  refreshes: number;
+  storageKey: string | null;
+  archivedAt: Date | null;
+  link: string | null;
+  /** When the call row (and so its link) was last written from a snapshot. */
+  linkSeenAt: Date | null;
+}
+
+/** What finishing a job writes (every column the outcome decides). */
+export type MediaOutcome = Partial<
+  Pick<
+    MediaRow,
+    | 'status'
+    | 'storageKey'
+    | 'sizeBytes'
+    | 'durationSeconds'
+    | 'contentType'
+    | 'sha256'
+    | 'archivedAt'
+    | 'attempts'
+    | 'refreshes'
+    | 'nextAttemptAt'
+    | 'lastError'
+  >
+>;
+
+export interface MediaCounts {
+  byStatus: Record<string, number>;
+  bytesStored: number;
+}
+
+const CLAIMED = CALL_MEDIA.pick([
+  'accountId',
+  'callId',
+  'kind',
+  'status',
+  'attempts',
+  'refreshes',
+  'storageKey',
+  'archivedAt',
+]);
+const SHOWN = CALL_MEDIA.omit(['claimedBy', 'claimedUntil', 'createdAt']);
+
+/** Every query on `call_media` outside the call upsert (CallMediaTracker). */
+@Injectable()
+export class CallMediaRepository {
+  constructor(private readonly db: Database) {}
+
+  /**
+   * Claims up to `limit` due rows of accounts that archive: locked with SKIP LOCKED so instances take
+   * disjoint rows, then marked with `owner` until `until`; a claim left by a dead instance lapses.
+   */
+  async claim(owner: string, limit: number, now: Date, until: Date): Promise<MediaJob[]> {
+    if (limit <= 0) return [];
+    const accounts = (
+      await this.db.query<{ id: unknown }>(
+        `SELECT id FROM accounts WHERE archive_recordings = ? AND status = 'active'`,
+        [this.db.bool(true)],
+      )
+    ).map((row) => String(row.id));
+    if (accounts.length === 0) return [];
+    const claimed = await this.db.transaction(async (m) => {
+      const rows = await this.db.query(
+        `SELECT ${CLAIMED.select()} FROM call_media
+          WHERE status IN ('pending', 'checking') AND next_attempt_at <= ?
+            AND (claimed_until IS NULL OR claimed_until < ?)
+            AND account_id IN (${accounts.map(() => '?').join(', ')})
+          ORDER BY next_attempt_at LIMIT ${Math.floor(limit)}${this.db.forUpdateSkipLocked}`,
+        [this.db.date(now), this.db.date(now), ...accounts],
+        m,
+      );
+      const jobs = rows.map((row) => CLAIMED.decode(this.db, row));
+      for (const job of jobs)
+        await this.db.execute(
+          `UPDATE call_media SET claimed_by = ?, claimed_until = ? WHERE account_id = ? AND call_id = ? AND kind = ?`,
+          [owner, this.db.date(until), job.accountId, job.callId, job.kind],
+          m,
+        );
+      return jobs;
+    });
+    if (claimed.length === 0) return [];
+    const links = await this.links(claimed.map((job) => [job.accountId, job.callId] as const));
+    return claimed.map((job) => {
+      const call = links.get(`${job.accountId}:${job.callId}`);
+      return {
+        ...job,
+        kind: job.kind as MediaKind,
+        status: job.status as MediaStatus,
+        link: (job.kind === 'voicemail' ? call?.voicemail : call?.recording) ?? null,
+        linkSeenAt: call?.seenAt ?? null,
+      };
+    });
+  }
+
+  /** The calls' current links. */
+  async links(
+    keys: ReadonlyArray<readonly [string, string]>,
+  ): Promise<Map<string, { recording: string | null; voicemail: string | null; seenAt: Date | null }>> {
+    const where = this.db.keysIn('account_id', 'id', keys);
+    const rows = await this.db.query(
+      `SELECT account_id, id, recording_url, voicemail_url, updated_at FROM calls WHERE ${where.sql}`,
+      where.params,
+    );
+    return new Map(
+      rows.map((row) => [
+        `${String(row.account_id)}:${String(row.id)}`,
+        {
+          recording: row.recording_url === null ? null : String(row.recording_url),
+          voicemail: row.voicemail_url === null ? null : String(row.voicemail_url),
+          seenAt: this.db.parseDate(row.updated_at),
+        },
+      ]),
+    );
+  }
+
+  /** Extends the claims `owner` still holds; returns how many it still holds. */
+  async renew(owner: string, jobs: readonly MediaJob[], until: Date): Promise<number> {
+    let held = 0;
+    for (const job of jobs)
+      held += await this.db.execute(
+        `UPDATE call_media SET claimed_until = ? WHERE account_id = ? AND call_id = ? AND kind = ? AND claimed_by = ?`,
+        [this.db.date(until), job.accountId, job.callId, job.kind, owner],
+      );
+    return held;
+  }
+
+  /**
+   * Writes a job's outcome and releases it, only if `owner` still holds the claim (a lapsed claim
+   * taken over by another instance is theirs now). False when it no longer did.
+   */
+  async finish(owner: string, job: MediaJob, outcome: MediaOutcome, runner?: Queryable): Promise<boolean> {
+    const set = CALL_MEDIA.pick(Object.keys(outcome) as Array<keyof MediaOutcome>);
+    const values = set.values(this.db, outcome as never);
+    const assignments = set.columns.map((column) => `${this.db.id(column)} = ?`).join(', ');
+    const changed = await this.db.execute(
+      `UPDATE call_media SET ${assignments}${assignments ? ', ' : ''}claimed_by = NULL, claimed_until = NULL, updated_at = ?
+        WHERE account_id = ? AND call_id = ? AND kind = ? AND claimed_by = ?`,
+      [...values, this.db.date(new Date()), job.accountId, job.callId, job.kind, owner],
+      runner,
+    );
+    return changed > 0;
+  }
+
+  /** Gives up the claims (at shutdown), so another instance takes them at once. */
+  async release(owner: string): Promise<void> {
+    await this.db.execute(
+      `UPDATE call_media SET claimed_by = NULL, claimed_until = NULL WHERE claimed_by = ?`,
+      [owner],
+    );
+  }
+
+  /** Archived (or still pending) media of calls started before `cutoff`, for the retention sweep. */
+  async olderThan(
+    cutoff: Date,
+    limit: number,
+  ): Promise<Array<{ accountId: string; callId: string; kind: string; storageKey: string | null }>> {
+    const rows = await this.db.query<Row>(
+      `SELECT account_id, call_id, kind, storage_key FROM call_media
+        WHERE status IN ('archived', 'pending', 'failed', 'expired', 'checking') AND call_started_at < ?
+        ORDER BY call_started_at LIMIT ${Math.floor(limit)}`,
+      [this.db.date(cutoff)],
+    );
+    return rows.map((row) => ({
+      accountId: String(row.account_id),
+      callId: String(row.call_id),
+      kind: String(row.kind),
+      storageKey: row.storage_key === null ? null : String(row.storage_key),
+    }));
+  }
+
+  /** Marks one row deleted (its file is gone), unless someone holds a claim on it. */
+  async markDeleted(accountId: string, callId: string, kind: string, reason: string): Promise<boolean> {
+    const now = this.db.date(new Date());
+    return (
+      (await this.db.execute(
+        `UPDATE call_media SET status = 'deleted', last_error = ?, updated_at = ?, next_attempt_at = ?
+          WHERE account_id = ? AND call_id = ? AND kind = ? AND claimed_by IS NULL AND status <> 'deleted'`,
+        [reason, now, now, accountId, callId, kind],
+      )) > 0
+    );
+  }
+
+  /** The rows of these calls, for GraphQL. */
+  async forCalls(keys: ReadonlyArray<readonly [string, string]>): Promise<MediaRow[]> {
+    if (keys.length === 0) return [];
+    const where = this.db.keysIn('account_id', 'call_id', keys);
+    const rows = await this.db.query(
+      `SELECT ${SHOWN.select()} FROM call_media WHERE ${where.sql}`,
+      where.params,
+    );
+    return rows.map((row) => ({
+      ...SHOWN.decode(this.db, row),
+      claimedBy: null,
+      claimedUntil: null,
+      createdAt: new Date(0),
+    }));
+  }
+
+  /** One row, for the file route. */
+  async find(accountId: string, callId: string, kind: string): Promise<MediaRow | null> {
+    const rows = await this.db.query(
+      `SELECT ${CALL_MEDIA.select()} FROM call_media WHERE account_id = ? AND call_id = ? AND kind = ?`,
+      [accountId, callId, kind],
+    );
+    return rows.length > 0 ? CALL_MEDIA.decode(this.db, rows[0]) : null;
+  }
+
+  /** Rows by status and the bytes archived, overall or for one account. */
+  async counts(accountId?: string): Promise<MediaCounts> {
+    const rows = await this.db.query<{ status: string; n: unknown; bytes: unknown }>(
+      `SELECT status, COUNT(*) AS n, SUM(CASE WHEN status = 'archived' THEN size_bytes ELSE 0 END) AS bytes
+         FROM call_media${accountId ? ' WHERE account_id = ?' : ''} GROUP BY status`,
+      accountId ? [accountId] : [],
+    );
+    const byStatus: Record<string, number> = {};
+    let bytesStored = 0;
+    for (const row of rows) {
+      byStatus[row.status] = Number(row.n);
+      bytesStored += Number(row.bytes ?? 0);
+    }
+    return { byStatus, bytesStored };
+  }
+}

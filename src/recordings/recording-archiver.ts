@@ -1,0 +1,370 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { randomBytes, randomInt } from 'node:crypto';
+import { hostname } from 'node:os';
+import { pipeline } from 'node:stream';
+import { AccountNotConnectedError } from '../accounts/account-errors';
+import { AircallAuthError } from '../aircall/aircall-errors';
+import { AppConfig } from '../config/app-config';
+import { isDatabaseUnavailable } from '../database/database';
+import { MetricsService } from '../metrics/metrics.service';
+import { ObjectStorage } from '../storage/object-storage';
+import { CallMediaRepository, MediaJob, MediaOutcome } from './call-media.repository';
+import {
+  fetchMedia,
+  MediaLinkDeadError,
+  MediaMeter,
+  MediaRefusedError,
+  MediaTransientError,
+} from './media-fetch';
+import { MediaLinkRefresher } from './media-link-refresher';
+import { HostAllowList, linkExpiresAt } from './media-links';
+import { mp3DurationSeconds } from './mp3-duration';
+import { mediaKey, RECORDING_STORAGE } from './recording-storage';
+
+/** A link that expires within this margin is refreshed before the download starts. */
+const EXPIRY_MARGIN_MS = 60_000;
+
+/** Backoff of failed downloads with jitter: ~base, 2×base, 4×base … capped at one hour. */
+export function archiveRetryDelayMs(attempts: number, baseMs: number): number {
+  const base = Math.min(3_600_000, baseMs * 2 ** Math.min(attempts - 1, 20));
+  return Math.round(base / 2 + randomInt(0, Math.max(1, Math.floor(base / 2))));
+}
+
+/** Why a job ended without a file, as the row tells it. */
+class JobEnd extends Error {
+  constructor(readonly outcome: MediaOutcome) {
+    super(outcome.lastError ?? String(outcome.status));
+  }
+}
+
+/**
+ * Downloads recordings and voicemails into the archive, RECORDINGS_CONCURRENCY at a time per
+ * instance. Rows are claimed from `call_media` (SKIP LOCKED, with a claim that lapses if the instance
+ * dies, renewed while a download runs), so instances never fetch the same file at once. A link about
+ * to expire, or refused by the media host, is refreshed by re-reading the call; a link Aircall no
+ * longer gives means the file was deleted there, and it is deleted here too. Bytes stream from the
+ * media host into the storage through a meter that hashes and counts them: memory stays flat, and a
+ * body shorter than announced or not matching its ETag never becomes ARCHIVED.
+ */
+@Injectable()
+export class RecordingArchiver implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(RecordingArchiver.name);
+  /** This instance's name on its claims. */
+  readonly owner = `${hostname().slice(0, 40)}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  private readonly allow: HostAllowList;
+  private readonly active = new Map<string, { job: MediaJob; abort: AbortController }>();
+  private running = false;
+  private timer: NodeJS.Timeout | null = null;
+  private renewTimer: NodeJS.Timeout | null = null;
+  private filling: Promise<void> | null = null;
+  private readonly idle = new Set<() => void>();
+  /** Bytes downloaded per second over the last minute, for /health's download rate. */
+  private readonly perSecond = new Float64Array(60);
+  private lastSecond = 0;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly media: CallMediaRepository,
+    private readonly refresher: MediaLinkRefresher,
+    private readonly metrics: MetricsService,
+    @Inject(RECORDING_STORAGE) private readonly storage: ObjectStorage,
+  ) {
+    this.allow = new HostAllowList(config.RECORDINGS_ALLOWED_HOSTS);
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.config.RECORDINGS !== 'archive') return;
+    this.running = true;
+    this.renewTimer = setInterval(
+      () => void this.renewClaims(),
+      Math.max(200, this.config.RECORDINGS_CLAIM_TTL_MS / 3),
+    );
+    this.renewTimer.unref();
+    this.schedule(0);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    if (this.renewTimer) clearInterval(this.renewTimer);
+    for (const { abort } of this.active.values())
+      abort.abort(new MediaTransientError('the service is stopping'));
+    await this.filling;
+    await this.whenIdle();
+    // Handed back at once rather than after the claim lapses, so another instance resumes them.
+    await this.media.release(this.owner).catch(() => undefined);
+    await this.storage.close();
+  }
+
+  /** Bytes per second downloaded over the last minute (this instance). */
+  downloadRate(): number {
+    this.count(0);
+    return Math.round(this.perSecond.reduce((sum, bytes) => sum + bytes, 0) / 60);
+  }
+
+  /** Downloads running on this instance now. */
+  get downloading(): number {
+    return this.active.size;
+  }
+
+  private count(bytes: number): void {
+    const second = Math.floor(Date.now() / 1000);
+    if (second - this.lastSecond >= 60) this.perSecond.fill(0);
+    else for (let s = this.lastSecond + 1; s <= second; s++) this.perSecond[s % 60] = 0;
+    this.lastSecond = second;
+    this.perSecond[second % 60] += bytes;
+  }
+
+  /** New media may be due: look now rather than at the next poll. */
+  wake(): void {
+    if (this.running && !this.filling) this.schedule(0);
+  }
+
+  /** Resolves once no download runs (for tests and shutdown). */
+  whenIdle(): Promise<void> {
+    if (this.active.size === 0 && !this.filling) return Promise.resolve();
+    return new Promise((resolve) => this.idle.add(resolve));
+  }
+
+  private schedule(delayMs: number): void {
+    if (!this.running) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.filling = this.fill().finally(() => {
+        this.filling = null;
+        this.settle();
+        this.schedule(this.config.RECORDINGS_POLL_MS);
+      });
+    }, delayMs);
+    this.timer.unref();
+  }
+
+  /** Claims as many jobs as there are free download slots and starts them. */
+  private async fill(): Promise<void> {
+    const free = this.config.RECORDINGS_CONCURRENCY - this.active.size;
+    if (free <= 0) return;
+    let jobs: MediaJob[];
+    try {
+      const now = new Date();
+      jobs = await this.media.claim(
+        this.owner,
+        free,
+        now,
+        new Date(now.getTime() + this.config.RECORDINGS_CLAIM_TTL_MS),
+      );
+    } catch (error) {
+      if (isDatabaseUnavailable(error))
+        this.logger.warn({ msg: 'recording archiver waiting: database unavailable' });
+      else this.logger.error({ msg: 'recording archiver could not claim work', error: String(error) });
+      return;
+    }
+    for (const job of jobs) {
+      const abort = new AbortController();
+      const id = `${job.accountId}:${job.callId}:${job.kind}`;
+      this.active.set(id, { job, abort });
+      void this.process(job, abort.signal).finally(() => {
+        this.active.delete(id);
+        this.settle();
+        // A slot freed: more work may be waiting.
+        if (this.running && jobs.length === free) this.wake();
+      });
+    }
+  }
+
+  private settle(): void {
+    if (this.active.size > 0 || this.filling) return;
+    for (const resolve of this.idle) resolve();
+    this.idle.clear();
+  }
+
+  private async renewClaims(): Promise<void> {
+    const jobs = [...this.active.values()].map((entry) => entry.job);
+    if (jobs.length === 0) return;
+    try {
+      await this.media.renew(this.owner, jobs, new Date(Date.now() + this.config.RECORDINGS_CLAIM_TTL_MS));
+    } catch (error) {
+      this.logger.warn({ msg: 'could not renew recording claims', error: String(error) });
+    }
+  }
+
+  /** One job to its end: archived, deleted, failed, or due again later. */
+  private async process(job: MediaJob, signal: AbortSignal): Promise<void> {
+    let outcome: MediaOutcome;
+    try {
+      outcome = await this.archive(job, signal);
+    } catch (error) {
+      outcome = this.failure(job, error, signal);
+    }
+    try {
+      const kept = await this.media.finish(this.owner, job, outcome);
+      if (!kept) {
+        this.logger.warn({
+          msg: 'recording claim lost before the job ended',
+          accountId: job.accountId,
+          callId: job.callId,
+        });
+        // Purged meanwhile: the file just written belongs to no row.
+        if (outcome.storageKey && !(await this.media.find(job.accountId, job.callId, job.kind)))
+          await this.storage.delete(outcome.storageKey);
+      }
+      if (outcome.status === 'archived')
+        this.metrics.inc('aircall_recordings_archived_total', 'Recordings and voicemails archived', {
+          kind: job.kind,
+        });
+      if (outcome.status === 'failed')
+        this.metrics.inc('aircall_recordings_failed_total', 'Recordings and voicemails given up on', {
+          kind: job.kind,
+        });
+    } catch (error) {
+      // The claim lapses and another attempt follows.
+      this.logger.error({ msg: 'could not record the outcome of a recording job', error: String(error) });
+    }
+  }
+
+  private async archive(job: MediaJob, signal: AbortSignal): Promise<MediaOutcome> {
+    let link = job.link;
+    let refreshes = job.refreshes;
+    const fresh = async (): Promise<string> => {
+      refreshes += 1;
+      const answer = await this.refresher.refresh(job.accountId, job.callId, job.kind, 'background');
+      if ('gone' in answer) throw await this.deleted(job, 'the call is gone at Aircall');
+      if (answer.link === null) throw await this.deleted(job, `the ${job.kind} was deleted at Aircall`);
+      return answer.link;
+    };
+    const expiresAt = link
+      ? linkExpiresAt(link, job.linkSeenAt, this.config.RECORDINGS_LINK_TTL_SECONDS * 1000)
+      : null;
+    let refreshed = false;
+    if (
+      job.status === 'checking' ||
+      link === null ||
+      expiresAt === null ||
+      expiresAt - EXPIRY_MARGIN_MS < Date.now()
+    ) {
+      link = await fresh();
+      refreshed = true;
+      // Aircall still has the file: an archived one stays as it is.
+      if (job.status === 'checking' && job.archivedAt !== null && job.storageKey !== null)
+        return { status: 'archived', refreshes, lastError: null };
+    }
+    for (;;) {
+      try {
+        return { ...(await this.download(job, link, signal)), refreshes };
+      } catch (error) {
+        if (!(error instanceof MediaLinkDeadError) || refreshed) throw error;
+        link = await fresh();
+        refreshed = true;
+      }
+    }
+  }
+
+  private async download(job: MediaJob, link: string, signal: AbortSignal): Promise<MediaOutcome> {
+    const idle = new AbortController();
+    const both = AbortSignal.any([signal, idle.signal]);
+    let timer: NodeJS.Timeout | null = null;
+    const arm = () => {
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(
+        () => idle.abort(new MediaTransientError(`no data for ${this.config.RECORDINGS_IDLE_TIMEOUT_MS} ms`)),
+        this.config.RECORDINGS_IDLE_TIMEOUT_MS,
+      );
+    };
+    arm();
+    try {
+      const response = await fetchMedia(link, {
+        allow: this.allow,
+        maxBytes: this.config.RECORDINGS_MAX_BYTES,
+        signal: both,
+      });
+      const meter = new MediaMeter(
+        { length: response.contentLength, md5: response.md5, maxBytes: this.config.RECORDINGS_MAX_BYTES },
+        (bytes) => {
+          arm();
+          this.count(bytes);
+          this.metrics.inc(
+            'aircall_recordings_downloaded_bytes_total',
+            'Bytes of recordings and voicemails downloaded',
+            {},
+            bytes,
+          );
+        },
+      );
+      const key = mediaKey(job.accountId, job.callId, job.kind, response.contentType);
+      // pipeline destroys the meter with the body's error, so the storage write fails and leaves nothing.
+      const source = pipeline(response.body, meter, () => undefined);
+      both.addEventListener(
+        'abort',
+        () =>
+          response.body.destroy(
+            both.reason instanceof Error ? both.reason : new MediaTransientError('aborted'),
+          ),
+        { once: true },
+      );
+      const stored = await this.storage.write(key, source, {
+        contentType: response.contentType,
+        sizeBytes: response.contentLength ?? undefined,
+      });
+      if (stored.sizeBytes !== meter.bytes) {
+        await this.storage.delete(key);
+        throw new MediaTransientError(`stored ${stored.sizeBytes} bytes of ${meter.bytes}`);
+      }
+      return {
+        status: 'archived',
+        storageKey: key,
+        sizeBytes: meter.bytes,
+        sha256: meter.sha256Hex,
+        contentType: response.contentType,
+        durationSeconds: mp3DurationSeconds(meter.head, meter.bytes),
+        archivedAt: new Date(),
+        lastError: null,
+      };
+    } finally {
+      if (timer) clearTimeout(timer);
+    }
+  }
+
+  /** Deletes the archived file (if any) of media Aircall no longer has; the job ends as deleted. */
+  private async deleted(job: MediaJob, reason: string): Promise<JobEnd> {
+    if (job.storageKey) await this.storage.delete(job.storageKey);
+    this.logger.log({
+      msg: 'recording deleted: ' + reason,
+      accountId: job.accountId,
+      callId: job.callId,
+      kind: job.kind,
+    });
+    return new JobEnd({ status: 'deleted', lastError: reason, storageKey: null });
+  }
+
+  /** The row after a job that did not archive. */
+  private failure(job: MediaJob, error: unknown, signal: AbortSignal): MediaOutcome {
+    if (error instanceof JobEnd) return error.outcome;
+    const message = error instanceof Error ? error.message : String(error);
+    const attempts = job.attempts + 1;
+    if (error instanceof MediaRefusedError) return { status: 'failed', attempts, lastError: message };
+    // The link is dead and no fresh one can be had (credentials revoked, account disconnected): a
+    // later snapshot with a link makes it pending again.
+    if (error instanceof AircallAuthError || error instanceof AccountNotConnectedError)
+      return { status: 'expired', attempts, lastError: message };
+    if (error instanceof MediaLinkDeadError && attempts >= this.config.RECORDINGS_MAX_ATTEMPTS)
+      return { status: 'expired', attempts, lastError: message };
+    if (signal.aborted) return { status: job.status, lastError: message, nextAttemptAt: new Date() };
+    if (attempts >= this.config.RECORDINGS_MAX_ATTEMPTS)
+      return { status: 'failed', attempts, lastError: message };
+    if (!(error instanceof MediaTransientError || error instanceof MediaLinkDeadError))
+      this.logger.warn({
+        msg: 'recording download failed',
+        accountId: job.accountId,
+        callId: job.callId,
+        error: message,
+      });
+    return {
+      status: job.status === 'checking' ? 'checking' : 'pending',
+      attempts,
+      lastError: message,
+      nextAttemptAt: new Date(
+        Date.now() + archiveRetryDelayMs(attempts, this.config.RECORDINGS_RETRY_BASE_MS),
+      ),
+    };
+  }
+}
