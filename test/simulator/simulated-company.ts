@@ -1,6 +1,6 @@
 import { AircallCall, AircallComment, AircallTag, AircallUser } from '../../src/aircall/aircall-types';
 import { AircallCredentials } from '../../src/aircall/aircall-credentials';
-import { generateCall } from './call-generator';
+import { generateCall, mediaKeyOf } from './call-generator';
 import { hash32 } from './seeded-random';
 import { CallStore } from './call-store';
 import { generateDirectory, SimulatedDirectory } from './directory-generator';
@@ -62,6 +62,7 @@ export class SimulatedCompany {
     );
     this.calls = new CallStore({
       baseUrl: setup.baseUrl,
+      companyId: setup.id,
       companyOrdinal: setup.ordinal,
       seed: setup.seed,
       count: setup.callCount,
@@ -141,6 +142,8 @@ export class SimulatedCompany {
     return this.calls.add((id) => ({
       ...template,
       direct_link: template.direct_link?.replace(/\/\d+$/, `/${id}`),
+      recording: template.recording ? mediaKeyOf(this.calls.space, id, 'recording') : null,
+      voicemail: template.voicemail ? mediaKeyOf(this.calls.space, id, 'voicemail') : null,
       started_at: startedAt,
       answered_at: shift(template.answered_at),
       ended_at: shift(template.ended_at),

@@ -1,6 +1,7 @@
 import { AircallCall } from '../../src/aircall/aircall-types';
 import { CallDetailsFlags, restCallView } from './call-generator';
 import { integrationUserOf, v2User } from './directory-generator';
+import { MediaLinkSigner } from './media-links';
 import { integerParam, pageMeta, parsePaging } from './paging';
 import { SimulatedCompany } from './simulated-company';
 import { badRequest, notFound, SimulatorHttpError } from './simulator-http-error';
@@ -19,6 +20,8 @@ export interface ApiRequest {
   baseUrl: string;
   now: number;
   historyStart: number | undefined;
+  /** Signs the media links of each call shown. */
+  media: MediaLinkSigner;
 }
 
 export interface ApiAnswer {
@@ -74,6 +77,11 @@ function byId<T extends { id: number }>(items: readonly T[], raw: string, what: 
   return found;
 }
 
+/** A call as this read shows it: the flags applied, its media links signed now. */
+function callView(request: ApiRequest, call: AircallCall, flags: CallDetailsFlags): AircallCall {
+  return request.media.mint(request.company.id, restCallView(call, flags), flags.fetchShortUrls);
+}
+
 function callById(request: ApiRequest, raw: string): AircallCall {
   const call = /^\d+$/.test(raw) ? request.company.calls.get(Number(raw)) : undefined;
   if (!call) throw notFound('Call');
@@ -102,7 +110,7 @@ function listCalls(request: ApiRequest): ApiAnswer {
   return {
     status: 200,
     body: {
-      calls: calls.map((call) => restCallView(call, flags)),
+      calls: calls.map((call) => callView(request, call, flags)),
       meta: pageMeta(request.url, request.baseUrl, paging, calls.length, total),
     },
   };
@@ -155,7 +163,10 @@ export function routeApi(request: ApiRequest): ApiAnswer {
     case 'v1/calls':
       return id === undefined
         ? listCalls(request)
-        : { status: 200, body: { call: restCallView(callById(request, id), detailsFlags(request.url)) } };
+        : {
+            status: 200,
+            body: { call: callView(request, callById(request, id), detailsFlags(request.url)) },
+          };
     case 'v2/users':
       return id === undefined
         ? page(request, 'users', company.directory.users.map(v2User))
