@@ -98,6 +98,14 @@ describe('simulator media: recordings and voicemails behind expiring signed link
       .company()
       .calls.list({ order: 'asc', offset: 0, limit: 120 })
       .calls.filter((call) => call[kind] !== null)[nth];
+  const control = async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${sim.baseUrl}/_control${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json()) as Record<string, any> };
+  };
 
   it('serves the file a read links to until the link expires; the next read links to it again', async () => {
     const { id } = storedWith('recording');
@@ -267,6 +275,39 @@ describe('simulator media: recordings and voicemails behind expiring signed link
     expect((await fetch(sim.mediaLink(sim.company().id, 999))).status).toBe(404);
   });
 
+  it('deletes a recording or voicemail through the API (204, rate limited) or the dashboard; the call then shows null', async () => {
+    const recorded = storedWith('recording');
+    const link = (await readCall(recorded.id)).recording!;
+    expect(
+      (await fetch(`${sim.baseUrl}/v1/calls/${recorded.id}/recording`, { method: 'DELETE' })).status,
+    ).toBe(401);
+    const deleted = await api(`/v1/calls/${recorded.id}/recording`, { method: 'DELETE' });
+    expect(deleted.status).toBe(204);
+    expect(await deleted.text()).toBe('');
+    expect(deleted.headers.get('x-aircallapi-remaining')).toEqual(expect.any(String));
+    expect((await readCall(recorded.id)).recording).toBeNull();
+    expect((await readCall(recorded.id, '?fetch_short_urls=true')).recording_short_url).toBeNull();
+    expect((await fetch(link)).status).toBe(404);
+    expect((await api(`/v1/calls/${recorded.id}/recording`, { method: 'DELETE' })).status).toBe(404);
+
+    const voicemail = storedWith('voicemail');
+    expect((await api(`/v1/calls/${voicemail.id}/voicemail`, { method: 'DELETE' })).status).toBe(204);
+    expect((await readCall(voicemail.id)).voicemail).toBeNull();
+
+    const other = storedWith('recording', 1);
+    const before = (await readCall(other.id)).recording!;
+    sim.deleteMedia(sim.company().id, other.id);
+    expect((await readCall(other.id)).recording).toBeNull();
+    expect((await fetch(before)).status).toBe(404);
+
+    sim.exhaustRateLimit(sim.company().id);
+    expect(
+      (await api(`/v1/calls/${storedWith('recording', 2).id}/recording`, { method: 'DELETE' })).status,
+    ).toBe(429);
+    // The files are S3's: Aircall's rate limit does not reach them.
+    expect((await fetch(sim.mediaLink(sim.company().id, storedWith('recording', 2).id))).status).toBe(200);
+  });
+
   it('counts each file: requests, downloads started and completed, bytes sent', async () => {
     const { id } = storedWith('recording');
     const companyId = sim.company().id;
@@ -381,6 +422,41 @@ describe('simulator media: recordings and voicemails behind expiring signed link
       expect(sim.faults.pending).toBe(1);
       expect(() => sim.faults.add({ kind: 'truncate', afterBytes: 1, scope: 'api' })).toThrow(/media/);
     });
+  });
+
+  it('sends call.comm_assets_generated with a fresh link to files that did not exist before', async () => {
+    const receiver = await startReceiver();
+    try {
+      await api('/v1/webhooks', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ url: receiver.url, events: ['call.ended', 'call.comm_assets_generated'] }),
+      });
+      const created = await control('POST', '/calls', { direction: 'inbound', talkSeconds: 40 });
+      const id = created.body.call.id as number;
+      expect(receiver.received.at(-1)).toMatchObject({ event: 'call.ended', data: { recording: null } });
+
+      const deliveries = await sim.generateCommAssets(sim.company().id, id, { bytes: 50_000 });
+      expect(deliveries).toEqual([expect.objectContaining({ status: 200 })]);
+      const delivery = receiver.received.at(-1)!;
+      expect(delivery).toMatchObject({ event: 'call.comm_assets_generated', data: { id, status: 'done' } });
+      expect(delivery.data.asset).toBe(`https://assets.aircall.io/calls/${id}/recording`);
+      const file = await fetch(delivery.data.recording as string);
+      expect(file.status).toBe(200);
+      expect((await bytesOf(file)).length).toBe(50_000);
+
+      const missed = await control('POST', '/calls', { answered: false });
+      const missedId = missed.body.call.id as number;
+      await sim.generateCommAssets(sim.company().id, missedId);
+      expect(receiver.received.at(-1)!.data).toMatchObject({ id: missedId, recording: null });
+      expect((await fetch(receiver.received.at(-1)!.data.voicemail as string)).status).toBe(200);
+      const outbound = await control('POST', '/calls', { direction: 'outbound', answered: false });
+      expect(() => sim.addMedia(sim.company().id, outbound.body.call.id as number)).toThrow(
+        /no recording or voicemail/,
+      );
+    } finally {
+      await receiver.close();
+    }
   });
 });
 

@@ -305,6 +305,38 @@ export class AircallSimulator {
     this.media.setCallBytes(this.company(companyId).id, callId, bytes);
   }
 
+  /**
+   * The call's files now exist: by default its recording when it was answered, else its voicemail
+   * when inbound. Returns the call as stored.
+   */
+  addMedia(companyId: number, callId: number, options: CommAssetsOptions = {}): AircallCall {
+    const company = this.company(companyId);
+    const call = company.calls.get(callId);
+    if (!call) throw new Error(`simulator: no call ${callId} in company ${company.id}`);
+    const kinds =
+      options.kinds ?? (call.answered_at ? ['recording'] : call.direction === 'inbound' ? ['voicemail'] : []);
+    if (kinds.length === 0)
+      throw new Error(`simulator: call ${callId} has no recording or voicemail to make`);
+    if (options.bytes !== undefined) this.setMediaBytes(company.id, callId, options.bytes);
+    for (const kind of kinds) company.addMedia(callId, kind);
+    return company.calls.get(callId)!;
+  }
+
+  /** Aircall has made the call's files (addMedia): `call.comm_assets_generated` with fresh links. */
+  generateCommAssets(
+    companyId: number,
+    callId: number,
+    options: CommAssetsOptions = {},
+  ): Promise<DeliveryResult[]> {
+    const call = this.addMedia(companyId, callId, options);
+    return this.emitCallEvent(companyId, 'call.comm_assets_generated', call);
+  }
+
+  /** An admin deletes the file in the Aircall dashboard: the call shows null, its links answer 404. */
+  deleteMedia(companyId: number, callId: number, kind: MediaKind = 'recording'): AircallCall {
+    return this.company(companyId).removeMedia(callId, kind);
+  }
+
   /** Every media request so far, and each file's downloads (started, completed, bytes sent). */
   mediaStats(): MediaStats {
     return this.media.stats();
@@ -529,6 +561,13 @@ export class AircallSimulator {
       })
       .end(text);
   }
+}
+
+export interface CommAssetsOptions {
+  /** Which files; default the recording of an answered call, else the voicemail of an inbound one. */
+  kinds?: MediaKind[];
+  /** Their size, in place of the `mediaBytes` option. */
+  bytes?: number;
 }
 
 function validTtl(seconds: number): number {
