@@ -458,6 +458,62 @@ describe('simulator media: recordings and voicemails behind expiring signed link
       await receiver.close();
     }
   });
+
+  it('is driven through /_control: link lifetime, counters, faults, stall release, assets, deletion', async () => {
+    const { id } = storedWith('recording');
+    expect((await control('GET', '/media')).body).toEqual({
+      linkTtlSeconds: 3600,
+      mediaBytes: KIB_256,
+      stats: { requests: 0, byStatus: {}, files: [] },
+    });
+    expect((await control('PUT', '/media', { linkTtlSeconds: 60 })).body.linkTtlSeconds).toBe(60);
+    expect((await control('PUT', '/media', { linkTtlSeconds: 0 })).status).toBe(400);
+    const short = (await readCall(id)).recording!;
+    expect(new URL(short).searchParams.get('X-Amz-Expires')).toBe('60');
+    expect((await fetch(short, { method: 'HEAD' })).status).toBe(200);
+    clock += 61_000;
+    expect((await fetch(short, { method: 'HEAD' })).status).toBe(403);
+    expect((await control('GET', '/media')).body.stats.byStatus).toEqual({ 200: 1, 403: 1 });
+    expect((await control('DELETE', '/media/stats')).body.stats.requests).toBe(0);
+
+    // A stall before the first byte still sends the headers: the client sees a download begin, then wait.
+    expect((await control('POST', '/faults', { kind: 'stall', afterBytes: 0 })).body).toEqual({ pending: 1 });
+    const held = await fetch(sim.mediaLink(sim.company().id, id));
+    expect(held.status).toBe(200);
+    await waitFor(
+      () => sim.faults.stalls,
+      (stalls) => stalls === 1,
+    );
+    expect((await control('POST', '/faults/release')).body).toEqual({ released: 1 });
+    expect((await bytesOf(held)).length).toBe(KIB_256);
+    expect((await control('POST', '/faults', { kind: 'status', status: 500, scope: 'media' })).status).toBe(
+      200,
+    );
+    expect((await fetch(sim.mediaLink(sim.company().id, id))).status).toBe(500);
+    for (const bad of [
+      { kind: 'truncate', afterBytes: 10, scope: 'api' },
+      { kind: 'garbage', scope: 'media' },
+      { kind: 'throttle', bytesPerSecond: 0 },
+      { kind: 'redirect', location: 'not a url' },
+      { kind: 'status', scope: 's3' },
+    ])
+      expect((await control('POST', '/faults', bad)).status).toBe(400);
+
+    const outbound = (await control('POST', '/calls', { direction: 'outbound', answered: false })).body.call;
+    expect((await control('POST', `/calls/${outbound.id}/assets`)).status).toBe(400);
+    expect((await control('POST', `/calls/${outbound.id}/assets`, { kinds: ['fax'] })).status).toBe(400);
+    const assets = await control('POST', `/calls/${outbound.id}/assets`, {
+      kinds: ['recording'],
+      bytes: 20_000,
+    });
+    expect(assets.body.events.map((e: { event: string }) => e.event)).toEqual(['call.comm_assets_generated']);
+    const link = (await readCall(outbound.id as number)).recording!;
+    expect((await bytesOf(await fetch(link))).length).toBe(20_000);
+
+    const removed = await control('DELETE', `/calls/${id}/recording`);
+    expect(removed.body.call).toMatchObject({ id, recording: null });
+    expect((await readCall(id)).recording).toBeNull();
+  });
 });
 
 /** The same link with its signature changed. */
