@@ -256,6 +256,19 @@ describe('simulator control surface', () => {
     expect((await control('POST', '/faults', { kind: 'status', status: 418 })).status).toBe(400);
   });
 
+  it('lists the media endpoints, and reads the download counters from the command line', async () => {
+    const routes = (await control('GET', '')).body.endpoints.map((e: { route: string }) => e.route);
+    for (const route of [
+      'POST /_control/calls/:id/assets',
+      'GET /_control/media',
+      'POST /_control/faults/release',
+    ])
+      expect(routes).toContain(route);
+    const media = await runSimulatorCli(['media', '--url', simulator.baseUrl]);
+    expect(media.code).toBe(0);
+    expect(JSON.parse(media.stdout)).toMatchObject({ linkTtlSeconds: 3600, mediaBytes: 256 * 1024 });
+  });
+
   it('is driven from the command line, and --help describes it', async () => {
     const help = await runSimulatorCli(['--help']);
     expect(help.code).toBe(0);

@@ -3,6 +3,8 @@ import { AddressInfo } from 'node:net';
 import { AircallCall, AircallWebhookEnvelope } from '../../src/aircall/aircall-types';
 import { webhookCallView } from './call-generator';
 import { FaultInjector } from './fault-injector';
+import { DEFAULT_MEDIA_LINK_TTL_SECONDS, MediaKind, MediaLinkSigner } from './media-links';
+import { DEFAULT_MEDIA_BYTES, MediaFileStats, MediaServer, MediaStats } from './media-server';
 import { OAuthAuthority } from './oauth-authority';
 import { SimulatedCompany } from './simulated-company';
 import { CONTROL_PREFIX, SimulatorControl } from './simulator-control';
@@ -49,6 +51,8 @@ export class AircallSimulator {
   readonly control: SimulatorControl;
   private readonly byApiId = new Map<string, SimulatedCompany>();
   private readonly now: () => number;
+  private readonly links: MediaLinkSigner;
+  private readonly media: MediaServer;
   private inFlight = 0;
   private baseUrlValue = '';
 
@@ -59,6 +63,18 @@ export class AircallSimulator {
     this.now = options.now ?? Date.now;
     this.oauth = new OAuthAuthority(options.oauthClients ?? [DEFAULT_OAUTH_CLIENT]);
     this.control = new SimulatorControl(this, this.now);
+    this.links = new MediaLinkSigner(
+      () => this.baseUrlValue,
+      this.now,
+      validTtl(options.mediaLinkTtlSeconds ?? DEFAULT_MEDIA_LINK_TTL_SECONDS),
+    );
+    this.media = new MediaServer({
+      signer: this.links,
+      faults: this.faults,
+      company: (id) => this.companies.find((company) => company.id === id),
+      bytes: options.mediaBytes ?? DEFAULT_MEDIA_BYTES,
+      now: this.now,
+    });
   }
 
   static async start(options: AircallSimulatorOptions = {}): Promise<AircallSimulator> {
@@ -90,6 +106,7 @@ export class AircallSimulator {
   }
 
   async close(): Promise<void> {
+    this.faults.releaseStalls();
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());
       // Hanging requests (the `hang` fault) and idle keep-alive sockets would hold close() forever.
@@ -255,22 +272,101 @@ export class AircallSimulator {
     return this.deliver(companyId, {
       resource: 'call',
       event,
-      data: webhookCallView(call, options),
+      // Each delivery signs its links anew, as Aircall's do (docs/aircall-behaviour.md §1).
+      data: webhookCallView(this.links.mint(this.company(companyId).id, call, false), options),
       timestamp,
     });
   }
 
+  /** Size of a recording or voicemail file without its own (`mediaBytes`). */
+  get defaultMediaBytes(): number {
+    return this.media.defaultBytes;
+  }
+
+  /** Lifetime of the direct media links minted from now on (links already shown keep theirs). */
+  get mediaLinkTtlSeconds(): number {
+    return this.links.ttlSeconds;
+  }
+
+  setMediaLinkTtl(seconds: number): void {
+    this.links.ttlSeconds = validTtl(seconds);
+  }
+
+  /**
+   * A direct link to the call's file signed now, as a read would show it; minted whether or not the
+   * file exists, so a test can also ask for a file that is not there.
+   */
+  mediaLink(companyId: number, callId: number, kind: MediaKind = 'recording'): string {
+    return this.links.direct({ companyId: this.company(companyId).id, callId, kind });
+  }
+
+  /** Size of the call's recording and voicemail, in place of `mediaBytes` (at least 417: one frame). */
+  setMediaBytes(companyId: number, callId: number, bytes: number): void {
+    this.media.setCallBytes(this.company(companyId).id, callId, bytes);
+  }
+
+  /**
+   * The call's files now exist: by default its recording when it was answered, else its voicemail
+   * when inbound. Returns the call as stored.
+   */
+  addMedia(companyId: number, callId: number, options: CommAssetsOptions = {}): AircallCall {
+    const company = this.company(companyId);
+    const call = company.calls.get(callId);
+    if (!call) throw new Error(`simulator: no call ${callId} in company ${company.id}`);
+    const kinds =
+      options.kinds ?? (call.answered_at ? ['recording'] : call.direction === 'inbound' ? ['voicemail'] : []);
+    if (kinds.length === 0)
+      throw new Error(`simulator: call ${callId} has no recording or voicemail to make`);
+    if (options.bytes !== undefined) this.setMediaBytes(company.id, callId, options.bytes);
+    for (const kind of kinds) company.addMedia(callId, kind);
+    return company.calls.get(callId)!;
+  }
+
+  /** Aircall has made the call's files (addMedia): `call.comm_assets_generated` with fresh links. */
+  generateCommAssets(
+    companyId: number,
+    callId: number,
+    options: CommAssetsOptions = {},
+  ): Promise<DeliveryResult[]> {
+    const call = this.addMedia(companyId, callId, options);
+    return this.emitCallEvent(companyId, 'call.comm_assets_generated', call);
+  }
+
+  /** An admin deletes the file in the Aircall dashboard: the call shows null, its links answer 404. */
+  deleteMedia(companyId: number, callId: number, kind: MediaKind = 'recording'): AircallCall {
+    return this.company(companyId).removeMedia(callId, kind);
+  }
+
+  /** Every media request so far, and each file's downloads (started, completed, bytes sent). */
+  mediaStats(): MediaStats {
+    return this.media.stats();
+  }
+
+  /** One file's downloads (zeros when it was never asked for). */
+  mediaFileStats(companyId: number, callId: number, kind: MediaKind = 'recording'): MediaFileStats {
+    return this.media.fileStats({ companyId: this.company(companyId).id, callId, kind });
+  }
+
+  resetMediaStats(): void {
+    this.media.resetStats();
+  }
+
+  /** Zeroes the API statistics, the request log and the media counters. */
   resetStats(): void {
     Object.assign(this.stats, { requests: 0, rateLimited: 0, unauthorized: 0, maxConcurrent: 0 });
     for (const company of this.companies)
       Object.assign(company, { requests: 0, rateLimited: 0, maxConcurrent: 0 });
     this.requestLog.length = 0;
+    this.media.resetStats();
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const path = (request.url ?? '/').split('?')[0];
     if (path === CONTROL_PREFIX || path.startsWith(`${CONTROL_PREFIX}/`))
       return this.handleControl(request, response);
+    // Media is S3's and the short links another host's: no API key, no rate limit, counted apart.
+    if (path.startsWith('/media/') || path.startsWith('/short/'))
+      return this.media.handle(request, response, new URL(request.url ?? '/', this.baseUrlValue));
     this.stats.requests += 1;
     this.inFlight += 1;
     this.stats.maxConcurrent = Math.max(this.stats.maxConcurrent, this.inFlight);
@@ -420,6 +516,7 @@ export class AircallSimulator {
         this.options.historyDays === null
           ? undefined
           : Math.floor(now / 1000) - (this.options.historyDays ?? 183) * DAY,
+      media: this.links,
     });
     this.send(response, answer.status, answer.body);
     return answer.status;
@@ -464,6 +561,19 @@ export class AircallSimulator {
       })
       .end(text);
   }
+}
+
+export interface CommAssetsOptions {
+  /** Which files; default the recording of an answered call, else the voicemail of an inbound one. */
+  kinds?: MediaKind[];
+  /** Their size, in place of the `mediaBytes` option. */
+  bytes?: number;
+}
+
+function validTtl(seconds: number): number {
+  if (!Number.isSafeInteger(seconds) || seconds <= 0)
+    throw new Error(`simulator: a media link lifetime is a positive number of seconds (got ${seconds})`);
+  return seconds;
 }
 
 async function readJson(request: IncomingMessage): Promise<Record<string, unknown> | undefined> {

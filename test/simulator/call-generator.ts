@@ -15,6 +15,7 @@ import {
   webhookNumberOf,
   webhookUserOf,
 } from './directory-generator';
+import { MediaKind, mediaPath } from './media-links';
 import { hash32, SeededRandom } from './seeded-random';
 
 /**
@@ -43,6 +44,8 @@ const CONTACT_POOL = 400;
 /** Everything needed to produce call `index` of one company without storing it. */
 export interface CallSpace {
   baseUrl: string;
+  /** Aircall's company id, part of each media file's path. */
+  companyId: number;
   companyOrdinal: number;
   seed: number;
   /** Number of generated calls; indexes 0..count-1. */
@@ -79,6 +82,11 @@ export function firstIndexWhere(space: CallSpace, predicate: (startedAt: number)
   return low;
 }
 
+/** The unsigned key a stored call holds for a file the simulator serves (reads show it signed). */
+export function mediaKeyOf(space: CallSpace, callId: number, kind: MediaKind): string {
+  return `${space.baseUrl}${mediaPath({ companyId: space.companyId, callId, kind })}`;
+}
+
 function uuid(random: SeededRandom): string {
   const h = random.hex(32);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
@@ -86,9 +94,9 @@ function uuid(random: SeededRandom): string {
 
 /**
  * Call `index` of the company: a full Call object as `GET /v1/calls` returns it (recorded body 01),
- * with everything the API adds on request (`fetch_contact`, `fetch_short_urls`, `fetch_call_timeline`)
- * and what only webhooks carry (`participants`). The routes and the webhook sender cut it to what each
- * shows (restCallView, webhookCallView).
+ * with everything the API adds on request (`fetch_contact`, `fetch_call_timeline`) and what only
+ * webhooks carry (`participants`). The routes and the webhook sender cut it to what each shows
+ * (restCallView, webhookCallView) and sign its media links at that moment (MediaLinkSigner.mint).
  */
 export function generateCall(space: CallSpace, index: number): AircallCall {
   const random = new SeededRandom(space.seed, 0xca11, index);
@@ -150,8 +158,10 @@ export function generateCall(space: CallSpace, index: number): AircallCall {
         ]
       : [];
   const transferred = answered && users.length > 1 && random.chance(0.05);
-  const recording = answered && random.chance(0.7) ? `recordings/${uuid(random)}` : null;
-  const voicemailPath = voicemail ? `voicemails/${uuid(random)}` : null;
+  const recorded = answered && random.chance(0.7);
+  // The draws the media paths once took, kept so that every later field of a seeded call is unchanged.
+  if (recorded) uuid(random);
+  if (voicemail) uuid(random);
   const participants: AircallParticipant[] = [
     { type: 'external', phone_number: anonymous ? 'anonymous' : external.digits.replace(/[^\d+]/g, '') },
     ...(user ? [{ id: user.id, name: user.name, type: 'user' }] : []),
@@ -181,8 +191,8 @@ export function generateCall(space: CallSpace, index: number): AircallCall {
     number,
     pricing_type: inbound ? null : 'in_bundle',
     raw_digits: anonymous ? 'anonymous' : external.digits,
-    recording: recording ? `${space.baseUrl}/media/${recording}.mp3` : null,
-    recording_short_url: recording ? `${space.baseUrl}/media/s/${recording}` : null,
+    recording: recorded ? mediaKeyOf(space, id, 'recording') : null,
+    recording_short_url: null,
     sid: `CA${random.hex(32)}`,
     started_at: startedAt,
     status: 'done',
@@ -191,8 +201,8 @@ export function generateCall(space: CallSpace, index: number): AircallCall {
     transferred_by: transferred ? user : null,
     transferred_to: transferred ? summaryOfUser(random.pick(users)) : null,
     user,
-    voicemail: voicemailPath ? `${space.baseUrl}/media/${voicemailPath}.mp3` : null,
-    voicemail_short_url: voicemailPath ? `${space.baseUrl}/media/s/${voicemailPath}` : null,
+    voicemail: voicemail ? mediaKeyOf(space, id, 'voicemail') : null,
+    voicemail_short_url: null,
     participants,
     ...(ivr ? { ivr_options_selected: ivrPath(random, startedAt) } : {}),
   };

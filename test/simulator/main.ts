@@ -19,6 +19,9 @@ Start options:
   --rate-limit N           API requests per window per company (default 60, as Aircall)
   --rate-window-ms N       the rate window (default 60000)
   --latency-ms N           added to every API answer (default 0)
+  --media-bytes N          size of each recording or voicemail file (default 262144)
+  --media-link-ttl-seconds N
+                           lifetime of the signed recording/voicemail links (default 3600)
 Once listening it prints one JSON line {baseUrl, control, companies: [{id, apiId, apiToken, callCount}]};
 SIGINT/SIGTERM stop it. Point the service at it with AIRCALL_API_URL=<baseUrl> (and
 AIRCALL_DASHBOARD_URL=<baseUrl> for OAuth), then connect a company with its apiId/apiToken, e.g.
@@ -38,10 +41,17 @@ Commands (each prints the control surface's JSON answer; exit 1 when it refused)
   comment <callId> --text T            call.commented
   archive <callId>                     call.archived
   event <callId> <call.event>          any call.* event with the call as it is (e.g. call.hold)
+  assets <callId> [--kinds recording,voicemail] [--bytes N]
+                                       the call's files now exist: call.comm_assets_generated
+  media                                media link lifetime, file size, downloads counted
+  release-stalls                       downloads held by a stall fault go on
   fault <kind> [--count N] [--path /v1/calls] [--method GET] [--company ID] [--status S] [--ms N]
                                        the next matching API requests fail: kind status (--status
                                        500|502|503|504, default 503), refuse (400|404|422), hang,
-                                       garbage, wrong-shape, reset, delay (--ms, default 2000)
+                                       garbage, wrong-shape, reset, delay (--ms, default 2000);
+                                       --scope media for downloads, which also know truncate and
+                                       stall (--after-bytes N), throttle (--bytes-per-second N),
+                                       redirect (--location URL)
   faults | clear-faults                pending faults; disarm them all
   rate-limit [--company ID]            spend the company's budget: API requests get 429 until reset
 Command options: --url U (default $SIMULATOR_URL or http://127.0.0.1:4010).
@@ -110,6 +120,8 @@ async function start(parsed: Parsed): Promise<void> {
     'rate-window-ms',
     'history-days',
     'latency-ms',
+    'media-bytes',
+    'media-link-ttl-seconds',
   ]);
   const simulator = await AircallSimulator.start({
     port: integer(values, 'port', 0),
@@ -120,6 +132,8 @@ async function start(parsed: Parsed): Promise<void> {
     rateWindowMs: integer(values, 'rate-window-ms', 60_000),
     historyDays: integer(values, 'history-days', 183),
     latencyMs: integer(values, 'latency-ms', 0),
+    mediaBytes: integer(values, 'media-bytes', undefined),
+    mediaLinkTtlSeconds: integer(values, 'media-link-ttl-seconds', undefined),
   });
   process.stdout.write(
     `${JSON.stringify({
@@ -197,8 +211,33 @@ function controlRequest(
       if (!args[1]) throw new UsageError('event needs a call id and an event name, e.g. call.hold');
       return ['POST', `/calls/${id}/events`, { event: args[1] }];
     }
+    case 'assets':
+      only(parsed, ['url', 'kinds', 'bytes']);
+      return [
+        'POST',
+        `/calls/${callId()}/assets`,
+        { kinds: values.get('kinds')?.split(','), bytes: integer(values, 'bytes', undefined) },
+      ];
+    case 'media':
+      only(parsed, ['url']);
+      return ['GET', '/media', undefined];
+    case 'release-stalls':
+      only(parsed, ['url']);
+      return ['POST', '/faults/release', {}];
     case 'fault': {
-      only(parsed, ['url', 'count', 'path', 'method', 'company', 'status', 'ms']);
+      only(parsed, [
+        'url',
+        'count',
+        'path',
+        'method',
+        'company',
+        'status',
+        'ms',
+        'scope',
+        'after-bytes',
+        'bytes-per-second',
+        'location',
+      ]);
       if (!args[0]) throw new UsageError('fault needs a kind');
       return [
         'POST',
@@ -211,6 +250,10 @@ function controlRequest(
           companyId: company(),
           status: integer(values, 'status', undefined),
           ms: integer(values, 'ms', undefined),
+          scope: values.get('scope'),
+          afterBytes: integer(values, 'after-bytes', undefined),
+          bytesPerSecond: integer(values, 'bytes-per-second', undefined),
+          location: values.get('location'),
         },
       ];
     }

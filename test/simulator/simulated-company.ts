@@ -1,6 +1,7 @@
 import { AircallCall, AircallComment, AircallTag, AircallUser } from '../../src/aircall/aircall-types';
 import { AircallCredentials } from '../../src/aircall/aircall-credentials';
-import { generateCall } from './call-generator';
+import { generateCall, mediaKeyOf } from './call-generator';
+import { MediaKind } from './media-links';
 import { hash32 } from './seeded-random';
 import { CallStore } from './call-store';
 import { generateDirectory, SimulatedDirectory } from './directory-generator';
@@ -62,6 +63,7 @@ export class SimulatedCompany {
     );
     this.calls = new CallStore({
       baseUrl: setup.baseUrl,
+      companyId: setup.id,
       companyOrdinal: setup.ordinal,
       seed: setup.seed,
       count: setup.callCount,
@@ -141,6 +143,8 @@ export class SimulatedCompany {
     return this.calls.add((id) => ({
       ...template,
       direct_link: template.direct_link?.replace(/\/\d+$/, `/${id}`),
+      recording: template.recording ? mediaKeyOf(this.calls.space, id, 'recording') : null,
+      voicemail: template.voicemail ? mediaKeyOf(this.calls.space, id, 'voicemail') : null,
       started_at: startedAt,
       answered_at: shift(template.answered_at),
       ended_at: shift(template.ended_at),
@@ -152,6 +156,25 @@ export class SimulatedCompany {
       ...overrides,
       id,
     }));
+  }
+
+  /**
+   * The call's recording or voicemail file now exists (served at its signed links), and `asset`
+   * names its page, as generated calls have it.
+   */
+  addMedia(callId: number, kind: MediaKind): AircallCall {
+    return this.calls.update(callId, (call) => {
+      call[kind] = mediaKeyOf(this.calls.space, callId, kind);
+      call.asset = `https://assets.aircall.io/calls/${callId}/${kind}`;
+    });
+  }
+
+  /** The file is gone: the call shows null for it from now on (`asset` is left as it was: assumed). */
+  removeMedia(callId: number, kind: MediaKind): AircallCall {
+    return this.calls.update(callId, (call) => {
+      call[kind] = null;
+      call[`${kind}_short_url`] = null;
+    });
   }
 
   /** Ends an in-progress call at `endedAt` (unix s). */

@@ -1,7 +1,8 @@
 import { AircallCall } from '../../src/aircall/aircall-types';
 import type { AircallSimulator } from './aircall-simulator';
 import { summaryOfUser } from './directory-generator';
-import { FaultSpec } from './fault-injector';
+import { FaultScope, FaultSpec } from './fault-injector';
+import { MEDIA_KINDS, MediaKind } from './media-links';
 import { SimulatedCompany } from './simulated-company';
 import { badRequest, notFound, SimulatorHttpError } from './simulator-http-error';
 import { DeliveryResult } from './webhook-sender';
@@ -29,7 +30,10 @@ export const CONTROL_ENDPOINTS: ReadonlyArray<readonly [string, string]> = [
     'POST /_control/calls',
     '{company?, direction?: inbound|outbound, answered?: true, ended?: true, ringSeconds?: 5, talkSeconds?: 60, missedCallReason?}: a new call, its events sent in order (created, ringing_on_agent for inbound, answered, hungup, ended); ended: false leaves it live',
   ],
-  ['GET /_control/calls/:id', 'the call as the simulator holds it'],
+  [
+    'GET /_control/calls/:id',
+    'the call as the simulator holds it (media as unsigned keys: reads and events sign them)',
+  ],
   ['POST /_control/calls/:id/answer', 'a live call is answered: call.answered'],
   ['POST /_control/calls/:id/end', '{missedCallReason?}: call.hungup then call.ended'],
   ['POST /_control/calls/:id/tag', '{tagId?}: call.tagged (default: a tag the call does not have)'],
@@ -37,11 +41,23 @@ export const CONTROL_ENDPOINTS: ReadonlyArray<readonly [string, string]> = [
   ['POST /_control/calls/:id/comment', '{content}: call.commented'],
   ['POST /_control/calls/:id/archive', 'call.archived'],
   ['POST /_control/calls/:id/events', '{event}: sends any call.* event with the call as it is'],
+  [
+    'POST /_control/calls/:id/assets',
+    "{kinds?: [recording|voicemail], bytes?}: the call's files now exist: call.comm_assets_generated with fresh links (default: the recording if answered, else the voicemail if inbound)",
+  ],
+  [
+    'DELETE /_control/calls/:id/recording|voicemail',
+    'an admin deletes the file in the dashboard: the call shows null, its links answer 404',
+  ],
+  ['GET /_control/media', 'the media link lifetime, the default file size, and every download counted'],
+  ['PUT /_control/media', '{linkTtlSeconds}: the lifetime of the direct links minted from now on'],
+  ['DELETE /_control/media/stats', 'zeroes the download counters'],
   ['GET /_control/faults', 'how many armed faults wait'],
   [
     'POST /_control/faults',
-    '{kind: status|refuse|hang|garbage|wrong-shape|reset|delay, status?, ms?, count?: 1, pathPrefix?, method?, companyId?}: the next matching API requests get it',
+    '{kind: status|refuse|hang|garbage|wrong-shape|reset|delay, status?, ms?, count?: 1, pathPrefix?, method?, companyId?, scope?: api|media}: the next matching API requests get it (scope media: the next downloads that would be served); media also knows {kind: truncate|stall, afterBytes}, {kind: throttle, bytesPerSecond}, {kind: redirect, location}',
   ],
+  ['POST /_control/faults/release', 'downloads held by a stall fault go on'],
   ['DELETE /_control/faults', 'disarms every fault'],
   [
     'POST /_control/rate-limit/exhaust',
@@ -49,7 +65,7 @@ export const CONTROL_ENDPOINTS: ReadonlyArray<readonly [string, string]> = [
   ],
 ];
 
-const CALL_ACTIONS = new Set(['answer', 'end', 'tag', 'untag', 'comment', 'archive', 'events']);
+const CALL_ACTIONS = new Set(['answer', 'end', 'tag', 'untag', 'comment', 'archive', 'events', 'assets']);
 
 /**
  * A person's (or a test's) hand on the simulator: drive calls through Aircall's webhook sequence,
@@ -76,7 +92,13 @@ export class SimulatorControl {
       if (method === 'GET' && segments.length === 2) return ok({ companyId: company.id, call });
       if (method === 'POST' && segments.length === 3 && CALL_ACTIONS.has(segments[2]))
         return ok(await this.act(company, call, segments[2], body));
+      const kind = MEDIA_KINDS.find((candidate) => candidate === segments[2]);
+      if (method === 'DELETE' && segments.length === 3 && kind)
+        return ok({ companyId: company.id, call: this.simulator.deleteMedia(company.id, call.id, kind) });
     }
+    if (segments[0] === 'media') return ok(this.media(method, segments, body));
+    if (route === 'POST faults' && segments[1] === 'release' && segments.length === 2)
+      return ok({ released: this.simulator.faults.releaseStalls() });
     if (segments[0] === 'faults' && segments.length === 1) {
       if (method === 'GET') return ok({ pending: this.simulator.faults.pending });
       if (method === 'POST') {
@@ -110,6 +132,23 @@ export class SimulatorControl {
       })),
       pendingFaults: this.simulator.faults.pending,
       endpoints: CONTROL_ENDPOINTS.map(([route, what]) => ({ route, what })),
+    };
+  }
+
+  private media(method: string, segments: string[], body: Record<string, unknown>): Record<string, unknown> {
+    const route = `${method} ${segments.slice(1).join('/')}`;
+    if (route === 'PUT ') {
+      const ttl = body.linkTtlSeconds;
+      if (typeof ttl !== 'number' || !Number.isSafeInteger(ttl) || ttl <= 0)
+        throw badRequest('linkTtlSeconds must be a positive integer');
+      this.simulator.setMediaLinkTtl(ttl);
+    } else if (route === 'DELETE stats') this.simulator.resetMediaStats();
+    else if (route !== 'GET ')
+      throw notFound(`Control route ${method} ${CONTROL_PREFIX}/${segments.join('/')}`);
+    return {
+      linkTtlSeconds: this.simulator.mediaLinkTtlSeconds,
+      mediaBytes: this.simulator.defaultMediaBytes,
+      stats: this.simulator.mediaStats(),
     };
   }
 
@@ -231,6 +270,15 @@ export class SimulatorControl {
       case 'archive':
         events = [await this.send(company, 'call.archived', company.archive(call.id, true), at)];
         break;
+      case 'assets': {
+        const options = {
+          kinds: mediaKinds(body.kinds),
+          bytes: body.bytes === undefined ? undefined : integer(body.bytes, 'bytes'),
+        };
+        const withMedia = this.changed(() => this.simulator.addMedia(company.id, call.id, options));
+        events = [await this.send(company, 'call.comm_assets_generated', withMedia, at)];
+        break;
+      }
       default: {
         const event = body.event;
         if (typeof event !== 'string' || !/^call\.[a-z_]+$/.test(event))
@@ -343,13 +391,24 @@ function flag(value: unknown, name: string, fallback: boolean): boolean {
 const STATUS_FAULTS = [500, 502, 503, 504] as const;
 const REFUSALS = [400, 404, 422] as const;
 
+const MEDIA_ONLY = new Set(['truncate', 'stall', 'throttle', 'redirect']);
+const API_ONLY = new Set(['refuse', 'garbage', 'wrong-shape']);
+
 /** A fault armed over HTTP, checked field by field (the injector trusts its callers). */
 function faultSpec(body: Record<string, unknown>): FaultSpec {
+  const scope = optionalString(body.scope, 'scope');
+  if (scope !== undefined && scope !== 'api' && scope !== 'media')
+    throw badRequest('scope must be api or media');
+  const kind = String(body.kind);
+  if (scope === 'api' && MEDIA_ONLY.has(kind))
+    throw badRequest(`a ${kind} fault is for media downloads only`);
+  if (scope === 'media' && API_ONLY.has(kind)) throw badRequest(`a ${kind} fault is for API requests only`);
   const common = {
     count: body.count === undefined ? 1 : integer(body.count, 'count'),
     pathPrefix: optionalString(body.pathPrefix, 'pathPrefix'),
     method: optionalString(body.method, 'method'),
     companyId: body.companyId === undefined ? undefined : integer(body.companyId, 'companyId'),
+    scope: scope as FaultScope | undefined,
   };
   switch (body.kind) {
     case 'status': {
@@ -377,9 +436,33 @@ function faultSpec(body: Record<string, unknown>): FaultSpec {
     case 'wrong-shape':
     case 'reset':
       return { ...common, kind: body.kind };
+    case 'truncate':
+    case 'stall':
+      return { ...common, kind: body.kind, afterBytes: integer(body.afterBytes ?? 0, 'afterBytes') };
+    case 'throttle': {
+      const bytesPerSecond = integer(body.bytesPerSecond, 'bytesPerSecond');
+      if (bytesPerSecond === 0) throw badRequest('bytesPerSecond must be positive');
+      return { ...common, kind: 'throttle', bytesPerSecond };
+    }
+    case 'redirect': {
+      const location = optionalString(body.location, 'location');
+      if (location === undefined || !URL.canParse(location)) throw badRequest('location must be a URL');
+      return { ...common, kind: 'redirect', location };
+    }
     default:
-      throw badRequest('kind must be status, refuse, hang, garbage, wrong-shape, reset or delay');
+      throw badRequest(
+        'kind must be status, refuse, hang, garbage, wrong-shape, reset, delay, truncate, stall, throttle or redirect',
+      );
   }
+}
+
+function mediaKinds(value: unknown): MediaKind[] | undefined {
+  if (value === undefined) return undefined;
+  const kinds = Array.isArray(value) ? value : [];
+  const known = kinds.map((kind) => MEDIA_KINDS.find((candidate) => candidate === kind));
+  if (kinds.length === 0 || known.some((kind) => kind === undefined))
+    throw badRequest('kinds must be a non-empty list of recording and voicemail');
+  return known as MediaKind[];
 }
 
 function optionalString(value: unknown, name: string): string | undefined {

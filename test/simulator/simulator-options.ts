@@ -52,6 +52,13 @@ export interface AircallSimulatorOptions {
   deliveryTimeoutMs?: number;
   /** Added to every API answer, in ms, to imitate a network round trip. Default 0. */
   latencyMs?: number;
+  /**
+   * Lifetime of the direct `recording`/`voicemail` links each read mints, in seconds. Default 3600
+   * (Aircall's "valid 1 hour"); changeable at runtime (`setMediaLinkTtl`).
+   */
+  mediaLinkTtlSeconds?: number;
+  /** Size of each recording or voicemail file, in bytes (per call: `setMediaBytes`). Default 256 KiB. */
+  mediaBytes?: number;
   /** The simulator's clock (epoch ms). Default Date.now. */
   now?: () => number;
 }

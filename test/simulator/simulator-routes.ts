@@ -1,6 +1,7 @@
 import { AircallCall } from '../../src/aircall/aircall-types';
 import { CallDetailsFlags, restCallView } from './call-generator';
 import { integrationUserOf, v2User } from './directory-generator';
+import { MEDIA_KINDS, MediaKind, MediaLinkSigner } from './media-links';
 import { integerParam, pageMeta, parsePaging } from './paging';
 import { SimulatedCompany } from './simulated-company';
 import { badRequest, notFound, SimulatorHttpError } from './simulator-http-error';
@@ -19,6 +20,8 @@ export interface ApiRequest {
   baseUrl: string;
   now: number;
   historyStart: number | undefined;
+  /** Signs the media links of each call shown. */
+  media: MediaLinkSigner;
 }
 
 export interface ApiAnswer {
@@ -74,6 +77,26 @@ function byId<T extends { id: number }>(items: readonly T[], raw: string, what: 
   return found;
 }
 
+/** A call as this read shows it: the flags applied, its media links signed now. */
+function callView(request: ApiRequest, call: AircallCall, flags: CallDetailsFlags): AircallCall {
+  return request.media.mint(request.company.id, restCallView(call, flags), flags.fetchShortUrls);
+}
+
+/**
+ * `DELETE /v1/calls/:id/recording` and `/voicemail`: the call shows null for the file from then on and
+ * its links answer 404. Aircall does not document the answer: 204 without a body is assumed, and a
+ * call without the file is a 404 (docs/aircall-behaviour.md §10).
+ */
+function deleteMedia(request: ApiRequest, id: string, kind: MediaKind): ApiAnswer {
+  if (request.method !== 'DELETE')
+    throw new SimulatorHttpError(405, 'Method Not Allowed', `${request.method} is not supported here`);
+  const call = callById(request, id);
+  if (call[kind] === null || call[kind] === undefined)
+    throw notFound(kind === 'recording' ? 'Recording' : 'Voicemail');
+  request.company.removeMedia(call.id, kind);
+  return { status: 204 };
+}
+
 function callById(request: ApiRequest, raw: string): AircallCall {
   const call = /^\d+$/.test(raw) ? request.company.calls.get(Number(raw)) : undefined;
   if (!call) throw notFound('Call');
@@ -102,7 +125,7 @@ function listCalls(request: ApiRequest): ApiAnswer {
   return {
     status: 200,
     body: {
-      calls: calls.map((call) => restCallView(call, flags)),
+      calls: calls.map((call) => callView(request, call, flags)),
       meta: pageMeta(request.url, request.baseUrl, paging, calls.length, total),
     },
   };
@@ -147,6 +170,9 @@ export function routeApi(request: ApiRequest): ApiAnswer {
   const [version, resource, id, ...rest] = request.segments;
   const { company } = request;
   const path = `${version}/${resource}`;
+  const media = MEDIA_KINDS.find((kind) => kind === rest[0]);
+  if (path === 'v1/calls' && id !== undefined && media && rest.length === 1)
+    return deleteMedia(request, id, media);
   if (rest.length > 0) throw notFound('Route');
   if (path === 'v1/webhooks') return webhooks(request, id);
   if (request.method !== 'GET')
@@ -155,7 +181,10 @@ export function routeApi(request: ApiRequest): ApiAnswer {
     case 'v1/calls':
       return id === undefined
         ? listCalls(request)
-        : { status: 200, body: { call: restCallView(callById(request, id), detailsFlags(request.url)) } };
+        : {
+            status: 200,
+            body: { call: callView(request, callById(request, id), detailsFlags(request.url)) },
+          };
     case 'v2/users':
       return id === undefined
         ? page(request, 'users', company.directory.users.map(v2User))
