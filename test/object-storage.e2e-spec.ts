@@ -1,29 +1,21 @@
-import {
-  CreateBucketCommand,
-  ListMultipartUploadsCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { readdir, readFile, rm, utimes } from 'node:fs/promises';
-import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
-import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import S3rver from 's3rver';
 import { LocalObjectStorage } from '../src/storage/local-object-storage';
 import { InvalidObjectKeyError } from '../src/storage/object-key';
 import { ObjectNotFoundError, ObjectStorage, RangeNotSatisfiableError } from '../src/storage/object-storage';
 import { S3ObjectStorage, S3ObjectStorageOptions } from '../src/storage/s3-object-storage';
+import { S3_BUCKET, S3_CREDENTIALS, S3Server, startS3Server } from './support/s3-server';
 
 const MiB = 1024 * 1024;
-const BUCKET = 'recordings';
-const CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+const BUCKET = S3_BUCKET;
+const CREDENTIALS = S3_CREDENTIALS;
 const KEY = 'accounts/123/calls/456/recording.mp3';
 
 /** A storage under test, and where each backend would leave the debris of a failed write. */
@@ -322,102 +314,6 @@ async function startS3(): Promise<Backend> {
 
 function s3Options(endpoint: string): S3ObjectStorageOptions {
   return { bucket: BUCKET, region: 'us-east-1', endpoint, forcePathStyle: true, credentials: CREDENTIALS };
-}
-
-interface S3Server {
-  endpoint: string;
-  /** `key uploadId` of every multipart upload neither completed nor aborted, as ListMultipartUploads says. */
-  pendingUploads(): Promise<string[]>;
-  stop(): Promise<void>;
-}
-
-/** s3rver on a free port of 127.0.0.1, its data in a temp folder, with the bucket created. */
-async function startS3Server(): Promise<S3Server> {
-  const directory = mkdtempSync(join(tmpdir(), 's3rver-'));
-  const s3rver = new S3rver({ silent: true, directory });
-  const passOn = s3rver.callback();
-  const server = createServer((req, res) => {
-    if (!answerWhatS3rverLacks(req, res, directory)) passOn(req, res);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const client = new S3Client({
-    region: 'us-east-1',
-    endpoint,
-    forcePathStyle: true,
-    credentials: CREDENTIALS,
-  });
-  await client.send(new CreateBucketCommand({ Bucket: BUCKET }));
-  return {
-    endpoint,
-    pendingUploads: async () => {
-      const listed = await client.send(new ListMultipartUploadsCommand({ Bucket: BUCKET }));
-      return (listed.Uploads ?? []).map((u) => `${u.Key} ${u.UploadId}`);
-    },
-    stop: async () => {
-      client.destroy();
-      await closeServer(server);
-      await rm(directory, { recursive: true, force: true });
-    },
-  };
-}
-
-/**
- * s3rver 3.7 answers ListMultipartUploads 501 and AbortMultipartUpload 405; both are answered here
- * from s3rver's own folder of pending uploads (`<bucket>/._S3rver_uploads/<uploadId>/key`), so the
- * abort a failed write sends is observed for real. Every other request goes to s3rver unchanged.
- */
-function answerWhatS3rverLacks(req: IncomingMessage, res: ServerResponse, directory: string): boolean {
-  const url = new URL(req.url ?? '/', 'http://s3rver');
-  const [bucket = '', ...keyPath] = url.pathname.slice(1).split('/').map(decodeURIComponent);
-  const uploadsOf = join(directory, bucket, '._S3rver_uploads');
-  const uploadId = url.searchParams.get('uploadId');
-  if (req.method === 'GET' && url.searchParams.has('uploads') && keyPath.join('') === '') {
-    void listUploads(uploadsOf).then((uploads) => {
-      const entries = uploads.map(
-        (u) => `<Upload><Key>${xml(u.key)}</Key><UploadId>${u.id}</UploadId></Upload>`,
-      );
-      reply(
-        res,
-        200,
-        `<ListMultipartUploadsResult><Bucket>${xml(bucket)}</Bucket>${entries.join('')}</ListMultipartUploadsResult>`,
-      );
-    });
-    return true;
-  }
-  if (req.method === 'DELETE' && uploadId !== null) {
-    const key = keyPath.join('/');
-    void listUploads(uploadsOf).then(async (uploads) => {
-      if (!uploads.some((u) => u.id === uploadId && u.key === key)) {
-        reply(res, 404, '<Error><Code>NoSuchUpload</Code><Message>no such upload</Message></Error>');
-        return;
-      }
-      await rm(join(uploadsOf, uploadId), { recursive: true, force: true });
-      res.writeHead(204).end();
-    });
-    return true;
-  }
-  return false;
-}
-
-async function listUploads(folder: string): Promise<Array<{ id: string; key: string }>> {
-  const ids = await readdir(folder).catch(() => []);
-  return Promise.all(ids.map(async (id) => ({ id, key: await readFile(join(folder, id, 'key'), 'utf8') })));
-}
-
-function reply(res: ServerResponse, status: number, body: string): void {
-  res
-    .writeHead(status, { 'content-type': 'application/xml' })
-    .end(`<?xml version="1.0" encoding="UTF-8"?>${body}`);
-}
-
-function xml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-function closeServer(server: Server): Promise<void> {
-  server.closeAllConnections();
-  return new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
 }
 
 /** Every command the client sends, as built for the wire (retries not repeated): headers and KMS key. */
