@@ -110,7 +110,14 @@ describe('AircallClient against the Aircall simulator', () => {
       expect(calls.some((call) => (call.tags ?? []).length > 0)).toBe(true);
       expect(calls.every((call) => call.id > 2 ** 31)).toBe(true);
       const single = await client.getCall(credentials, String(calls[3].id));
-      expect(single.call).toEqual(calls[3]);
+      // Media links are signed at each read, so two reads in different seconds differ in them only.
+      const unsigned = (call: AircallCall) => {
+        const copy: Record<string, unknown> = { ...call };
+        for (const field of ['recording', 'voicemail', 'recording_short_url', 'voicemail_short_url'])
+          if (typeof copy[field] === 'string') copy[field] = String(copy[field]).split('?')[0];
+        return copy;
+      };
+      expect(unsigned(single.call)).toEqual(unsigned(calls[3]));
     });
 
     it('answers 400 past the 10,000-record cap whatever the total, without retrying', async () => {
