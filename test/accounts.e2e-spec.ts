@@ -10,7 +10,8 @@ import { SimulatedCompany } from './simulator/simulated-company';
 import { describeEachEngine } from './support/databases';
 import { graphql, graphqlData } from './support/graphql-client';
 import { startTestApp, TEST_ADMIN_KEY, TestApp } from './support/test-app';
-import { seedInboxEvent, seedLease, seedSyncRun } from './support/seed';
+import { seedInboxEvent, seedLease, seedRow, seedSyncRun } from './support/seed';
+import { CALL_MEDIA } from '../src/calls/call-tables';
 
 /** Aircall's 60 requests/minute, scaled to a second so the backfills every connection starts never make a test wait. */
 const RATE_WINDOW_MS = 1000;
@@ -156,6 +157,27 @@ describeEachEngine('Accounts: Basic connect, disconnect, purge', (database) => {
       resourceId: null,
       status: 'applied',
     });
+    await seedRow(db, CALL_MEDIA, {
+      accountId,
+      callId: SEEDED,
+      kind: 'recording',
+      status: 'deleted',
+      callStartedAt: null,
+      storageKey: null,
+      sizeBytes: null,
+      durationSeconds: null,
+      contentType: null,
+      sha256: null,
+      archivedAt: null,
+      attempts: 0,
+      refreshes: 0,
+      nextAttemptAt: new Date(),
+      lastError: null,
+      claimedBy: null,
+      claimedUntil: null,
+      createdAt: new Date(),
+      updatedAt: new Date(),
+    });
     await seedSyncRun(db, { accountId, id: SEEDED });
     await seedLease(db, { accountId, name: 'seeded', holder: 'x', expiresAt: new Date() });
     await db.execute(
@@ -168,6 +190,7 @@ describeEachEngine('Accounts: Basic connect, disconnect, purge', (database) => {
   async function seededTables(accountId: string): Promise<string[]> {
     const keys: Record<string, [string, string]> = {
       call_comments: ['id', SEEDED],
+      call_media: ['call_id', SEEDED],
       call_tags: ['call_id', SEEDED],
       call_teams: ['call_id', SEEDED],
       team_users: ['team_id', SEEDED],

@@ -1,8 +1,8 @@
 import { CreateBucketCommand, ListMultipartUploadsCommand, S3Client } from '@aws-sdk/client-s3';
+import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
-import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import S3rver from 's3rver';
@@ -18,16 +18,29 @@ export interface S3Server {
   stop(): Promise<void>;
 }
 
-/** s3rver on a free port of 127.0.0.1, its data in a temp folder, with the bucket created. */
+/**
+ * s3rver on a free port of 127.0.0.1, its data in a temp folder, with the bucket created. It runs in
+ * a child process: s3rver buffers the parts it receives, and in the test's own heap they would count
+ * against the memory bounds the storage suites assert.
+ */
 export async function startS3Server(): Promise<S3Server> {
   const directory = mkdtempSync(join(tmpdir(), 's3rver-'));
-  const s3rver = new S3rver({ silent: true, directory });
-  const passOn = s3rver.callback();
-  const server = createServer((req, res) => {
-    if (!answerWhatS3rverLacks(req, res, directory)) passOn(req, res);
+  const child = spawn(
+    process.execPath,
+    ['-r', 'ts-node/register/transpile-only', join(__dirname, 's3-server-child.ts'), directory],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const line = /^(\d+)\n/.exec(out);
+      if (line) resolve(Number(line[1]));
+    });
+    child.once('exit', (code) => reject(new Error(`the s3rver child exited (${code}) before listening`)));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const endpoint = `http://127.0.0.1:${port}`;
   const client = new S3Client({
     region: 'us-east-1',
     endpoint,
@@ -43,10 +56,22 @@ export async function startS3Server(): Promise<S3Server> {
     },
     stop: async () => {
       client.destroy();
-      await closeServer(server);
+      child.kill('SIGTERM');
+      await exited;
       await rm(directory, { recursive: true, force: true });
     },
   };
+}
+
+/** The S3 server itself (in the child process): s3rver, with what it lacks answered beside it. */
+export async function serveS3(directory: string): Promise<Server> {
+  const s3rver = new S3rver({ silent: true, directory });
+  const passOn = s3rver.callback();
+  const server = createServer((req, res) => {
+    if (!answerWhatS3rverLacks(req, res, directory)) passOn(req, res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return server;
 }
 
 /**
@@ -100,9 +125,4 @@ function reply(res: ServerResponse, status: number, body: string): void {
 
 function xml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-function closeServer(server: Server): Promise<void> {
-  server.closeAllConnections();
-  return new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
 }
