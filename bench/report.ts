@@ -1,6 +1,7 @@
 import type { BackfillReport, BackfillRun } from './backfill/run-backfill';
 import type { GraphqlReport } from './graphql/graphql-bench';
 import { describeCores, type IngestReport } from './ingest/ingest-bench';
+import type { RecordingsReport } from './recordings/recordings-bench';
 import type { CommitInfo, MachineInfo } from './support/machine';
 
 export interface BenchResults {
@@ -13,6 +14,7 @@ export interface BenchResults {
   ingest?: IngestReport | { error: string };
   backfill?: BackfillReport | { error: string };
   graphql?: GraphqlReport | { error: string };
+  recordings?: RecordingsReport | { error: string };
   targets: TargetResult[];
 }
 
@@ -34,7 +36,7 @@ interface Target {
 const ok = <T extends object>(section: T | { error: string } | undefined): T | undefined =>
   section && !('error' in section) ? section : undefined;
 
-/** The targets of the "Proven at scale" and GraphQL issues, each read from the results. */
+/** The targets of the "Proven at scale", GraphQL and recordings issues, each read from the results. */
 const TARGETS: Target[] = [
   {
     figure: 'ingest.ratioToRawInsert',
@@ -91,6 +93,18 @@ const TARGETS: Target[] = [
     value: (r) => ok(r.graphql)?.statsByDay90dMs,
     pass: (v) => v <= 500,
   },
+  {
+    figure: 'recordings.ratioToPlainFetch',
+    target: '≥ 0.8',
+    value: (r) => ok(r.recordings)?.ratioToPlainFetch,
+    pass: (v) => v >= 0.8,
+  },
+  {
+    figure: 'recordings.peakRssMb',
+    target: '≤ 300 MB',
+    value: (r) => ok(r.recordings)?.peakRssMb,
+    pass: (v) => v <= 300,
+  },
 ];
 
 export function evaluateTargets(results: BenchResults): TargetResult[] {
@@ -114,6 +128,7 @@ export function markdownSummary(results: BenchResults): string {
   const ingest = ok(results.ingest);
   const graphql = ok(results.graphql);
   const backfill = ok(results.backfill);
+  const recordings = ok(results.recordings);
   const m = results.machine;
   const lines = [
     `# Benchmark results (${results.mode})`,
@@ -192,14 +207,32 @@ export function markdownSummary(results: BenchResults): string {
         .join('; ')}.`,
     );
   }
+  if (recordings) lines.push('', recordingsSummary(recordings));
   for (const [name, section] of Object.entries({
     ingest: results.ingest,
     backfill: results.backfill,
     graphql: results.graphql,
+    recordings: results.recordings,
   })) {
     if (section && 'error' in section) lines.push('', `${name}: failed — ${section.error}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** The recordings paragraph: the service's archive against the plain loop before and after it. */
+function recordingsSummary(r: RecordingsReport): string {
+  const { service, baselines } = r;
+  const size = Math.round((r.settings.bytes / (1024 * 1024)) * 100) / 100;
+  const plain = (run: RecordingsReport['baselines']['before']) =>
+    `${run.mbPerSecond} MB/s (${run.filesPerSecond} files/s, simulator ${run.cores.simulator ?? 'n/a'} cores)`;
+  return (
+    `Recordings: ${service.files} files of ${size} MB archived ${r.settings.concurrency} at a time in ${service.seconds} s, ` +
+    `${service.filesPerSecond} files/s, ${service.mbPerSecond} MB/s (service main thread ${service.cores.serviceMain} cores, ` +
+    `other threads ${service.cores.serviceOther}, database ${service.cores.database ?? 'n/a'}, simulator ${service.cores.simulator ?? 'n/a'}, ` +
+    `machine idle ${service.cores.machineIdle ?? 'n/a'}); ` +
+    `plain fetch loop ${plain(baselines.before)} before, ${plain(baselines.after)} after, mean ${baselines.meanMbPerSecond} MB/s; ` +
+    `service RSS ${service.rssBeforeMb} MB before archiving, peak ${service.archivingPeakRssMb} MB while archiving, ${r.peakRssMb} MB over its run.`
+  );
 }
 
 export const LATEST_START = '<!-- bench:latest:start -->';

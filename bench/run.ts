@@ -5,14 +5,15 @@ import { join, resolve } from 'node:path';
 import { runBackfill } from './backfill/run-backfill';
 import { GraphqlBench } from './graphql/graphql-bench';
 import { IngestBench } from './ingest/ingest-bench';
+import { RecordingsBench } from './recordings/recordings-bench';
 import { BenchResults, evaluateTargets, markdownSummary, withLatestRun } from './report';
 import { commitInfo, machineInfo } from './support/machine';
 import { MysqlServer } from './support/mysql-server';
 
 /**
- * `npm run bench`: webhook ingestion, backfill and GraphQL figures with their baselines, measured in
- * one invocation on this machine and one database server; writes bench/results/<timestamp>.json,
- * latest.json and latest.md, and prints the Markdown summary. Sizes come from the environment
+ * `npm run bench`: webhook ingestion, backfill, GraphQL and recordings figures with their baselines,
+ * measured in one invocation on this machine and one database server; writes
+ * bench/results/<timestamp>.json, latest.json and latest.md, and prints the Markdown summary. Sizes come from the environment
  * (see docs/benchmarks.md "Method"); BENCH_QUICK=1 runs small sizes in about a minute.
  */
 const env = process.env;
@@ -44,7 +45,7 @@ async function section<T>(
 }
 
 async function main(): Promise<void> {
-  const only = (env.BENCH_ONLY ?? 'ingest,backfill,graphql').split(',').map((s) => s.trim());
+  const only = (env.BENCH_ONLY ?? 'ingest,backfill,graphql,recordings').split(',').map((s) => s.trim());
   const server = new MysqlServer(env.BENCH_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/');
   const started = new Date();
   const atStart = loadavg().map((l) => Math.round(l * 100) / 100);
@@ -97,6 +98,20 @@ async function main(): Promise<void> {
       log,
     ).run(),
   );
+  const recordings = await section('recordings', only.includes('recordings'), () =>
+    new RecordingsBench(
+      server,
+      {
+        files: num('BENCH_RECORDINGS_FILES', 1_000, 100),
+        bytes: num('BENCH_RECORDINGS_BYTES', 1024 * 1024, 1024 * 1024),
+        // The service's default RECORDINGS_CONCURRENCY; the plain loop runs as many at once.
+        concurrency: Math.max(1, num('BENCH_RECORDINGS_CONCURRENCY', 4, 4)),
+        pollMs: Math.max(10, num('BENCH_RECORDINGS_POLL_MS', 50, 50)),
+        timeoutSeconds: num('BENCH_RECORDINGS_TIMEOUT_SECONDS', 600, 120),
+      },
+      log,
+    ).run(),
+  );
 
   const finished = new Date();
   const results: BenchResults = {
@@ -109,6 +124,7 @@ async function main(): Promise<void> {
     ingest,
     backfill,
     graphql,
+    recordings,
     targets: [],
   };
   results.targets = evaluateTargets(results);
@@ -132,7 +148,7 @@ async function main(): Promise<void> {
       log(`docs/benchmarks.md updated`);
     } else log(`docs/benchmarks.md has no bench:latest markers: left as it is`);
   }
-  const failed = [ingest, backfill, graphql].some((s) => s !== undefined && 'error' in s);
+  const failed = [ingest, backfill, graphql, recordings].some((s) => s !== undefined && 'error' in s);
   process.exitCode = failed ? 1 : 0;
 }
 

@@ -1,4 +1,12 @@
-import { LATEST_END, LATEST_START, withLatestRun } from '../bench/report';
+import type { RecordingsReport } from '../bench/recordings/recordings-bench';
+import {
+  BenchResults,
+  evaluateTargets,
+  LATEST_END,
+  LATEST_START,
+  markdownSummary,
+  withLatestRun,
+} from '../bench/report';
 
 describe('bench report in docs/benchmarks.md', () => {
   const document = `# Benchmarks\n\nmethod\n\n## Latest run\n\n${LATEST_START}\nold figures\n${LATEST_END}\n\n## History\nkept\n`;
@@ -14,5 +22,123 @@ describe('bench report in docs/benchmarks.md', () => {
   it('leaves a document without both markers alone', () => {
     expect(withLatestRun('# no markers', 'x')).toBeNull();
     expect(withLatestRun(`${LATEST_END} before ${LATEST_START}`, 'x')).toBeNull();
+  });
+});
+
+describe('bench report: the recordings section', () => {
+  const plain = (mbPerSecond: number): RecordingsReport['baselines']['before'] => ({
+    files: 1000,
+    bytes: 1000 * 1024 * 1024,
+    seconds: 1000 / mbPerSecond,
+    filesPerSecond: mbPerSecond,
+    mbPerSecond,
+    peakRssMb: 110,
+    cores: { copier: 0.8, simulator: 0.5, machineIdle: 0.4, stolen: 0 },
+  });
+  const recordings = (ratioToPlainFetch: number | null, peakRssMb: number): RecordingsReport => ({
+    ratioToPlainFetch,
+    peakRssMb,
+    service: {
+      files: 1000,
+      bytes: 1000 * 1024 * 1024,
+      seconds: 12.5,
+      filesPerSecond: 80,
+      mbPerSecond: 80,
+      firstArchivedSeconds: 0.1,
+      rssBeforeMb: 190,
+      archivingPeakRssMb: peakRssMb - 1,
+      cores: {
+        serviceMain: 0.7,
+        serviceOther: 0.3,
+        database: 0.1,
+        generator: 0.01,
+        total: 1.11,
+        machineIdle: 0.5,
+        stolen: 0,
+        simulator: 0.4,
+      },
+      gcPauseSeconds: { main: 0.2, mainMajor: 0.1, processor: 0 },
+      heap: { before: null, after: null },
+      media: { requests: 1000, byStatus: { 200: 1000 }, completed: 1000, bytesSent: 1000 * 1024 * 1024 },
+    },
+    baselines: { before: plain(95), after: plain(105), meanMbPerSecond: 100 },
+    setup: { etagWarmupSeconds: 6, deliverSeconds: 1, pendingSeconds: 1.2 },
+    settings: {
+      files: 1000,
+      bytes: 1024 * 1024,
+      concurrency: 4,
+      pollMs: 50,
+      timeoutSeconds: 600,
+      storage: 'local',
+      directory: '/tmp',
+    },
+  });
+  const results = (section: BenchResults['recordings']): BenchResults => {
+    const r: BenchResults = {
+      startedAt: '2026-12-02T12:00:00.000Z',
+      finishedAt: '2026-12-02T12:01:00.000Z',
+      durationSeconds: 60,
+      mode: 'full',
+      machine: {
+        cores: 2,
+        cpuModel: 'test CPU',
+        memoryGb: 8,
+        node: 'v20.0.0',
+        platform: 'linux x64',
+        databaseServer: 'MariaDB',
+        databaseSizing: { bufferPoolMb: 128, redoLogMb: 96 },
+        loadAverage: { atStart: [1], atEnd: [1] },
+      },
+      commit: { commit: 'abcdef0123456789', dirty: false },
+      recordings: section,
+      targets: [],
+    };
+    r.targets = evaluateTargets(r);
+    return r;
+  };
+  const target = (r: BenchResults, figure: string) => r.targets.find((t) => t.figure === figure);
+
+  it('passes the issue targets: throughput ≥ 0.8 of the plain fetch loop, peak RSS ≤ 300 MB', () => {
+    const r = results(recordings(0.8, 300));
+    expect(target(r, 'recordings.ratioToPlainFetch')).toEqual({
+      figure: 'recordings.ratioToPlainFetch',
+      target: '≥ 0.8',
+      value: 0.8,
+      pass: true,
+    });
+    expect(target(r, 'recordings.peakRssMb')).toMatchObject({ value: 300, pass: true });
+    // The sections that did not run are not measured, not passed.
+    expect(target(r, 'ingest.ratioToRawInsert')).toMatchObject({ value: null, pass: null });
+  });
+
+  it('fails them just past the bounds, and a missing baseline is not measured', () => {
+    const slow = results(recordings(0.799, 300.1));
+    expect(target(slow, 'recordings.ratioToPlainFetch')?.pass).toBe(false);
+    expect(target(slow, 'recordings.peakRssMb')?.pass).toBe(false);
+    expect(target(results(recordings(null, 250)), 'recordings.ratioToPlainFetch')).toMatchObject({
+      value: null,
+      pass: null,
+    });
+  });
+
+  it('summarises the archive beside both runs of the plain loop', () => {
+    const summary = markdownSummary(results(recordings(0.8, 250)));
+    expect(summary).toContain('| recordings.ratioToPlainFetch | ≥ 0.8 | 0.8 | pass |');
+    expect(summary).toContain('| recordings.peakRssMb | ≤ 300 MB | 250 | pass |');
+    expect(summary).toContain(
+      'Recordings: 1000 files of 1 MB archived 4 at a time in 12.5 s, 80 files/s, 80 MB/s',
+    );
+    expect(summary).toContain('plain fetch loop 95 MB/s');
+    expect(summary).toContain('before, 105 MB/s');
+    expect(summary).toContain('mean 100 MB/s');
+  });
+
+  it('reports a failed section as failed, its targets as not measured', () => {
+    const r = results({ error: 'the simulator exited (1)' });
+    expect(target(r, 'recordings.peakRssMb')).toMatchObject({ value: null, pass: null });
+    const summary = markdownSummary(r);
+    expect(summary).toContain('| recordings.peakRssMb | ≤ 300 MB | n/a | not measured |');
+    expect(summary).toContain('recordings: failed — the simulator exited (1)');
+    expect(summary).not.toContain('Recordings:');
   });
 });
