@@ -107,6 +107,15 @@ describe.each([
     expect(await backend.leftovers()).toEqual([]);
   });
 
+  it('keeps a content type the extension does not imply, and forgets it when overwritten with the implied one', async () => {
+    await storage.write('typed/a.mp3', chunked(randomBytes(10)), { contentType: 'audio/x-custom' });
+    expect(await storage.stat('typed/a.mp3')).toEqual({ sizeBytes: 10, contentType: 'audio/x-custom' });
+    await storage.write('typed/a.mp3', chunked(randomBytes(12)), { contentType: 'audio/mpeg' });
+    expect(await storage.stat('typed/a.mp3')).toEqual({ sizeBytes: 12, contentType: 'audio/mpeg' });
+    await storage.write('typed/b', chunked(randomBytes(3)), { contentType: 'audio/mpeg' });
+    expect(await storage.stat('typed/b')).toEqual({ sizeBytes: 3, contentType: 'audio/mpeg' });
+  });
+
   it('refuses a body longer or shorter than the sizeBytes announced, storing nothing', async () => {
     const meta = (sizeBytes: number) => ({ contentType: 'audio/mpeg', sizeBytes });
     await expect(storage.write('sized/a', chunked(randomBytes(1000)), meta(999))).rejects.toThrow(

@@ -149,7 +149,7 @@ describeEachEngine('Recordings archive (local storage)', (database) => {
       rateWindowMs: 1000,
       mediaBytes: BYTES,
       companies: [
-        { id: 8_300_001, name: 'Recorded', callCount: 24, callsFrom: now - 3 * DAY, callsTo: now - 3_600 },
+        { id: 8_300_001, name: 'Recorded', callCount: 24, callsFrom: now - DAY, callsTo: now - 3_600 },
       ],
     });
     [company] = simulator.companies;
@@ -474,7 +474,7 @@ describeEachEngine('Recordings archive (S3 storage)', (database) => {
           id: 8_300_002,
           name: 'Recorded on S3',
           callCount: 10,
-          callsFrom: now - 3 * DAY,
+          callsFrom: now - DAY,
           callsTo: now - 3_600,
         },
       ],

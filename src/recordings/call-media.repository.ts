@@ -57,10 +57,35 @@ const CLAIMED = CALL_MEDIA.pick([
 ]);
 const SHOWN = CALL_MEDIA.omit(['claimedBy', 'claimedUntil', 'createdAt']);
 
+/** How long the list of archiving accounts is reused between claims. */
+const ACCOUNTS_TTL_MS = 1000;
+
 /** Every query on `call_media` outside the call upsert (CallMediaTracker). */
 @Injectable()
 export class CallMediaRepository {
+  private accountsCache: { at: number; ids: string[] } | null = null;
+
   constructor(private readonly db: Database) {}
+
+  /** Active accounts that archive, read at most once a second (a switch takes effect within it). */
+  private async archivingAccounts(now: Date): Promise<string[]> {
+    const cached = this.accountsCache;
+    if (cached && now.getTime() - cached.at < ACCOUNTS_TTL_MS && now.getTime() >= cached.at)
+      return cached.ids;
+    const ids = (
+      await this.db.query<{ id: unknown }>(
+        `SELECT id FROM accounts WHERE archive_recordings = ? AND status = 'active'`,
+        [this.db.bool(true)],
+      )
+    ).map((row) => String(row.id));
+    this.accountsCache = { at: now.getTime(), ids };
+    return ids;
+  }
+
+  /** Forgets the cached list of archiving accounts (an account was switched on or off here). */
+  accountsChanged(): void {
+    this.accountsCache = null;
+  }
 
   /**
    * Claims up to `limit` due rows of accounts that archive: locked with SKIP LOCKED so instances take
@@ -68,12 +93,7 @@ export class CallMediaRepository {
    */
   async claim(owner: string, limit: number, now: Date, until: Date): Promise<MediaJob[]> {
     if (limit <= 0) return [];
-    const accounts = (
-      await this.db.query<{ id: unknown }>(
-        `SELECT id FROM accounts WHERE archive_recordings = ? AND status = 'active'`,
-        [this.db.bool(true)],
-      )
-    ).map((row) => String(row.id));
+    const accounts = await this.archivingAccounts(now);
     if (accounts.length === 0) return [];
     const claimed = await this.db.transaction(async (m) => {
       const rows = await this.db.query(
@@ -86,12 +106,19 @@ export class CallMediaRepository {
         m,
       );
       const jobs = rows.map((row) => CLAIMED.decode(this.db, row));
-      for (const job of jobs)
+      // One statement per kind for the whole batch.
+      for (const kind of new Set(jobs.map((job) => job.kind))) {
+        const where = this.db.keysIn(
+          'account_id',
+          'call_id',
+          jobs.filter((job) => job.kind === kind).map((job) => [job.accountId, job.callId] as const),
+        );
         await this.db.execute(
-          `UPDATE call_media SET claimed_by = ?, claimed_until = ? WHERE account_id = ? AND call_id = ? AND kind = ?`,
-          [owner, this.db.date(until), job.accountId, job.callId, job.kind],
+          `UPDATE call_media SET claimed_by = ?, claimed_until = ? WHERE kind = ? AND (${where.sql})`,
+          [owner, this.db.date(until), kind, ...where.params],
           m,
         );
+      }
       return jobs;
     });
     if (claimed.length === 0) return [];

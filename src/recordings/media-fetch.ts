@@ -1,6 +1,7 @@
 import { createHash, Hash } from 'node:crypto';
 import { Readable, Transform, TransformCallback } from 'node:stream';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { IncomingMessage, request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { HostAllowList } from './media-links';
 
 /** The link must not be fetched, now or later: foreign host, redirect elsewhere, file too large. */
@@ -59,46 +60,64 @@ export async function fetchMedia(link: string, options: FetchMediaOptions): Prom
   for (let hop = 0; ; hop++) {
     if (!options.allow.allows(url))
       throw new MediaRefusedError(`${url.host} is not an allowed recording host (RECORDINGS_ALLOWED_HOSTS)`);
-    let response: Response;
-    try {
-      response = await fetch(url, {
-        redirect: 'manual',
-        signal: options.signal,
-        headers: { accept: 'audio/*' },
-      });
-    } catch (error) {
-      if (options.signal.aborted) throw options.signal.reason ?? error;
-      throw new MediaTransientError(
-        `download failed: ${error instanceof Error ? error.message : String(error)}`,
-      );
-    }
-    if (response.status >= 300 && response.status < 400 && response.headers.has('location')) {
-      await response.body?.cancel();
+    const response = await get(url, options.signal);
+    const status = response.statusCode ?? 0;
+    const header = (name: string) => {
+      const value = response.headers[name];
+      return typeof value === 'string' ? value : null;
+    };
+    const location = header('location');
+    if (status >= 300 && status < 400 && location !== null) {
+      response.destroy();
       if (hop >= (options.maxRedirects ?? 3)) throw new MediaRefusedError('too many redirects');
-      url = new URL(response.headers.get('location')!, url);
+      url = new URL(location, url);
       continue;
     }
-    if (response.status !== 200) {
-      await response.body?.cancel();
-      if (DEAD_LINK.has(response.status)) throw new MediaLinkDeadError(response.status);
-      throw new MediaTransientError(`the media host answered ${response.status}`);
+    if (status !== 200) {
+      response.destroy();
+      if (DEAD_LINK.has(status)) throw new MediaLinkDeadError(status);
+      throw new MediaTransientError(`the media host answered ${status}`);
     }
-    const length = response.headers.get('content-length');
+    const length = header('content-length');
     const contentLength = length !== null && /^\d+$/.test(length) ? Number(length) : null;
     if (contentLength !== null && contentLength > options.maxBytes) {
-      await response.body?.cancel();
+      response.destroy();
       throw new MediaRefusedError(`the file has ${contentLength} bytes, more than RECORDINGS_MAX_BYTES`);
     }
-    const etag = /^"?([0-9a-f]{32})"?$/i.exec(response.headers.get('etag') ?? '');
-    const contentType = (response.headers.get('content-type') ?? 'audio/mpeg').split(';')[0].trim();
-    if (!response.body) throw new MediaTransientError('the media host sent no body');
+    const etag = /^"?([0-9a-f]{32})"?$/i.exec(header('etag') ?? '');
+    const contentType = (header('content-type') ?? 'audio/mpeg').split(';')[0].trim();
     return {
-      body: Readable.fromWeb(response.body as unknown as WebReadableStream<Uint8Array>),
+      body: response,
       contentType: contentType.length > 0 && contentType.length <= 100 ? contentType : 'audio/mpeg',
       contentLength,
       md5: etag ? etag[1].toLowerCase() : null,
     };
   }
+}
+
+/**
+ * One GET with node:http(s): its body is a Node stream, which costs a fraction of the CPU per
+ * byte of fetch()'s web stream converted back (docs/benchmarks.md, recordings). No agent keeps
+ * credentials, and nothing is sent but the request line and `accept`.
+ */
+function get(url: URL, signal: AbortSignal): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    const request = (url.protocol === 'https:' ? httpsRequest : httpRequest)(
+      url,
+      { method: 'GET', headers: { accept: 'audio/*' }, signal },
+      resolve,
+    );
+    request.once('error', (error) =>
+      reject(
+        signal.aborted
+          ? (signal.reason ?? error)
+          : new MediaTransientError(
+              `download failed: ${error instanceof Error ? error.message : String(error)}`,
+            ),
+      ),
+    );
+    request.end();
+  });
 }
 
 /** How many leading bytes the meter keeps for reading the MP3's first frame. */

@@ -47,6 +47,7 @@ export class RecordingArchiveResolver {
     @Args('enabled') enabled: boolean,
   ): Promise<AccountModel> {
     const account = AccountModel.from(await this.accounts.setArchiveRecordings(accountId, enabled));
+    this.media.accountsChanged();
     if (enabled) this.archiver.wake();
     return account;
   }

@@ -57,6 +57,8 @@ export class RecordingArchiver implements OnApplicationBootstrap, OnApplicationS
   private timer: NodeJS.Timeout | null = null;
   private renewTimer: NodeJS.Timeout | null = null;
   private filling: Promise<void> | null = null;
+  /** A wake arrived while claiming: claim again as soon as that ends. */
+  private refill = false;
   private readonly idle = new Set<() => void>();
   /** Bytes downloaded per second over the last minute, for /health's download rate. */
   private readonly perSecond = new Float64Array(60);
@@ -115,9 +117,11 @@ export class RecordingArchiver implements OnApplicationBootstrap, OnApplicationS
     this.perSecond[second % 60] += bytes;
   }
 
-  /** New media may be due: look now rather than at the next poll. */
+  /** New media may be due, or a slot freed: look now rather than at the next poll. */
   wake(): void {
-    if (this.running && !this.filling) this.schedule(0);
+    if (!this.running) return;
+    if (this.filling) this.refill = true;
+    else this.schedule(0);
   }
 
   /** Resolves once no download runs (for tests and shutdown). */
@@ -134,7 +138,9 @@ export class RecordingArchiver implements OnApplicationBootstrap, OnApplicationS
       this.filling = this.fill().finally(() => {
         this.filling = null;
         this.settle();
-        this.schedule(this.config.RECORDINGS_POLL_MS);
+        const again = this.refill;
+        this.refill = false;
+        this.schedule(again ? 0 : this.config.RECORDINGS_POLL_MS);
       });
     }, delayMs);
     this.timer.unref();
@@ -167,7 +173,7 @@ export class RecordingArchiver implements OnApplicationBootstrap, OnApplicationS
         this.active.delete(id);
         this.settle();
         // A slot freed: more work may be waiting.
-        if (this.running && jobs.length === free) this.wake();
+        this.wake();
       });
     }
   }
@@ -271,6 +277,7 @@ export class RecordingArchiver implements OnApplicationBootstrap, OnApplicationS
       );
     };
     arm();
+    let detach = (): void => undefined;
     try {
       const response = await fetchMedia(link, {
         allow: this.allow,
@@ -293,14 +300,14 @@ export class RecordingArchiver implements OnApplicationBootstrap, OnApplicationS
       const key = mediaKey(job.accountId, job.callId, job.kind, response.contentType);
       // pipeline destroys the meter with the body's error, so the storage write fails and leaves nothing.
       const source = pipeline(response.body, meter, () => undefined);
-      both.addEventListener(
-        'abort',
-        () =>
-          response.body.destroy(
-            both.reason instanceof Error ? both.reason : new MediaTransientError('aborted'),
-          ),
-        { once: true },
-      );
+      const abort = () =>
+        response.body.destroy(
+          both.reason instanceof Error ? both.reason : new MediaTransientError('aborted'),
+        );
+      both.addEventListener('abort', abort, { once: true });
+      // Removed in every case: a listener left on AbortSignal.any's signal keeps it, and the whole
+      // download (meter, streams, timers) alive for the life of the process (nodejs/node#55328).
+      detach = () => both.removeEventListener('abort', abort);
       const stored = await this.storage.write(key, source, {
         contentType: response.contentType,
         sizeBytes: response.contentLength ?? undefined,
@@ -321,6 +328,7 @@ export class RecordingArchiver implements OnApplicationBootstrap, OnApplicationS
       };
     } finally {
       if (timer) clearTimeout(timer);
+      detach();
     }
   }
 
