@@ -101,6 +101,21 @@ function filesUnder(dir: string): string[] {
   return out;
 }
 
+/** Connects the company with its API key, as an admin would, and waits for its backfill. */
+async function connect(app: TestApp, company: SimulatedCompany): Promise<string> {
+  const { connectAccount } = await graphqlData<{ connectAccount: { id: string } }>(
+    app.baseUrl,
+    TEST_ADMIN_KEY,
+    CONNECT,
+    {
+      a: company.apiId,
+      t: company.apiToken,
+    },
+  );
+  await app.get(SyncService).whenIdle();
+  return connectAccount.id;
+}
+
 describeEachEngine('Recordings archive (local storage)', (database) => {
   const now = Math.floor(Date.now() / 1000);
   let simulator: AircallSimulator;
@@ -172,17 +187,7 @@ describeEachEngine('Recordings archive (local storage)', (database) => {
     });
     app.config.PUBLIC_URL = app.baseUrl;
     db = app.get(Database);
-    const { connectAccount } = await graphqlData<{ connectAccount: { id: string } }>(
-      app.baseUrl,
-      TEST_ADMIN_KEY,
-      CONNECT,
-      {
-        a: company.apiId,
-        t: company.apiToken,
-      },
-    );
-    accountId = connectAccount.id;
-    await app.get(SyncService).whenIdle();
+    accountId = await connect(app, company);
   });
 
   afterAll(async () => {
@@ -499,17 +504,7 @@ describeEachEngine('Recordings archive (S3 storage)', (database) => {
     });
     app.config.PUBLIC_URL = app.baseUrl;
     db = app.get(Database);
-    const { connectAccount } = await graphqlData<{ connectAccount: { id: string } }>(
-      app.baseUrl,
-      TEST_ADMIN_KEY,
-      CONNECT,
-      {
-        a: company.apiId,
-        t: company.apiToken,
-      },
-    );
-    accountId = connectAccount.id;
-    await app.get(SyncService).whenIdle();
+    accountId = await connect(app, company);
     await until(async () => {
       const open = await db.query(
         `SELECT 1 FROM call_media WHERE account_id = ? AND status = 'pending' LIMIT 1`,

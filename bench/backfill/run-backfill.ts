@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { SERVICE_NODE_FLAGS } from '../../src/node-flags';
 import type { BackfillBenchResult } from '../backfill-bench';
+import { runJsonChild } from '../support/json-child';
 import { MysqlServer } from '../support/mysql-server';
 
 export interface BackfillOptions {
@@ -76,19 +76,9 @@ function inChildProcess(options: {
   rateLimit: number;
   windowMs: number;
 }): Promise<BackfillRun> {
-  return new Promise((resolveRun, reject) => {
-    // The sync engine runs there as in the service, so with the service's V8 flags (its heap cap).
-    const args = [...SERVICE_NODE_FLAGS, join(__dirname, 'backfill-child.js'), JSON.stringify(options)];
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      const last = stdout.trim().split('\n').pop() ?? '';
-      if (code === 0 && last.startsWith('{')) resolveRun(JSON.parse(last) as BackfillRun);
-      else reject(new Error(`backfill run exited with ${code}: ${stderr.trim() || stdout.slice(-1000)}`));
-    });
-  });
+  // The sync engine runs there as in the service, so with the service's V8 flags (its heap cap).
+  return runJsonChild<BackfillRun>(
+    [...SERVICE_NODE_FLAGS, join(__dirname, 'backfill-child.js'), JSON.stringify(options)],
+    'backfill run',
+  );
 }

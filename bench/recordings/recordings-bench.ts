@@ -1,4 +1,4 @@
-import { ChildProcess, execFileSync, fork, spawn } from 'node:child_process';
+import { ChildProcess, execFileSync, fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,6 +9,7 @@ import { SERVICE_NODE_FLAGS } from '../../src/node-flags';
 import { ChildServer, freePort } from '../support/child-server';
 import { CoresUsed, coresUsed, MachineCpu, parseProcStat, readCpu } from '../support/cpu-usage';
 import { GcPauses, gcPauses, gcPausesBetween } from '../support/gc-pauses';
+import { runJsonChild } from '../support/json-child';
 import { MysqlServer } from '../support/mysql-server';
 import { ratio, round, sleep } from '../support/stats';
 import type { MediaHostCommand, MediaHostOptions, MediaHostReady, MediaHostStats } from './media-host';
@@ -516,26 +517,11 @@ class MediaHost {
 
 /** Runs plain-fetch.js in its own process (Node's defaults, no service flags) and returns its result. */
 function runPlainFetch(options: PlainFetchOptions): Promise<PlainFetchResult> {
-  return new Promise((resolveRun, reject) => {
-    // BENCH_CPU_PROFILE_DIR profiles the baseline too, to set the service's profile beside it.
-    const profileDir = process.env.BENCH_CPU_PROFILE_DIR;
-    const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(profileDir)}`] : [];
-    const script = join(__dirname, 'plain-fetch.js');
-    const child = spawn(process.execPath, [...nodeArgs, script, JSON.stringify(options)], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      const last = stdout.trim().split('\n').pop() ?? '';
-      if (code === 0 && last.startsWith('{')) resolveRun(JSON.parse(last) as PlainFetchResult);
-      else
-        reject(
-          new Error(`the plain fetch loop exited with ${code}: ${stderr.trim() || stdout.slice(-1000)}`),
-        );
-    });
-  });
+  // BENCH_CPU_PROFILE_DIR profiles the baseline too, to set the service's profile beside it.
+  const profileDir = process.env.BENCH_CPU_PROFILE_DIR;
+  const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(profileDir)}`] : [];
+  return runJsonChild<PlainFetchResult>(
+    [...nodeArgs, join(__dirname, 'plain-fetch.js'), JSON.stringify(options)],
+    'the plain fetch loop',
+  );
 }
