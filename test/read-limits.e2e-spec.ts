@@ -34,7 +34,7 @@ describeEachEngine('Bounded reads', (database) => {
     await app?.close();
   });
 
-  it('acknowledges every webhook within 1 s while the heaviest allowed statistics run', async () => {
+  it('acknowledges every webhook well within Aircall’s 5 s timeout while the heaviest allowed statistics run', async () => {
     // Ten statistics over every call: the most one request may hold (STATS_COMPLEXITY), each walking
     // the whole table with a window function, several requests at once.
     const groupings = ['USER', 'DAY', 'USER', 'WEEK', 'USER', 'DAY', 'USER', 'NUMBER', 'USER', 'DAY'];
@@ -53,7 +53,10 @@ describeEachEngine('Bounded reads', (database) => {
     // Deliveries went on while the statistics ran (the prober posts one every 20 ms until stopped).
     expect(acks.length).toBeGreaterThanOrEqual(5);
     expect(acks.filter((a) => a.status !== 200)).toEqual([]);
-    expect(Math.max(...acks.map((a) => a.ms))).toBeLessThan(1000);
+    // Half of Aircall's delivery timeout. The statistics run for 7 s (SQLite) to 22 s (MariaDB) on a
+    // 2-core machine, so a delivery that waited for them would take seconds; with both cores busy one
+    // ack took 1.1 s in CI once, which is CPU contention, not waiting.
+    expect(Math.max(...acks.map((a) => a.ms))).toBeLessThan(2500);
   }, 180_000);
 
   it('stops a statement past READ_STATEMENT_TIMEOUT_MS with QUERY_TIMEOUT, and serves the next request', async () => {
