@@ -308,7 +308,7 @@ export class AppConfig {
   @IsIn([true, false], { message: 'must be true or false' })
   INBOX_PROCESSOR = true;
 
-  /** Applied and skipped inbox rows are deleted after this many days (0 keeps them forever). */
+  /** Applied inbox rows are deleted after this many days (0 keeps them forever); other statuses are kept. */
   @Transform(toInt)
   @IsInt()
   @Min(0)

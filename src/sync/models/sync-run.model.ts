@@ -34,7 +34,7 @@ export class SyncRunModel {
   @Field(() => ID)
   accountId!: string;
 
-  @Field(() => String, { description: 'backfill | incremental | manual | repair | reference' })
+  @Field(() => String, { description: 'backfill | incremental | manual | repair' })
   kind!: string;
 
   @Field(() => String, { description: 'queued | running | succeeded | failed' })
