@@ -5,6 +5,7 @@ import { InFlightRequests } from '../http/in-flight-requests';
 import { HealthReport, needsAttention } from './health-report';
 import { AccountHealth, InboxBacklog, OperationalReadings, RecordingsHealth } from './operational-readings';
 import { AppConfig } from '../config/app-config';
+import { summarize } from '../recordings/call-media.repository';
 import { RecordingArchiver } from '../recordings/recording-archiver';
 import { ProbeTimeoutError } from './with-timeout';
 
@@ -37,16 +38,17 @@ export class HealthService {
   /** The archive's state; null unless RECORDINGS=archive. */
   private async recordings(): Promise<RecordingsHealth | null> {
     if (this.config.RECORDINGS !== 'archive') return null;
-    const counts = await this.readings.recordingCounts();
-    const n = (status: string) => counts[status]?.n ?? 0;
+    const { pending, failed, expired, archived, bytesStored } = summarize(
+      await this.readings.recordingCounts(),
+    );
     return {
       mode: this.config.RECORDINGS,
       storage: this.config.RECORDINGS_STORAGE,
-      pending: n('pending') + n('checking'),
-      failed: n('failed'),
-      expired: n('expired'),
-      archived: n('archived'),
-      bytesStored: counts.archived?.bytes ?? 0,
+      pending,
+      failed,
+      expired,
+      archived,
+      bytesStored,
       downloading: this.archiver.downloading,
       downloadBytesPerSecond: this.archiver.downloadRate(),
     };

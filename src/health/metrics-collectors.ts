@@ -80,7 +80,7 @@ export class MetricsCollectors implements OnModuleInit, OnModuleDestroy {
         m.set(
           'aircall_recordings',
           'Recordings and voicemails of the archive by status',
-          counts[status]?.n ?? 0,
+          counts.byStatus[status] ?? 0,
           {
             status,
           },
@@ -88,7 +88,7 @@ export class MetricsCollectors implements OnModuleInit, OnModuleDestroy {
       m.set(
         'aircall_recordings_stored_bytes',
         'Bytes of the archived recordings and voicemails',
-        counts.archived?.bytes ?? 0,
+        counts.bytesStored,
       );
     }
     m.set('aircall_sync_runs', 'Sync runs by status (queued, running)', sync.queuedRuns, {

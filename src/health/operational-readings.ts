@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config';
 import { Database } from '../database/database';
+import { CallMediaRepository, MediaCounts } from '../recordings/call-media.repository';
 import { scrub } from '../logging/redaction';
 import { progressView } from '../sync/sync-progress';
 import { SyncStatus } from '../sync/sync-run';
@@ -74,6 +75,7 @@ export class OperationalReadings {
   constructor(
     private readonly db: Database,
     private readonly config: AppConfig,
+    private readonly media: CallMediaRepository,
   ) {}
 
   get engine(): 'mysql' | 'sqlite' {
@@ -124,15 +126,9 @@ export class OperationalReadings {
     };
   }
 
-  /** Archive rows by status and the bytes stored (IDX_call_media_queue serves the GROUP BY). */
-  async recordingCounts(): Promise<Record<string, { n: number; bytes: number }>> {
-    const rows = await this.bounded(
-      this.db.query<{ status: string; n: unknown; bytes: unknown }>(
-        `SELECT status, COUNT(*) AS n, SUM(size_bytes) AS bytes FROM call_media GROUP BY status`,
-      ),
-      'recordings',
-    );
-    return Object.fromEntries(rows.map((r) => [r.status, { n: num(r.n), bytes: num(r.bytes) }]));
+  /** Archive rows by status and the bytes archived (IDX_call_media_queue serves the GROUP BY). */
+  recordingCounts(): Promise<MediaCounts> {
+    return this.bounded(this.media.counts(), 'recordings');
   }
 
   /** Every account with its last sync and webhook state (no credentials, no webhook token hash). */

@@ -45,6 +45,28 @@ export interface MediaCounts {
   bytesStored: number;
 }
 
+/** The archive as people read it: `checking` rows are still pending a decision. */
+export interface MediaSummary {
+  pending: number;
+  archived: number;
+  failed: number;
+  expired: number;
+  deleted: number;
+  bytesStored: number;
+}
+
+export function summarize(counts: MediaCounts): MediaSummary {
+  const n = (status: MediaStatus) => counts.byStatus[status] ?? 0;
+  return {
+    pending: n('pending') + n('checking'),
+    archived: n('archived'),
+    failed: n('failed'),
+    expired: n('expired'),
+    deleted: n('deleted'),
+    bytesStored: counts.bytesStored,
+  };
+}
+
 const CLAIMED = CALL_MEDIA.pick([
   'accountId',
   'callId',
@@ -56,6 +78,8 @@ const CLAIMED = CALL_MEDIA.pick([
   'archivedAt',
 ]);
 const SHOWN = CALL_MEDIA.omit(['claimedBy', 'claimedUntil', 'createdAt']);
+/** What GraphQL reads of a row (no claim). */
+export type ShownMediaRow = RowRead<typeof SHOWN>;
 
 /** How long the list of archiving accounts is reused between claims. */
 const ACCOUNTS_TTL_MS = 1000;
@@ -224,19 +248,14 @@ export class CallMediaRepository {
   }
 
   /** The rows of these calls, for GraphQL. */
-  async forCalls(keys: ReadonlyArray<readonly [string, string]>): Promise<MediaRow[]> {
+  async forCalls(keys: ReadonlyArray<readonly [string, string]>): Promise<ShownMediaRow[]> {
     if (keys.length === 0) return [];
     const where = this.db.keysIn('account_id', 'call_id', keys);
     const rows = await this.db.query(
       `SELECT ${SHOWN.select()} FROM call_media WHERE ${where.sql}`,
       where.params,
     );
-    return rows.map((row) => ({
-      ...SHOWN.decode(this.db, row),
-      claimedBy: null,
-      claimedUntil: null,
-      createdAt: new Date(0),
-    }));
+    return rows.map((row) => SHOWN.decode(this.db, row));
   }
 
   /** One row, for the file route. */

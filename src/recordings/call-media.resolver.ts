@@ -6,7 +6,7 @@ import { AppConfig } from '../config/app-config';
 import { SecretBox } from '../crypto/secret-box';
 import { Loaders } from '../graphql/graphql-context';
 import { RequestLoaders } from '../graphql/request-loaders';
-import { CallMediaRepository, MediaRow } from './call-media.repository';
+import { CallMediaRepository, ShownMediaRow } from './call-media.repository';
 import { MediaLinkRefresher } from './media-link-refresher';
 import { linkExpiresAt } from './media-links';
 import { signMediaGrant } from './media-tokens';
@@ -120,7 +120,7 @@ export class CallMediaResolver {
   }
 
   private rowLoader(loaders: RequestLoaders) {
-    return loaders.get<string, MediaRow | null>('recordings.rows', async (ids) => {
+    return loaders.get<string, ShownMediaRow | null>('recordings.rows', async (ids) => {
       const keys = [...new Set(ids.map((id) => id.split(':').slice(0, 2).join(':')))].map(
         (pair) => pair.split(':') as [string, string],
       );

@@ -4,7 +4,7 @@ import { AccountModel } from '../accounts/models/account.model';
 import { RequireRole } from '../auth/require-role.decorator';
 import { Role } from '../auth/role';
 import { AppConfig } from '../config/app-config';
-import { CallMediaRepository } from './call-media.repository';
+import { CallMediaRepository, summarize } from './call-media.repository';
 import { RecordingArchiver } from './recording-archiver';
 import { RecordingArchiveModel } from './models/recording-archive.model';
 
@@ -22,18 +22,11 @@ export class RecordingArchiveResolver {
     description: "The account's recordings and voicemails archive",
   })
   async recordingArchive(@Parent() account: AccountModel): Promise<RecordingArchiveModel> {
-    const counts = await this.media.counts(account.id);
-    const n = (status: string) => counts.byStatus[status] ?? 0;
     return Object.assign(new RecordingArchiveModel(), {
       mode: this.config.RECORDINGS,
       storage: this.config.RECORDINGS_STORAGE,
       enabled: account.archiveRecordings,
-      pending: n('pending') + n('checking'),
-      archived: n('archived'),
-      failed: n('failed'),
-      expired: n('expired'),
-      deleted: n('deleted'),
-      bytesStored: counts.bytesStored,
+      ...summarize(await this.media.counts(account.id)),
     });
   }
 
