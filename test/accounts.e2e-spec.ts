@@ -12,6 +12,7 @@ import { graphql, graphqlData } from './support/graphql-client';
 import { startTestApp, TEST_ADMIN_KEY, TestApp } from './support/test-app';
 import { seedInboxEvent, seedLease, seedRow, seedSyncRun } from './support/seed';
 import { CALL_MEDIA } from '../src/calls/call-tables';
+import { pendingMediaRow } from '../src/calls/call-media-tracker';
 
 /** Aircall's 60 requests/minute, scaled to a second so the backfills every connection starts never make a test wait. */
 const RATE_WINDOW_MS = 1000;
@@ -158,25 +159,8 @@ describeEachEngine('Accounts: Basic connect, disconnect, purge', (database) => {
       status: 'applied',
     });
     await seedRow(db, CALL_MEDIA, {
-      accountId,
-      callId: SEEDED,
-      kind: 'recording',
+      ...pendingMediaRow(accountId, SEEDED, 'recording', null, new Date()),
       status: 'deleted',
-      callStartedAt: null,
-      storageKey: null,
-      sizeBytes: null,
-      durationSeconds: null,
-      contentType: null,
-      sha256: null,
-      archivedAt: null,
-      attempts: 0,
-      refreshes: 0,
-      nextAttemptAt: new Date(),
-      lastError: null,
-      claimedBy: null,
-      claimedUntil: null,
-      createdAt: new Date(),
-      updatedAt: new Date(),
     });
     await seedSyncRun(db, { accountId, id: SEEDED });
     await seedLease(db, { accountId, name: 'seeded', holder: 'x', expiresAt: new Date() });

@@ -7,15 +7,13 @@ import { Database } from '../src/database/database';
 import { createDataSource } from '../src/database/database-options';
 import { AircallSimulator } from './simulator/aircall-simulator';
 import { SimulatedCompany } from './simulator/simulated-company';
+import { connectCompany } from './support/accounts';
 import { createTestDatabase, EngineName, TestDatabase, testEngines } from './support/databases';
-import { graphqlData } from './support/graphql-client';
 import { buildService, ServiceBuild, ServiceInstance, spawnInstance } from './support/spawn-instance';
-import { TEST_ADMIN_KEY } from './support/test-app';
 import { waitFor } from './support/wait-for';
 
 const DAY = 86_400;
 const BYTES = 120_000;
-const CONNECT = 'mutation ($a: String!, $t: String!) { connectAccount(apiId: $a, apiToken: $t) { id } }';
 
 const until = (probe: () => Promise<unknown>, timeoutMs = 60_000) => waitFor(probe, Boolean, timeoutMs);
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
@@ -84,16 +82,7 @@ async function setUp(engine: EngineName, callCount: number): Promise<Setup> {
 }
 
 async function connect(setup: Setup, via: ServiceInstance): Promise<void> {
-  const { connectAccount } = await graphqlData<{ connectAccount: { id: string } }>(
-    via.baseUrl,
-    TEST_ADMIN_KEY,
-    CONNECT,
-    {
-      a: setup.company.apiId,
-      t: setup.company.apiToken,
-    },
-  );
-  setup.accountId = connectAccount.id;
+  setup.accountId = await connectCompany(via.baseUrl, setup.company);
   await setup.dataSource.initialize();
   setup.db = new Database(setup.dataSource);
 }

@@ -2,12 +2,12 @@ import { Database } from '../src/database/database';
 import { SyncService } from '../src/sync/sync.service';
 import { AircallSimulator } from './simulator/aircall-simulator';
 import { SimulatedCompany } from './simulator/simulated-company';
+import { connectCompany } from './support/accounts';
 import { describeEachEngine } from './support/databases';
 import { graphqlData } from './support/graphql-client';
 import { startTestApp, TEST_ADMIN_KEY, TestApp } from './support/test-app';
 
 const DAY = 86_400;
-const CONNECT = 'mutation ($a: String!, $t: String!) { connectAccount(apiId: $a, apiToken: $t) { id } }';
 const TRIGGER = `mutation ($id: ID!, $from: DateTime, $to: DateTime) {
   triggerSync(accountId: $id, from: $from, to: $to) { id } }`;
 const PAGE = `query ($f: CallFilter) { calls(first: 50, filter: $f) { edges { node { id recordingUrl
@@ -65,13 +65,7 @@ function linksSuite(mode: 'links' | 'off') {
         RECORDINGS_REFRESHES_PER_REQUEST: '3',
       });
       app.config.PUBLIC_URL = app.baseUrl;
-      const { connectAccount } = await graphqlData<{ connectAccount: { id: string } }>(
-        app.baseUrl,
-        TEST_ADMIN_KEY,
-        CONNECT,
-        { a: company.apiId, t: company.apiToken },
-      );
-      accountId = connectAccount.id;
+      accountId = await connectCompany(app.baseUrl, company);
       await app.get(SyncService).whenIdle();
     });
 

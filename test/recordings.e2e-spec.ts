@@ -13,6 +13,7 @@ import { signMediaGrant } from '../src/recordings/media-tokens';
 import { SyncService } from '../src/sync/sync.service';
 import { AircallSimulator } from './simulator/aircall-simulator';
 import { SimulatedCompany } from './simulator/simulated-company';
+import { connectCompany } from './support/accounts';
 import { describeEachEngine } from './support/databases';
 import { graphqlData } from './support/graphql-client';
 import { S3_BUCKET, S3_CREDENTIALS, S3Server, startS3Server } from './support/s3-server';
@@ -24,7 +25,6 @@ const until = (probe: () => Promise<unknown>, timeoutMs = 10_000) => waitFor(pro
 
 const DAY = 86_400;
 const BYTES = 20_000;
-const CONNECT = 'mutation ($a: String!, $t: String!) { connectAccount(apiId: $a, apiToken: $t) { id } }';
 const MEDIA_FIELDS =
   'status sizeBytes durationSeconds contentType sha256 archivedAt url urlExpiresAt lastError';
 const CALL = `query ($id: ID!) { call(id: $id) { id recordingUrl recording { ${MEDIA_FIELDS} } voicemail { ${MEDIA_FIELDS} } } }`;
@@ -103,17 +103,9 @@ function filesUnder(dir: string): string[] {
 
 /** Connects the company with its API key, as an admin would, and waits for its backfill. */
 async function connect(app: TestApp, company: SimulatedCompany): Promise<string> {
-  const { connectAccount } = await graphqlData<{ connectAccount: { id: string } }>(
-    app.baseUrl,
-    TEST_ADMIN_KEY,
-    CONNECT,
-    {
-      a: company.apiId,
-      t: company.apiToken,
-    },
-  );
+  const accountId = await connectCompany(app.baseUrl, company);
   await app.get(SyncService).whenIdle();
-  return connectAccount.id;
+  return accountId;
 }
 
 describeEachEngine('Recordings archive (local storage)', (database) => {

@@ -1,6 +1,4 @@
 import { spawn } from 'node:child_process';
-import { createServer, Server } from 'node:http';
-import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Database } from '../src/database/database';
 import { SyncService } from '../src/sync/sync.service';
@@ -9,6 +7,7 @@ import { describeEachEngine } from './support/databases';
 import { graphqlData } from './support/graphql-client';
 import { startTestApp, TEST_ADMIN_KEY, TestApp } from './support/test-app';
 import { waitFor } from './support/wait-for';
+import { startWebhookReceiver } from './support/webhook-receiver';
 import { AircallSimulator } from './simulator/aircall-simulator';
 
 interface Received {
@@ -18,25 +17,7 @@ interface Received {
   data: Record<string, unknown>;
 }
 
-/** A webhook endpoint that keeps every delivery it gets. */
-async function startReceiver(): Promise<{ url: string; received: Received[]; close(): Promise<void> }> {
-  const received: Received[] = [];
-  const server: Server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      received.push(JSON.parse(Buffer.concat(chunks).toString('utf8')) as Received);
-      response.writeHead(200).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/hook`,
-    received,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
-}
+const startReceiver = () => startWebhookReceiver<Received>();
 
 const ROOT = join(__dirname, '..');
 

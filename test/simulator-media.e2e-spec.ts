@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
-import { createServer, Server } from 'node:http';
-import { AddressInfo } from 'node:net';
 import { AircallCall } from '../src/aircall/aircall-types';
 import { waitFor } from './support/wait-for';
+import { startWebhookReceiver } from './support/webhook-receiver';
 import { AircallSimulator } from './simulator/aircall-simulator';
 import { MediaKind, mediaPath } from './simulator/media-links';
 import { MP3_BITRATE, mp3DurationSeconds } from './simulator/mp3-file';
@@ -10,29 +9,7 @@ import { MP3_BITRATE, mp3DurationSeconds } from './simulator/mp3-file';
 const START = Date.UTC(2026, 11, 2, 12, 0, 0);
 const KIB_256 = 256 * 1024;
 
-/** A webhook endpoint that keeps every delivery it gets. */
-async function startReceiver(): Promise<{
-  url: string;
-  received: Array<Record<string, any>>;
-  close(): Promise<void>;
-}> {
-  const received: Array<Record<string, any>> = [];
-  const server: Server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      received.push(JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, any>);
-      response.writeHead(200).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/hook`,
-    received,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
-}
+const startReceiver = () => startWebhookReceiver<Record<string, any>>();
 
 /** Walks the file frame by frame as a decoder would, from byte 0; stops at the first byte that is not a frame. */
 function mp3Frames(body: Buffer): { frames: number; end: number } {

@@ -3,6 +3,7 @@ import { AppConfig } from '../config/app-config';
 import { Database, Queryable } from '../database/database';
 import { fromUnix } from '../aircall/aircall-time';
 import type { AircallCall } from '../aircall/aircall-types';
+import { RowToWrite } from '../database/table';
 import { CALL_MEDIA } from './call-tables';
 
 /** The media a call can carry, and the field of the Call object holding each one's link. */
@@ -11,6 +12,37 @@ export const MEDIA_KINDS = [
   { kind: 'voicemail', field: 'voicemail' },
 ] as const;
 export type MediaKind = (typeof MEDIA_KINDS)[number]['kind'];
+
+/** The row of media just seen on a call: due for download now, nothing stored yet. */
+export function pendingMediaRow(
+  accountId: string,
+  callId: string,
+  kind: MediaKind,
+  callStartedAt: Date | null,
+  now: Date,
+): RowToWrite<typeof CALL_MEDIA> {
+  return {
+    accountId,
+    callId,
+    kind,
+    status: 'pending',
+    callStartedAt,
+    storageKey: null,
+    sizeBytes: null,
+    durationSeconds: null,
+    contentType: null,
+    sha256: null,
+    archivedAt: null,
+    attempts: 0,
+    refreshes: 0,
+    nextAttemptAt: now,
+    lastError: null,
+    claimedBy: null,
+    claimedUntil: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
 
 /** A call whose snapshot the calls table now holds. */
 export interface MediaSnapshot {
@@ -51,27 +83,10 @@ export class CallMediaTracker {
         if (typeof link === 'string' && link.length > 0) {
           gained.push([accountId, callId, kind]);
           inserts.push(
-            CALL_MEDIA.values(this.db, {
-              accountId,
-              callId,
-              kind,
-              status: 'pending',
-              callStartedAt: fromUnix(call.started_at),
-              storageKey: null,
-              sizeBytes: null,
-              durationSeconds: null,
-              contentType: null,
-              sha256: null,
-              archivedAt: null,
-              attempts: 0,
-              refreshes: 0,
-              nextAttemptAt: now,
-              lastError: null,
-              claimedBy: null,
-              claimedUntil: null,
-              createdAt: now,
-              updatedAt: now,
-            }),
+            CALL_MEDIA.values(
+              this.db,
+              pendingMediaRow(accountId, callId, kind, fromUnix(call.started_at), now),
+            ),
           );
           // Only an explicit null says the file is gone; a payload without the field says nothing.
         } else if (link === null) lost.push([accountId, callId, kind]);

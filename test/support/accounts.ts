@@ -1,5 +1,7 @@
 import { Database } from '../../src/database/database';
 import { SimulatedCompany } from '../simulator/simulated-company';
+import { graphqlData } from './graphql-client';
+import { TEST_ADMIN_KEY } from './test-app';
 
 /**
  * The id of the account a simulated company was connected as. Accounts have ids of the service's own
@@ -14,4 +16,20 @@ export async function accountIdOf(db: Database, company: SimulatedCompany): Prom
   );
   if (rows.length !== 1) throw new Error(`company ${company.id} is connected as ${rows.length} accounts`);
   return String(rows[0].id);
+}
+
+const CONNECT = 'mutation ($a: String!, $t: String!) { connectAccount(apiId: $a, apiToken: $t) { id } }';
+
+/** Connects a simulated company with its API key through `baseUrl`'s GraphQL, as an admin would; its account id. */
+export async function connectCompany(baseUrl: string, company: SimulatedCompany): Promise<string> {
+  const { connectAccount } = await graphqlData<{ connectAccount: { id: string } }>(
+    baseUrl,
+    TEST_ADMIN_KEY,
+    CONNECT,
+    {
+      a: company.apiId,
+      t: company.apiToken,
+    },
+  );
+  return connectAccount.id;
 }
