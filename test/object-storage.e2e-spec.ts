@@ -1,17 +1,17 @@
 import { ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { readdir, readFile, rm, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { LocalObjectStorage } from '../src/storage/local-object-storage';
 import { InvalidObjectKeyError } from '../src/storage/object-key';
 import { ObjectNotFoundError, ObjectStorage, RangeNotSatisfiableError } from '../src/storage/object-storage';
 import { S3ObjectStorage, S3ObjectStorageOptions } from '../src/storage/s3-object-storage';
+import { generated, sha256Of } from './support/generated-body';
 import { S3_BUCKET, S3_CREDENTIALS, S3Server, startS3Server } from './support/s3-server';
+import { measureWriteMemory, StorageUnderTest } from './support/storage-memory';
 
 const MiB = 1024 * 1024;
 const BUCKET = S3_BUCKET;
@@ -23,6 +23,8 @@ interface Backend {
   storage: ObjectStorage;
   /** Temp files (local) or multipart uploads (S3) still there. */
   leftovers(): Promise<string[]>;
+  /** How another process builds a storage on the same place. */
+  underTest: StorageUnderTest;
   stop(): Promise<void>;
 }
 
@@ -131,14 +133,11 @@ describe.each([
 
   it('streams a 64 MB body through in flat memory: live heap and buffers grow by well under its size', async () => {
     const size = 64 * MiB;
-    const body = generated(size);
-    const memory = await liveMemoryGrowthDuring(() =>
-      storage.write('big/recording.mp3', body, { contentType: 'audio/mpeg' }),
-    );
+    const memory = await measureWriteMemory(backend.underTest, 'big/recording.mp3', size);
     expect(memory.result).toEqual({ sizeBytes: size, contentType: 'audio/mpeg' });
     expect(memory.peakGrowthBytes).toBeLessThan(32 * MiB);
     expect(await storage.stat('big/recording.mp3')).toEqual({ sizeBytes: size, contentType: 'audio/mpeg' });
-    expect(await sha256Of(await storage.read('big/recording.mp3'))).toBe(body.sha256());
+    expect(await sha256Of(await storage.read('big/recording.mp3'))).toBe(memory.sha256);
     await storage.delete('big/recording.mp3');
   });
 
@@ -301,6 +300,7 @@ async function startLocal(): Promise<Backend> {
   return {
     storage,
     leftovers: () => readdir(join(root, '.tmp')),
+    underTest: { kind: 'local', root },
     stop: async () => {
       await storage.close();
       await rm(root, { recursive: true, force: true });
@@ -314,6 +314,7 @@ async function startS3(): Promise<Backend> {
   return {
     storage,
     leftovers: () => s3.pendingUploads(),
+    underTest: { kind: 's3', options: s3Options(s3.endpoint) },
     stop: async () => {
       await storage.close();
       await s3.stop();
@@ -358,78 +359,8 @@ function chunked(bytes: Buffer): Readable {
  * `totalBytes` generated 64 KiB at a time and never held whole, each chunk stamped with its index so
  * misordered parts show in the hash; optionally failing (or destroyed) once `…After` bytes are out.
  */
-function generated(
-  totalBytes: number,
-  options: { failAfter?: number; destroyAfter?: number } = {},
-): Readable & { sha256(): string } {
-  const CHUNK = 64 * 1024;
-  const hash = createHash('sha256');
-  let produced = 0;
-  const stream = new Readable({
-    read() {
-      if (options.failAfter !== undefined && produced >= options.failAfter) {
-        this.destroy(new Error('the recording download was cut'));
-        return;
-      }
-      if (options.destroyAfter !== undefined && produced >= options.destroyAfter) {
-        this.destroy();
-        return;
-      }
-      if (produced >= totalBytes) {
-        this.push(null);
-        return;
-      }
-      const chunk = Buffer.alloc(Math.min(CHUNK, totalBytes - produced), (produced / CHUNK) % 251);
-      chunk.writeUInt32BE(produced / CHUNK, 0);
-      hash.update(chunk);
-      produced += chunk.length;
-      this.push(chunk);
-    },
-  });
-  return Object.assign(stream, { sha256: () => hash.digest('hex') });
-}
-
 async function readAll(stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
-}
-
-async function sha256Of(stream: Readable): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of stream) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
-
-/**
- * The most that live memory (heap used plus Buffers) grew while `run` ran, sampled after a full
- * collection so garbage does not count and a buffered body does; samples are spaced to at least
- * four times a collection's length, so collecting never starves the write on a busy machine.
- */
-async function liveMemoryGrowthDuring<T>(
-  run: () => Promise<T>,
-): Promise<{ result: T; peakGrowthBytes: number }> {
-  setFlagsFromString('--expose-gc');
-  const gc = runInNewContext('gc') as () => void;
-  const live = () => {
-    const started = Date.now();
-    gc();
-    const usage = process.memoryUsage();
-    return { bytes: usage.heapUsed + usage.arrayBuffers, gcMs: Date.now() - started };
-  };
-  const baseline = live().bytes;
-  let peak = 0;
-  let timer: NodeJS.Timeout | undefined;
-  const sample = () => {
-    const { bytes, gcMs } = live();
-    peak = Math.max(peak, bytes - baseline);
-    timer = setTimeout(sample, Math.max(100, 4 * gcMs));
-  };
-  timer = setTimeout(sample, 100);
-  try {
-    const result = await run();
-    return { result, peakGrowthBytes: Math.max(peak, live().bytes - baseline) };
-  } finally {
-    clearTimeout(timer);
-  }
 }
