@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { runJsonChild } from '../../bench/support/json-child';
 import { S3ObjectStorageOptions } from '../../src/storage/s3-object-storage';
 
 /** How the child builds the storage under test: the same backend the suite's own storage uses. */
@@ -28,17 +28,5 @@ export function measureWriteMemory(
     join(__dirname, 'storage-memory-child.ts'),
     JSON.stringify({ storage, key, sizeBytes }),
   ];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      const last = stdout.trim().split('\n').pop() ?? '';
-      if (code === 0 && last.startsWith('{')) resolve(JSON.parse(last) as WriteMemoryReading);
-      else reject(new Error(`the storage memory child exited with ${code}: ${stderr.trim() || stdout}`));
-    });
-  });
+  return runJsonChild<WriteMemoryReading>(args, 'the storage memory child');
 }
