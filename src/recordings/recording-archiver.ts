@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { randomBytes, randomInt } from 'node:crypto';
 import { hostname } from 'node:os';
-import { pipeline } from 'node:stream';
 import { AccountNotConnectedError } from '../accounts/account-errors';
 import { AircallAuthError } from '../aircall/aircall-errors';
 import { AppConfig } from '../config/app-config';
@@ -9,17 +8,11 @@ import { isDatabaseUnavailable } from '../database/database';
 import { MetricsService } from '../metrics/metrics.service';
 import { ObjectStorage } from '../storage/object-storage';
 import { CallMediaRepository, MediaJob, MediaOutcome } from './call-media.repository';
-import {
-  fetchMedia,
-  MediaLinkDeadError,
-  MediaMeter,
-  MediaRefusedError,
-  MediaTransientError,
-} from './media-fetch';
+import { MediaLinkDeadError, MediaRefusedError, MediaTransientError } from './media-fetch';
 import { MediaLinkRefresher } from './media-link-refresher';
-import { HostAllowList, linkExpiresAt } from './media-links';
-import { mp3DurationSeconds } from './mp3-duration';
-import { mediaKey, RECORDING_STORAGE } from './recording-storage';
+import { linkExpiresAt } from './media-links';
+import { RECORDING_STORAGE, recordingStorageSettings } from './recording-storage';
+import { MediaTransferThread } from './transfer-thread';
 
 /** A link that expires within this margin is refreshed before the download starts. */
 const EXPIRY_MARGIN_MS = 60_000;
@@ -42,17 +35,23 @@ class JobEnd extends Error {
  * instance. Rows are claimed from `call_media` (SKIP LOCKED, with a claim that lapses if the instance
  * dies, renewed while a download runs), so instances never fetch the same file at once. A link about
  * to expire, or refused by the media host, is refreshed by re-reading the call; a link Aircall no
- * longer gives means the file was deleted there, and it is deleted here too. Bytes stream from the
- * media host into the storage through a meter that hashes and counts them: memory stays flat, and a
- * body shorter than announced or not matching its ETag never becomes ARCHIVED.
+ * longer gives means the file was deleted there, and it is deleted here too. The bytes move in the
+ * transfer thread (media-transfer.ts): streamed through a meter that hashes and counts them, so
+ * memory stays flat, and a body shorter than announced or not matching its ETag never becomes ARCHIVED.
  */
 @Injectable()
 export class RecordingArchiver implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(RecordingArchiver.name);
   /** This instance's name on its claims. */
   readonly owner = `${hostname().slice(0, 40)}:${process.pid}:${randomBytes(4).toString('hex')}`;
-  private readonly allow: HostAllowList;
+  /** Where the bytes move: a worker thread (transfer-thread.ts). */
+  private readonly transfers: MediaTransferThread;
+  /** The jobs this instance holds a claim on: queued, downloading, or writing their outcome. */
   private readonly active = new Map<string, { job: MediaJob; abort: AbortController }>();
+  /** Claimed jobs waiting for a download slot, oldest first. */
+  private readonly queued: string[] = [];
+  /** Jobs in a download slot (at most RECORDINGS_CONCURRENCY). */
+  private downloads = 0;
   private running = false;
   private timer: NodeJS.Timeout | null = null;
   private renewTimer: NodeJS.Timeout | null = null;
@@ -71,7 +70,21 @@ export class RecordingArchiver implements OnApplicationBootstrap, OnApplicationS
     private readonly metrics: MetricsService,
     @Inject(RECORDING_STORAGE) private readonly storage: ObjectStorage,
   ) {
-    this.allow = new HostAllowList(config.RECORDINGS_ALLOWED_HOSTS);
+    const settings = {
+      storage: recordingStorageSettings(config),
+      allowedHosts: config.RECORDINGS_ALLOWED_HOSTS,
+      maxBytes: config.RECORDINGS_MAX_BYTES,
+      idleTimeoutMs: config.RECORDINGS_IDLE_TIMEOUT_MS,
+    };
+    this.transfers = new MediaTransferThread(settings, config.SHUTDOWN_TIMEOUT_MS, (bytes) => {
+      this.count(bytes);
+      this.metrics.inc(
+        'aircall_recordings_downloaded_bytes_total',
+        'Bytes of recordings and voicemails downloaded',
+        {},
+        bytes,
+      );
+    });
   }
 
   onApplicationBootstrap(): void {
@@ -92,9 +105,13 @@ export class RecordingArchiver implements OnApplicationBootstrap, OnApplicationS
     for (const { abort } of this.active.values())
       abort.abort(new MediaTransientError('the service is stopping'));
     await this.filling;
+    // Never started: their claims are handed back below with the others.
+    for (const id of this.queued.splice(0)) this.active.delete(id);
+    this.settle();
     await this.whenIdle();
     // Handed back at once rather than after the claim lapses, so another instance resumes them.
     await this.media.release(this.owner).catch(() => undefined);
+    await this.transfers.close();
     await this.storage.close();
   }
 
@@ -106,7 +123,7 @@ export class RecordingArchiver implements OnApplicationBootstrap, OnApplicationS
 
   /** Downloads running on this instance now. */
   get downloading(): number {
-    return this.active.size;
+    return this.downloads;
   }
 
   private count(bytes: number): void {
@@ -146,10 +163,14 @@ export class RecordingArchiver implements OnApplicationBootstrap, OnApplicationS
     this.timer.unref();
   }
 
-  /** Claims as many jobs as there are free download slots and starts them. */
+  /**
+   * Claims jobs for the free download slots and as many more, queued, so that a slot that frees
+   * starts its next download at once rather than after a claim's round trips to the database.
+   */
   private async fill(): Promise<void> {
-    const free = this.config.RECORDINGS_CONCURRENCY - this.active.size;
-    if (free <= 0) return;
+    // Claimed in batches of a slot count: one claim's transaction per several files.
+    const free = 2 * this.config.RECORDINGS_CONCURRENCY - this.active.size;
+    if (free < this.config.RECORDINGS_CONCURRENCY) return;
     let jobs: MediaJob[];
     try {
       const now = new Date();
@@ -166,13 +187,29 @@ export class RecordingArchiver implements OnApplicationBootstrap, OnApplicationS
       return;
     }
     for (const job of jobs) {
-      const abort = new AbortController();
       const id = `${job.accountId}:${job.callId}:${job.kind}`;
-      this.active.set(id, { job, abort });
-      void this.process(job, abort.signal).finally(() => {
+      this.active.set(id, { job, abort: new AbortController() });
+      this.queued.push(id);
+    }
+    this.startQueued();
+  }
+
+  /** Starts queued jobs while download slots are free. */
+  private startQueued(): void {
+    while (this.running && this.downloads < this.config.RECORDINGS_CONCURRENCY && this.queued.length > 0) {
+      const id = this.queued.shift()!;
+      const entry = this.active.get(id);
+      if (!entry) continue;
+      this.downloads += 1;
+      const slotFreed = () => {
+        this.downloads -= 1;
+        this.startQueued();
+        // More work may be waiting.
+        this.wake();
+      };
+      void this.process(entry.job, entry.abort.signal, slotFreed).finally(() => {
         this.active.delete(id);
         this.settle();
-        // A slot freed: more work may be waiting.
         this.wake();
       });
     }
@@ -194,13 +231,18 @@ export class RecordingArchiver implements OnApplicationBootstrap, OnApplicationS
     }
   }
 
-  /** One job to its end: archived, deleted, failed, or due again later. */
-  private async process(job: MediaJob, signal: AbortSignal): Promise<void> {
+  /**
+   * One job to its end: archived, deleted, failed, or due again later. Its download slot is freed
+   * (`slotFreed`) as soon as the bytes are stored, while the outcome is still being written.
+   */
+  private async process(job: MediaJob, signal: AbortSignal, slotFreed: () => void): Promise<void> {
     let outcome: MediaOutcome;
     try {
       outcome = await this.archive(job, signal);
     } catch (error) {
       outcome = this.failure(job, error, signal);
+    } finally {
+      slotFreed();
     }
     try {
       const kept = await this.media.finish(this.owner, job, outcome);
@@ -266,67 +308,11 @@ export class RecordingArchiver implements OnApplicationBootstrap, OnApplicationS
   }
 
   private async download(job: MediaJob, link: string, signal: AbortSignal): Promise<MediaOutcome> {
-    const idle = new AbortController();
-    const both = AbortSignal.any([signal, idle.signal]);
-    let timer: NodeJS.Timeout | null = null;
-    const arm = () => {
-      if (timer) clearTimeout(timer);
-      timer = setTimeout(
-        () => idle.abort(new MediaTransientError(`no data for ${this.config.RECORDINGS_IDLE_TIMEOUT_MS} ms`)),
-        this.config.RECORDINGS_IDLE_TIMEOUT_MS,
-      );
-    };
-    arm();
-    let detach = (): void => undefined;
-    try {
-      const response = await fetchMedia(link, {
-        allow: this.allow,
-        maxBytes: this.config.RECORDINGS_MAX_BYTES,
-        signal: both,
-      });
-      const meter = new MediaMeter(
-        { length: response.contentLength, md5: response.md5, maxBytes: this.config.RECORDINGS_MAX_BYTES },
-        (bytes) => {
-          arm();
-          this.count(bytes);
-          this.metrics.inc(
-            'aircall_recordings_downloaded_bytes_total',
-            'Bytes of recordings and voicemails downloaded',
-            {},
-            bytes,
-          );
-        },
-      );
-      const key = mediaKey(job.accountId, job.callId, job.kind, response.contentType);
-      // pipeline destroys the meter with the body's error, so the storage write fails and leaves nothing.
-      const source = pipeline(response.body, meter, () => undefined);
-      const abort = () =>
-        response.body.destroy(
-          both.reason instanceof Error ? both.reason : new MediaTransientError('aborted'),
-        );
-      both.addEventListener('abort', abort, { once: true });
-      // Removed in every case: a listener left on AbortSignal.any's signal keeps it, and the whole
-      // download (meter, streams, timers) alive for the life of the process (nodejs/node#55328).
-      detach = () => both.removeEventListener('abort', abort);
-      // The storage counts the same bytes the meter passed it, and refuses a length other than announced.
-      await this.storage.write(key, source, {
-        contentType: response.contentType,
-        sizeBytes: response.contentLength ?? undefined,
-      });
-      return {
-        status: 'archived',
-        storageKey: key,
-        sizeBytes: meter.bytes,
-        sha256: meter.sha256Hex,
-        contentType: response.contentType,
-        durationSeconds: mp3DurationSeconds(meter.head, meter.bytes),
-        archivedAt: new Date(),
-        lastError: null,
-      };
-    } finally {
-      if (timer) clearTimeout(timer);
-      detach();
-    }
+    const file = await this.transfers.transfer(
+      { accountId: job.accountId, callId: job.callId, kind: job.kind, link },
+      signal,
+    );
+    return { status: 'archived', ...file, archivedAt: new Date(), lastError: null };
   }
 
   /** Deletes the archived file (if any) of media Aircall no longer has; the job ends as deleted. */

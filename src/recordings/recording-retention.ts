@@ -4,7 +4,8 @@ import { AppConfig } from '../config/app-config';
 import { Database } from '../database/database';
 import { ObjectStorage } from '../storage/object-storage';
 import { CallMediaRepository } from './call-media.repository';
-import { accountPrefix, RECORDING_STORAGE } from './recording-storage';
+import { accountPrefix } from './media-key';
+import { RECORDING_STORAGE } from './recording-storage';
 
 const DAY_MS = 86_400_000;
 /** How often the retention rule is applied, and how many files one pass deletes at most. */

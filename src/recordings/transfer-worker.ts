@@ -1,0 +1,71 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { MediaTransientError } from './media-fetch';
+import { HostAllowList } from './media-links';
+import { sendableError, transferMedia, TransferSettings } from './media-transfer';
+import { openStorage } from '../storage/storage-settings';
+import type { FromTransferThread, ToTransferThread } from './transfer-thread';
+
+/**
+ * Entry point of the recording transfer thread (started by MediaTransferThread): its own storage
+ * client, the downloads the archiver hands it, their bytes counted back every 200 ms.
+ */
+async function main(): Promise<void> {
+  const port = parentPort!;
+  const settings = workerData as TransferSettings;
+  const storage = await openStorage(settings.storage);
+  const allow = new HostAllowList(settings.allowedHosts);
+  const running = new Map<number, { abort: AbortController; done: Promise<void> }>();
+  const post = (message: FromTransferThread) => port.postMessage(message);
+  let bytes = 0;
+  // Sent before every answer too, so the count is complete whenever a download ends.
+  const flush = () => {
+    if (bytes === 0) return;
+    post({ type: 'progress', bytes });
+    bytes = 0;
+  };
+  const timer = setInterval(flush, 200).unref();
+
+  port.on('message', (message: ToTransferThread) => {
+    if (message.type === 'transfer') {
+      const abort = new AbortController();
+      const done = transferMedia(message.request, {
+        storage,
+        allow,
+        maxBytes: settings.maxBytes,
+        idleTimeoutMs: settings.idleTimeoutMs,
+        signal: abort.signal,
+        onProgress: (chunk) => (bytes += chunk),
+      }).then(
+        (result) => {
+          flush();
+          post({ type: 'done', id: message.id, result });
+        },
+        (error: unknown) => {
+          flush();
+          post({ type: 'failed', id: message.id, error: sendableError(error) });
+        },
+      );
+      running.set(message.id, { abort, done });
+      void done.finally(() => running.delete(message.id));
+    } else if (message.type === 'abort') {
+      running.get(message.id)?.abort.abort(new MediaTransientError(message.message));
+    } else {
+      for (const { abort } of running.values())
+        abort.abort(new MediaTransientError('the service is stopping'));
+      void Promise.all([...running.values()].map((entry) => entry.done))
+        .then(() => storage.close())
+        .finally(() => {
+          clearInterval(timer);
+          flush();
+          post({ type: 'stopped' });
+        });
+    }
+  });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `${JSON.stringify({ level: 'error', context: 'MediaTransferThread', msg: 'recording transfer thread could not start', error: error instanceof Error ? error.message : String(error) })}\n`,
+  );
+  process.exit(1);
+});
