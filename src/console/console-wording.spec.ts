@@ -1,4 +1,4 @@
-import { Account, problemsOf, SyncRun, webhookWords } from './client/model';
+import { Account, archiveWords, problemsOf, RecordingArchive, SyncRun, webhookWords } from './client/model';
 
 const account = (over: Partial<Account> = {}): Account => ({
   id: '1',
@@ -66,5 +66,49 @@ describe('console wording of account problems', () => {
     expect(failed).toEqual([
       expect.objectContaining({ fix: 'sync', text: expect.stringContaining('Aircall answered 500') }),
     ]);
+  });
+});
+
+describe('the recordings line of an account card', () => {
+  const archive = (over: Partial<RecordingArchive> = {}): RecordingArchive => ({
+    mode: 'archive',
+    storage: 'local',
+    enabled: true,
+    pending: 0,
+    archived: 0,
+    failed: 0,
+    expired: 0,
+    deleted: 0,
+    bytesStored: 0,
+    ...over,
+  });
+
+  it('is absent when the service does not archive', () => {
+    expect(archiveWords(null)).toBeNull();
+    expect(archiveWords(archive({ mode: 'links' }))).toBeNull();
+  });
+
+  it('gives what is archived, where, and only the states that have files', () => {
+    expect(archiveWords(archive({ archived: 12, bytesStored: 3.25 * 1024 * 1024 }))).toBe(
+      '12 archived (3.3 MB, local)',
+    );
+    expect(
+      archiveWords(
+        archive({
+          storage: 's3',
+          archived: 900,
+          bytesStored: 812 * 1024 * 1024,
+          pending: 4,
+          failed: 1,
+          deleted: 2,
+        }),
+      ),
+    ).toBe('900 archived (812 MB, s3) · 4 pending · 1 failed · 2 deleted');
+  });
+
+  it('says when the account has archiving switched off', () => {
+    expect(archiveWords(archive({ enabled: false, archived: 3 }))).toBe(
+      'archiving off for this account · 3 archived',
+    );
   });
 });
