@@ -412,6 +412,46 @@ describeEachEngine('Recordings archive (local storage)', (database) => {
     });
   });
 
+  it('shows a file still held while Aircall is asked about it as archived, and counts its bytes', async () => {
+    const archiveView = async () =>
+      (
+        await graphqlData<{ accounts: Array<{ id: string; recordingArchive: Record<string, number> }> }>(
+          app.baseUrl,
+          TEST_ADMIN_KEY,
+          '{ accounts { id recordingArchive { archived pending bytesStored } } }',
+        )
+      ).accounts.find((a) => a.id === accountId)!.recordingArchive;
+    await settled();
+    const before = await archiveView();
+    const [row] = await rows(`kind = 'recording' AND status = 'archived'`);
+    // The state a snapshot without the link leaves (call-media-tracker), held back from the archiver
+    // by a next attempt far ahead, so the question to Aircall does not settle it meanwhile.
+    await db.query(
+      `UPDATE call_media SET status = 'checking', next_attempt_at = ? WHERE account_id = ? AND call_id = ? AND kind = 'recording'`,
+      [db.date(new Date('2030-01-01T00:00:00Z')), accountId, row.call_id],
+    );
+    try {
+      const { recording } = await call(row.call_id);
+      expect(recording).toMatchObject({ status: 'ARCHIVED', sizeBytes: BYTES, sha256: row.sha256 });
+      expect(recording!.url).toContain('/recordings/');
+      expect((await fetch(recording!.url!)).status).toBe(200);
+      expect(await archiveView()).toEqual(before);
+      const health = (await (await fetch(`${app.baseUrl}/health`)).json()) as {
+        recordings: Record<string, unknown>;
+      };
+      expect(health.recordings).toMatchObject({
+        archived: before.archived,
+        pending: before.pending,
+        bytesStored: before.bytesStored,
+      });
+    } finally {
+      await db.query(
+        `UPDATE call_media SET status = 'archived' WHERE account_id = ? AND call_id = ? AND kind = 'recording'`,
+        [accountId, row.call_id],
+      );
+    }
+  });
+
   it('deletes every file of the account when it is disconnected with purge', async () => {
     expect(filesUnder(dir).length).toBeGreaterThan(0);
     await app.get(RecordingArchiver).whenIdle();

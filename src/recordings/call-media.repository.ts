@@ -42,10 +42,16 @@ export type MediaOutcome = Partial<
 
 export interface MediaCounts {
   byStatus: Record<string, number>;
+  /** `checking` rows that still hold their archived file (counted in byStatus.checking too). */
+  checkingArchived: number;
+  /** Bytes of every file held: `archived` rows and `checking` rows that hold one. */
   bytesStored: number;
 }
 
-/** The archive as people read it: `checking` rows are still pending a decision. */
+/**
+ * The archive as people read it: a `checking` row (its link vanished from a snapshot, Aircall is
+ * being asked whether the file was deleted) is archived while it holds its file, else pending.
+ */
 export interface MediaSummary {
   pending: number;
   archived: number;
@@ -58,8 +64,8 @@ export interface MediaSummary {
 export function summarize(counts: MediaCounts): MediaSummary {
   const n = (status: MediaStatus) => counts.byStatus[status] ?? 0;
   return {
-    pending: n('pending') + n('checking'),
-    archived: n('archived'),
+    pending: n('pending') + n('checking') - counts.checkingArchived,
+    archived: n('archived') + counts.checkingArchived,
     failed: n('failed'),
     expired: n('expired'),
     deleted: n('deleted'),
@@ -267,19 +273,23 @@ export class CallMediaRepository {
     return rows.length > 0 ? CALL_MEDIA.decode(this.db, rows[0]) : null;
   }
 
-  /** Rows by status and the bytes archived, overall or for one account. */
+  /** Rows by status and the bytes held, overall or for one account. */
   async counts(accountId?: string): Promise<MediaCounts> {
-    const rows = await this.db.query<{ status: string; n: unknown; bytes: unknown }>(
-      `SELECT status, COUNT(*) AS n, SUM(CASE WHEN status = 'archived' THEN size_bytes ELSE 0 END) AS bytes
+    const held = `(status IN ('archived', 'checking') AND storage_key IS NOT NULL AND archived_at IS NOT NULL)`;
+    const rows = await this.db.query<{ status: string; n: unknown; held: unknown; bytes: unknown }>(
+      `SELECT status, COUNT(*) AS n, SUM(CASE WHEN ${held} THEN 1 ELSE 0 END) AS held,
+              SUM(CASE WHEN ${held} THEN size_bytes ELSE 0 END) AS bytes
          FROM call_media${accountId ? ' WHERE account_id = ?' : ''} GROUP BY status`,
       accountId ? [accountId] : [],
     );
     const byStatus: Record<string, number> = {};
+    let checkingArchived = 0;
     let bytesStored = 0;
     for (const row of rows) {
       byStatus[row.status] = Number(row.n);
+      if (row.status === 'checking') checkingArchived = Number(row.held ?? 0);
       bytesStored += Number(row.bytes ?? 0);
     }
-    return { byStatus, bytesStored };
+    return { byStatus, checkingArchived, bytesStored };
   }
 }

@@ -24,6 +24,16 @@ const STATUS: Record<string, MediaStatusValue> = {
   deleted: MediaStatusValue.DELETED,
 };
 
+/**
+ * A `checking` row that holds its file reads as ARCHIVED: the file is still served while Aircall is
+ * asked whether it was deleted there (summarize() counts it the same way).
+ */
+function statusForPeople(row: { status: string; storageKey: string | null; archivedAt: Date | null }) {
+  if (row.status === 'checking' && row.storageKey !== null && row.archivedAt !== null)
+    return MediaStatusValue.ARCHIVED;
+  return STATUS[row.status] ?? null;
+}
+
 interface MediaKey {
   accountId: string;
   callId: string;
@@ -76,7 +86,7 @@ export class CallMediaResolver {
     if (!row && !stored) return null;
     const model = new CallMediaModel();
     Object.assign(model, {
-      status: row ? (STATUS[row.status] ?? null) : null,
+      status: row ? statusForPeople(row) : null,
       sizeBytes: row?.sizeBytes ?? null,
       durationSeconds: row?.durationSeconds ?? null,
       contentType: row?.contentType ?? null,
