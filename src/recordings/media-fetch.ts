@@ -84,15 +84,29 @@ export async function fetchMedia(link: string, options: FetchMediaOptions): Prom
       response.destroy();
       throw new MediaRefusedError(`the file has ${contentLength} bytes, more than RECORDINGS_MAX_BYTES`);
     }
-    const etag = /^"?([0-9a-f]{32})"?$/i.exec(header('etag') ?? '');
     const contentType = (header('content-type') ?? 'audio/mpeg').split(';')[0].trim();
     return {
       body: response,
       contentType: contentType.length > 0 && contentType.length <= 100 ? contentType : 'audio/mpeg',
       contentLength,
-      md5: etag ? etag[1].toLowerCase() : null,
+      md5: vouchedMd5(header),
     };
   }
+}
+
+/**
+ * The MD5 an S3 host's ETag stands for, or null when it stands for none: S3's ETag is the content's
+ * MD5 only for a single-part object stored as plaintext or with SSE-S3. A multipart ETag
+ * (`<md5>-<parts>`) fails the 32-hex-digit form; an SSE-KMS or SSE-C object's ETag is 32 hex digits
+ * that are not its MD5, so S3's encryption headers say to ignore it (docs/aircall-behaviour.md).
+ */
+export function vouchedMd5(header: (name: string) => string | null): string | null {
+  const etag = /^"?([0-9a-f]{32})"?$/i.exec(header('etag') ?? '');
+  if (!etag) return null;
+  const encryption = (header('x-amz-server-side-encryption') ?? '').toLowerCase();
+  if (encryption.startsWith('aws:kms')) return null;
+  if (header('x-amz-server-side-encryption-customer-algorithm') !== null) return null;
+  return etag[1].toLowerCase();
 }
 
 /**

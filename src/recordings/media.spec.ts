@@ -2,7 +2,7 @@ import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createHash } from 'node:crypto';
 import { SecretBox } from '../crypto/secret-box';
-import { MediaMeter, MediaRefusedError, MediaTransientError } from './media-fetch';
+import { MediaMeter, MediaRefusedError, MediaTransientError, vouchedMd5 } from './media-fetch';
 import { HostAllowList, linkExpiresAt } from './media-links';
 import { signMediaGrant, verifyMediaGrant } from './media-tokens';
 import { mp3DurationSeconds } from './mp3-duration';
@@ -129,5 +129,27 @@ describe('MediaMeter', () => {
   it('stops a body past the cap', async () => {
     const meter = new MediaMeter({ length: null, md5: null, maxBytes: 5_000 });
     await expect(pipeline(Readable.from([body]), meter, sink())).rejects.toBeInstanceOf(MediaRefusedError);
+  });
+});
+
+describe('vouchedMd5', () => {
+  const md5 = '9e107d9d372bb6826bd81d3542a419d6';
+  const headers = (values: Record<string, string>) => (name: string) => values[name] ?? null;
+
+  it('reads a single-part ETag, plaintext or SSE-S3, as the MD5 of the content', () => {
+    expect(vouchedMd5(headers({ etag: `"${md5.toUpperCase()}"` }))).toBe(md5);
+    expect(vouchedMd5(headers({ etag: `"${md5}"`, 'x-amz-server-side-encryption': 'AES256' }))).toBe(md5);
+  });
+
+  it('reads no MD5 in a multipart ETag, an SSE-KMS or SSE-C object, or no ETag', () => {
+    expect(vouchedMd5(headers({ etag: `"${md5}-3"` }))).toBeNull();
+    expect(vouchedMd5(headers({ etag: `"${md5}"`, 'x-amz-server-side-encryption': 'aws:kms' }))).toBeNull();
+    expect(
+      vouchedMd5(headers({ etag: `"${md5}"`, 'x-amz-server-side-encryption': 'aws:kms:dsse' })),
+    ).toBeNull();
+    expect(
+      vouchedMd5(headers({ etag: `"${md5}"`, 'x-amz-server-side-encryption-customer-algorithm': 'AES256' })),
+    ).toBeNull();
+    expect(vouchedMd5(headers({}))).toBeNull();
   });
 });
