@@ -14,12 +14,23 @@ const body = Buffer.alloc(BYTES, 7);
 body.write('ID3', 0);
 const md5 = createHash('md5').update(body).digest('hex');
 
-/** A media host: `/file` whole with its ETag, `/stall` half then nothing, `/gone` 403. */
+/**
+ * A media host: `/file` whole with its ETag, `/corrupt` whole with another file's ETag, `/stall`
+ * half then nothing, `/gone` 403.
+ */
 function mediaHost(): Promise<{ server: Server; base: string; stalled: ServerResponse[] }> {
   const stalled: ServerResponse[] = [];
   const server = createServer((req, res) => {
     if (req.url === '/gone') {
       res.writeHead(403).end();
+    } else if (req.url === '/corrupt') {
+      const other = createHash('md5').update('another file').digest('hex');
+      res.writeHead(200, {
+        'content-type': 'audio/mpeg',
+        'content-length': String(BYTES),
+        etag: `"${other}"`,
+      });
+      res.end(body);
     } else if (req.url === '/stall') {
       res.writeHead(200, { 'content-type': 'audio/mpeg', 'content-length': String(BYTES) });
       res.write(body.subarray(0, BYTES / 2));
@@ -74,7 +85,12 @@ describe('the recording transfer thread', () => {
 
   it('stores the file with its size, checksum and type, and counts its bytes back', async () => {
     progress = 0;
-    const result = await thread.transfer(request('/file'), never);
+    const events: string[] = [];
+    const result = await thread
+      .transfer(request('/file'), never, () => events.push(`received after ${progress} bytes`))
+      .finally(() => events.push('stored'));
+    // The download is over (and its slot free) once every byte arrived and passed the checks.
+    expect(events).toEqual([`received after ${BYTES} bytes`, 'stored']);
     expect(result).toMatchObject({
       storageKey: 'accounts/7/calls/1/recording.mp3',
       sizeBytes: BYTES,
@@ -93,6 +109,15 @@ describe('the recording transfer thread', () => {
     const dead = await thread.transfer(request('/gone'), never).catch((error: unknown) => error);
     expect(dead).toBeInstanceOf(MediaLinkDeadError);
     expect((dead as MediaLinkDeadError).status).toBe(403);
+  });
+
+  it('never reports a body that fails its checksum as received, and stores nothing', async () => {
+    let received = false;
+    await expect(thread.transfer(request('/corrupt', '5'), never, () => (received = true))).rejects.toThrow(
+      MediaTransientError,
+    );
+    expect(received).toBe(false);
+    await expect(readFile(join(dir, 'accounts/7/calls/5/recording.mp3'))).rejects.toThrow(/ENOENT/);
   });
 
   it('aborts a download on its signal, leaving no file and no temp file', async () => {

@@ -394,7 +394,7 @@ export class AppConfig {
   })
   RECORDINGS_ALLOWED_HOSTS = 'aircall.s3.us-west-2.amazonaws.com,short-urls.aircall.io';
 
-  /** Downloads one instance runs at once. */
+  /** Downloads one instance runs at once (a received file is committed to storage outside its slot). */
   @Transform(toInt)
   @IsInt()
   @Min(1)

@@ -47,6 +47,11 @@ export interface MediaTransferOptions {
   signal: AbortSignal;
   /** Called with the size of every chunk that arrives. */
   onProgress?: (bytes: number) => void;
+  /**
+   * Called once every byte has arrived and passed the length and checksum checks, while the storage
+   * may still be making the file durable (fsync, rename, an upload's last part): the download is over.
+   */
+  onReceived?: () => void;
 }
 
 /**
@@ -83,6 +88,7 @@ export async function transferMedia(
         options.onProgress?.(bytes);
       },
     );
+    if (options.onReceived) meter.once('finish', options.onReceived);
     const key = mediaKey(request.accountId, request.callId, request.kind, response.contentType);
     // pipeline destroys the meter with the body's error, so the storage write fails and leaves nothing.
     const source = pipeline(response.body, meter, () => undefined);

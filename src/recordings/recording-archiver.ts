@@ -14,6 +14,9 @@ import { linkExpiresAt } from './media-links';
 import { RECORDING_STORAGE, recordingStorageSettings } from './recording-storage';
 import { MediaTransferThread } from './transfer-thread';
 
+/** Claims held per download slot: one downloading, one queued next, one committing or finishing. */
+const CLAIMS_PER_SLOT = 3;
+
 /** A link that expires within this margin is refreshed before the download starts. */
 const EXPIRY_MARGIN_MS = 60_000;
 
@@ -46,10 +49,10 @@ export class RecordingArchiver implements OnApplicationBootstrap, OnApplicationS
   readonly owner = `${hostname().slice(0, 40)}:${process.pid}:${randomBytes(4).toString('hex')}`;
   /** Where the bytes move: a worker thread (transfer-thread.ts). */
   private readonly transfers: MediaTransferThread;
-  /** The jobs this instance holds a claim on: queued, downloading, or writing their outcome. */
+  /** The jobs this instance holds a claim on: queued, downloading, committing, or writing their outcome. */
   private readonly active = new Map<string, { job: MediaJob; abort: AbortController }>();
   /** Claimed jobs waiting for a download slot, oldest first. */
-  private readonly queued: string[] = [];
+  private readonly queued: { id: string; job: MediaJob; abort: AbortController }[] = [];
   /** Jobs in a download slot (at most RECORDINGS_CONCURRENCY). */
   private downloads = 0;
   private running = false;
@@ -106,7 +109,7 @@ export class RecordingArchiver implements OnApplicationBootstrap, OnApplicationS
       abort.abort(new MediaTransientError('the service is stopping'));
     await this.filling;
     // Never started: their claims are handed back below with the others.
-    for (const id of this.queued.splice(0)) this.active.delete(id);
+    for (const { id } of this.queued.splice(0)) this.active.delete(id);
     this.settle();
     await this.whenIdle();
     // Handed back at once rather than after the claim lapses, so another instance resumes them.
@@ -165,11 +168,12 @@ export class RecordingArchiver implements OnApplicationBootstrap, OnApplicationS
 
   /**
    * Claims jobs for the free download slots and as many more, queued, so that a slot that frees
-   * starts its next download at once rather than after a claim's round trips to the database.
+   * starts its next download at once rather than after a claim's round trips to the database; and
+   * room for as many jobs again committing their file and writing their outcome, out of a slot.
    */
   private async fill(): Promise<void> {
     // Claimed in batches of a slot count: one claim's transaction per several files.
-    const free = 2 * this.config.RECORDINGS_CONCURRENCY - this.active.size;
+    const free = CLAIMS_PER_SLOT * this.config.RECORDINGS_CONCURRENCY - this.active.size;
     if (free < this.config.RECORDINGS_CONCURRENCY) return;
     let jobs: MediaJob[];
     try {
@@ -187,9 +191,9 @@ export class RecordingArchiver implements OnApplicationBootstrap, OnApplicationS
       return;
     }
     for (const job of jobs) {
-      const id = `${job.accountId}:${job.callId}:${job.kind}`;
-      this.active.set(id, { job, abort: new AbortController() });
-      this.queued.push(id);
+      const entry = { id: `${job.accountId}:${job.callId}:${job.kind}`, job, abort: new AbortController() };
+      this.active.set(entry.id, entry);
+      this.queued.push(entry);
     }
     this.startQueued();
   }
@@ -197,19 +201,19 @@ export class RecordingArchiver implements OnApplicationBootstrap, OnApplicationS
   /** Starts queued jobs while download slots are free. */
   private startQueued(): void {
     while (this.running && this.downloads < this.config.RECORDINGS_CONCURRENCY && this.queued.length > 0) {
-      const id = this.queued.shift()!;
-      const entry = this.active.get(id);
-      if (!entry) continue;
+      const { id, job, abort } = this.queued.shift()!;
       this.downloads += 1;
+      let held = true;
       const slotFreed = () => {
+        if (!held) return;
+        held = false;
         this.downloads -= 1;
         this.startQueued();
-        // More work may be waiting.
-        this.wake();
       };
-      void this.process(entry.job, entry.abort.signal, slotFreed).finally(() => {
+      void this.process(job, abort.signal, slotFreed).finally(() => {
         this.active.delete(id);
         this.settle();
+        // Its claim is gone: there is room to claim more.
         this.wake();
       });
     }
@@ -233,12 +237,14 @@ export class RecordingArchiver implements OnApplicationBootstrap, OnApplicationS
 
   /**
    * One job to its end: archived, deleted, failed, or due again later. Its download slot is freed
-   * (`slotFreed`) as soon as the bytes are stored, while the outcome is still being written.
+   * (`slotFreed`, idempotent) as soon as every byte has arrived: the storage's commit (fsync and
+   * rename, or an upload's completion) and writing the outcome need no download slot. The jobs in
+   * those last steps still hold their claims, which bounds them (CLAIMS_PER_SLOT).
    */
   private async process(job: MediaJob, signal: AbortSignal, slotFreed: () => void): Promise<void> {
     let outcome: MediaOutcome;
     try {
-      outcome = await this.archive(job, signal);
+      outcome = await this.archive(job, signal, slotFreed);
     } catch (error) {
       outcome = this.failure(job, error, signal);
     } finally {
@@ -270,7 +276,7 @@ export class RecordingArchiver implements OnApplicationBootstrap, OnApplicationS
     }
   }
 
-  private async archive(job: MediaJob, signal: AbortSignal): Promise<MediaOutcome> {
+  private async archive(job: MediaJob, signal: AbortSignal, received: () => void): Promise<MediaOutcome> {
     let link = job.link;
     let refreshes = job.refreshes;
     const fresh = async (): Promise<string> => {
@@ -298,7 +304,7 @@ export class RecordingArchiver implements OnApplicationBootstrap, OnApplicationS
     }
     for (;;) {
       try {
-        return { ...(await this.download(job, link, signal)), refreshes };
+        return { ...(await this.download(job, link, signal, received)), refreshes };
       } catch (error) {
         if (!(error instanceof MediaLinkDeadError) || refreshed) throw error;
         link = await fresh();
@@ -307,10 +313,16 @@ export class RecordingArchiver implements OnApplicationBootstrap, OnApplicationS
     }
   }
 
-  private async download(job: MediaJob, link: string, signal: AbortSignal): Promise<MediaOutcome> {
+  private async download(
+    job: MediaJob,
+    link: string,
+    signal: AbortSignal,
+    received: () => void,
+  ): Promise<MediaOutcome> {
     const file = await this.transfers.transfer(
       { accountId: job.accountId, callId: job.callId, kind: job.kind, link },
       signal,
+      received,
     );
     return { status: 'archived', ...file, archivedAt: new Date(), lastError: null };
   }

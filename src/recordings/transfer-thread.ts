@@ -17,11 +17,14 @@ export type ToTransferThread =
   | { type: 'stop' };
 export type FromTransferThread =
   | { type: 'progress'; bytes: number }
+  /** Every byte of the file has arrived and been checked; the storage is still committing it. */
+  | { type: 'received'; id: number }
   | { type: 'done'; id: number; result: MediaTransferResult }
   | { type: 'failed'; id: number; error: SentError }
   | { type: 'stopped' };
 
 interface Pending {
+  onReceived?: () => void;
   resolve: (result: MediaTransferResult) => void;
   reject: (error: Error) => void;
   detach: () => void;
@@ -47,8 +50,15 @@ export class MediaTransferThread {
     private readonly onProgress: (bytes: number) => void,
   ) {}
 
-  /** Copies one file into the archive; `signal` aborts it (the promise rejects with its reason). */
-  transfer(request: MediaTransferRequest, signal: AbortSignal): Promise<MediaTransferResult> {
+  /**
+   * Copies one file into the archive; `signal` aborts it (the promise rejects with its reason).
+   * `onReceived` is called when the download is over and only the storage's commit remains.
+   */
+  transfer(
+    request: MediaTransferRequest,
+    signal: AbortSignal,
+    onReceived?: () => void,
+  ): Promise<MediaTransferResult> {
     if (signal.aborted) return Promise.reject(asError(signal.reason));
     const worker = this.worker ?? this.start();
     const id = this.nextId++;
@@ -60,7 +70,12 @@ export class MediaTransferThread {
           message: asError(signal.reason).message,
         } satisfies ToTransferThread);
       signal.addEventListener('abort', abort, { once: true });
-      this.pending.set(id, { resolve, reject, detach: () => signal.removeEventListener('abort', abort) });
+      this.pending.set(id, {
+        onReceived,
+        resolve,
+        reject,
+        detach: () => signal.removeEventListener('abort', abort),
+      });
       worker.postMessage({ type: 'transfer', id, request } satisfies ToTransferThread);
     });
   }
@@ -93,6 +108,7 @@ export class MediaTransferThread {
     this.worker = worker;
     worker.on('message', (message: FromTransferThread) => {
       if (message.type === 'progress') this.onProgress(message.bytes);
+      else if (message.type === 'received') this.pending.get(message.id)?.onReceived?.();
       else if (message.type === 'done') this.settle(message.id)?.resolve(message.result);
       else if (message.type === 'failed') this.settle(message.id)?.reject(receivedError(message.error));
       else void worker.terminate();

@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   const running = new Map<number, { abort: AbortController; done: Promise<void> }>();
   const post = (message: FromTransferThread) => port.postMessage(message);
   let bytes = 0;
-  // Sent before every answer too, so the count is complete whenever a download ends.
+  // Sent before every answer too, so the count is complete whenever a download ends or is received.
   const flush = () => {
     if (bytes === 0) return;
     post({ type: 'progress', bytes });
@@ -35,6 +35,10 @@ async function main(): Promise<void> {
         idleTimeoutMs: settings.idleTimeoutMs,
         signal: abort.signal,
         onProgress: (chunk) => (bytes += chunk),
+        onReceived: () => {
+          flush();
+          post({ type: 'received', id: message.id });
+        },
       }).then(
         (result) => {
           flush();
