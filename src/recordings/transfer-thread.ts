@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { startWorkerThread } from '../workers/worker-thread';
 import { MediaTransientError } from './media-fetch';
 import {
   MediaTransferRequest,
@@ -97,13 +97,10 @@ export class MediaTransferThread {
   }
 
   private start(): Worker {
-    const typescript = __filename.endsWith('.ts');
-    // Under ts-jest (tests) the worker runs the TypeScript source through ts-node; built, the .js file.
-    const worker = new Worker(join(__dirname, `transfer-worker.${typescript ? 'ts' : 'js'}`), {
+    const worker = startWorkerThread(__filename, 'transfer-worker', {
       workerData: this.settings,
       // The AWS SDK reads its credentials from the environment; under Jest this thread's own copy.
       env: process.env,
-      execArgv: typescript ? ['--require', 'ts-node/register/transpile-only'] : undefined,
     });
     this.worker = worker;
     worker.on('message', (message: FromTransferThread) => {

@@ -4,6 +4,7 @@ import { HostAllowList } from './media-links';
 import { sendableError, transferMedia, TransferSettings } from './media-transfer';
 import { openStorage } from '../storage/storage-settings';
 import type { FromTransferThread, ToTransferThread } from './transfer-thread';
+import { runWorkerThread } from '../workers/worker-thread';
 
 /**
  * Entry point of the recording transfer thread (started by MediaTransferThread): its own storage
@@ -67,9 +68,4 @@ async function main(): Promise<void> {
   });
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(
-    `${JSON.stringify({ level: 'error', context: 'MediaTransferThread', msg: 'recording transfer thread could not start', error: error instanceof Error ? error.message : String(error) })}\n`,
-  );
-  process.exit(1);
-});
+runWorkerThread('MediaTransferThread', 'recording transfer thread', main);

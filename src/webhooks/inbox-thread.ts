@@ -6,7 +6,6 @@ import {
   OnApplicationBootstrap,
   OnApplicationShutdown,
 } from '@nestjs/common';
-import { join } from 'node:path';
 import { isMainThread, Worker } from 'node:worker_threads';
 import { AccountsStoreModule } from '../accounts/accounts-store.module';
 import { CallStoreModule } from '../calls/call-store.module';
@@ -22,6 +21,7 @@ import { processorInThread } from './processor-placement';
 import { ThreadPriority } from './thread-priority';
 import { WebhookEventApplier } from './webhook-event-applier';
 import { WebhookInbox } from './webhook-inbox';
+import { startWorkerThread } from '../workers/worker-thread';
 
 /** Messages between the main thread and the processor thread. */
 export type ToProcessorThread = { type: 'wake' } | { type: 'stop' };
@@ -110,11 +110,8 @@ export class InboxThread implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   private start(): void {
-    const typescript = __filename.endsWith('.ts');
-    // Under ts-jest (tests) the worker runs the TypeScript source through ts-node; built, the .js file.
-    const worker = new Worker(join(__dirname, `inbox-worker.${typescript ? 'ts' : 'js'}`), {
+    const worker = startWorkerThread(__filename, 'inbox-worker', {
       workerData: { config: { ...this.config } },
-      execArgv: typescript ? ['--require', 'ts-node/register/transpile-only'] : undefined,
     });
     this.worker = worker;
     this.ready = false;

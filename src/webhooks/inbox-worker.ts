@@ -7,6 +7,7 @@ import { InboxProcessor } from './inbox-processor';
 import { lowerThreadPriority } from './thread-priority';
 import { ForwardingMetrics } from '../metrics/forwarding-metrics';
 import { FromProcessorThread, InboxThreadModule, ToProcessorThread } from './inbox-thread';
+import { runWorkerThread } from '../workers/worker-thread';
 
 /**
  * Entry point of the inbox processor thread (started by InboxThread). It gets the main thread's
@@ -37,9 +38,4 @@ async function main(): Promise<void> {
   port.postMessage({ type: 'ready', priority } satisfies FromProcessorThread);
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(
-    `${JSON.stringify({ level: 'error', context: 'InboxThread', msg: 'inbox processor thread could not start', error: error instanceof Error ? error.message : String(error) })}\n`,
-  );
-  process.exit(1);
-});
+runWorkerThread('InboxThread', 'inbox processor thread', main);
