@@ -5,6 +5,7 @@ const LAYERS = [
   'config',
   'logging',
   'errors',
+  'workers',
   'database',
   'crypto',
   'metrics',
