@@ -1,4 +1,4 @@
-// The layers of src/, lowest first (README "Code map"): a folder imports only the folders before it
+// The layers of src/, lowest first (docs/architecture.md "Code map and layer order"): a folder imports only the folders before it
 // in this list; the root files (app.module.ts, main.ts) wire everything. Used by eslint.config.mjs
 // and by test/layers.e2e-spec.ts.
 const LAYERS = [
@@ -40,8 +40,10 @@ function layerRules() {
         {
           patterns: [
             {
-              group: LAYERS.slice(index + 1).flatMap((name) => ['', '../', '../../'].map((up) => `${up}../${name}/*`)),
-              message: `src/${layer}/ may import only the layers listed before it in eslint.layers.cjs (README "Code map").`,
+              group: LAYERS.slice(index + 1).flatMap((name) =>
+                ['', '../', '../../'].map((up) => `${up}../${name}/*`),
+              ),
+              message: `src/${layer}/ may import only the layers listed before it in eslint.layers.cjs (docs/architecture.md "Code map and layer order").`,
             },
           ],
         },

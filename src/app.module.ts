@@ -19,7 +19,7 @@ import { SyncModule } from './sync/sync.module';
 import { ConsoleModule } from './console/console.module';
 import { RecordingsModule } from './recordings/recordings.module';
 
-/** The table of contents of the service: one module per layer folder (README "Code map"). */
+/** The table of contents of the service: one module per layer folder (docs/architecture.md "Code map and layer order"). */
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig = loadConfig()): DynamicModule {
