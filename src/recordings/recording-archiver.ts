@@ -12,6 +12,7 @@ import { MediaLinkDeadError, MediaRefusedError, MediaTransientError } from './me
 import { MediaLinkRefresher } from './media-link-refresher';
 import { linkExpiresAt } from './media-links';
 import { RECORDING_STORAGE, recordingStorageSettings } from './recording-storage';
+import { TransferSlots } from './transfer-slots';
 import { MediaTransferThread } from './transfer-thread';
 
 /** Claims held per download slot: one downloading, one queued next, one committing or finishing. */
@@ -24,6 +25,14 @@ const EXPIRY_MARGIN_MS = 60_000;
 export function archiveRetryDelayMs(attempts: number, baseMs: number): number {
   const base = Math.min(3_600_000, baseMs * 2 ** Math.min(attempts - 1, 20));
   return Math.round(base / 2 + randomInt(0, Math.max(1, Math.floor(base / 2))));
+}
+
+/** What a running job tells the archiver's slots (transfer-slots.ts). */
+interface JobEvents {
+  /** Every byte has arrived and passed its checks; the storage is committing the file. */
+  received: () => void;
+  /** The file is stored, or the job failed: it holds no slot any more. */
+  stored: () => void;
 }
 
 /** Why a job ended without a file, as the row tells it. */
@@ -53,8 +62,8 @@ export class RecordingArchiver implements OnApplicationBootstrap, OnApplicationS
   private readonly active = new Map<string, { job: MediaJob; abort: AbortController }>();
   /** Claimed jobs waiting for a download slot, oldest first. */
   private readonly queued: { id: string; job: MediaJob; abort: AbortController }[] = [];
-  /** Jobs in a download slot (at most RECORDINGS_CONCURRENCY). */
-  private downloads = 0;
+  /** RECORDINGS_CONCURRENCY download slots, and the commits that run out of them. */
+  private readonly slots: TransferSlots;
   private running = false;
   private timer: NodeJS.Timeout | null = null;
   private renewTimer: NodeJS.Timeout | null = null;
@@ -79,6 +88,7 @@ export class RecordingArchiver implements OnApplicationBootstrap, OnApplicationS
       maxBytes: config.RECORDINGS_MAX_BYTES,
       idleTimeoutMs: config.RECORDINGS_IDLE_TIMEOUT_MS,
     };
+    this.slots = new TransferSlots(config.RECORDINGS_CONCURRENCY);
     this.transfers = new MediaTransferThread(settings, config.SHUTDOWN_TIMEOUT_MS, (bytes) => {
       this.count(bytes);
       this.metrics.inc(
@@ -126,7 +136,7 @@ export class RecordingArchiver implements OnApplicationBootstrap, OnApplicationS
 
   /** Downloads running on this instance now. */
   get downloading(): number {
-    return this.downloads;
+    return this.slots.downloads;
   }
 
   private count(bytes: number): void {
@@ -200,17 +210,19 @@ export class RecordingArchiver implements OnApplicationBootstrap, OnApplicationS
 
   /** Starts queued jobs while download slots are free. */
   private startQueued(): void {
-    while (this.running && this.downloads < this.config.RECORDINGS_CONCURRENCY && this.queued.length > 0) {
+    while (this.running && this.slots.free && this.queued.length > 0) {
       const { id, job, abort } = this.queued.shift()!;
-      this.downloads += 1;
-      let held = true;
-      const slotFreed = () => {
-        if (!held) return;
-        held = false;
-        this.downloads -= 1;
-        this.startQueued();
+      const hold = this.slots.take();
+      const events: JobEvents = {
+        received: () => {
+          if (hold.received()) this.startQueued();
+        },
+        stored: () => {
+          hold.release();
+          this.startQueued();
+        },
       };
-      void this.process(job, abort.signal, slotFreed).finally(() => {
+      void this.process(job, abort.signal, events).finally(() => {
         this.active.delete(id);
         this.settle();
         // Its claim is gone: there is room to claim more.
@@ -237,18 +249,17 @@ export class RecordingArchiver implements OnApplicationBootstrap, OnApplicationS
 
   /**
    * One job to its end: archived, deleted, failed, or due again later. Its download slot is freed
-   * (`slotFreed`, idempotent) as soon as every byte has arrived: the storage's commit (fsync and
-   * rename, or an upload's completion) and writing the outcome need no download slot. The jobs in
-   * those last steps still hold their claims, which bounds them (CLAIMS_PER_SLOT).
+   * once every byte has arrived (`events.received`): the storage's commit (fsync and rename, or an
+   * upload's last part) runs outside it, and so does writing the outcome (`events.stored`).
    */
-  private async process(job: MediaJob, signal: AbortSignal, slotFreed: () => void): Promise<void> {
+  private async process(job: MediaJob, signal: AbortSignal, events: JobEvents): Promise<void> {
     let outcome: MediaOutcome;
     try {
-      outcome = await this.archive(job, signal, slotFreed);
+      outcome = await this.archive(job, signal, events.received);
     } catch (error) {
       outcome = this.failure(job, error, signal);
     } finally {
-      slotFreed();
+      events.stored();
     }
     try {
       const kept = await this.media.finish(this.owner, job, outcome);
