@@ -10,6 +10,7 @@ import { AccountsService } from '../src/accounts/accounts.service';
 import { AppModule } from '../src/app.module';
 import { loadConfig } from '../src/config/app-config';
 import { SyncService } from '../src/sync/sync.service';
+import { trackChild } from './support/children';
 
 export interface BackfillBenchOptions {
   /** A migrated (or migratable) database of its own: the bench writes an account and its calls there. */
@@ -67,20 +68,22 @@ async function startSimulator(
   rateLimit: number,
   windowMs: number,
 ): Promise<{ child: ChildProcess; ready: SimulatorReady }> {
-  const child = spawn(
-    process.execPath,
-    [
-      simulatorScript(),
-      '--companies',
-      '1',
-      '--calls-per-company',
-      String(calls),
-      '--rate-limit',
-      String(rateLimit),
-      '--rate-window-ms',
-      String(windowMs),
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+  const child = trackChild(
+    spawn(
+      process.execPath,
+      [
+        simulatorScript(),
+        '--companies',
+        '1',
+        '--calls-per-company',
+        String(calls),
+        '--rate-limit',
+        String(rateLimit),
+        '--rate-window-ms',
+        String(windowMs),
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    ),
   );
   const lines = createInterface({ input: child.stdout! });
   const ready = await new Promise<SimulatorReady>((resolveReady, reject) => {

@@ -7,6 +7,7 @@ import { Connection } from 'mysql2/promise';
 import { sampleValue } from '../../src/metrics/exposition';
 import { SERVICE_NODE_FLAGS } from '../../src/node-flags';
 import { ChildServer, freePort } from '../support/child-server';
+import { trackChild } from '../support/children';
 import { CoresUsed, coresUsed, MachineCpu, parseProcStat, readCpu } from '../support/cpu-usage';
 import { GcPauses, gcPauses, gcPausesBetween } from '../support/gc-pauses';
 import { runJsonChild } from '../support/json-child';
@@ -474,10 +475,12 @@ class MediaHost {
   }
 
   static async start(options: MediaHostOptions): Promise<MediaHost> {
-    const child = fork(join(__dirname, 'media-host.js'), [JSON.stringify(options)], {
-      execArgv: [],
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-    });
+    const child = trackChild(
+      fork(join(__dirname, 'media-host.js'), [JSON.stringify(options)], {
+        execArgv: [],
+        stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      }),
+    );
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
     const ready = await new Promise<MediaHostReady>((resolveReady, reject) => {

@@ -1,6 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
+import { trackChild } from './children';
 import { sleep } from './stats';
 
 /** A free TCP port on the loopback interface. */
@@ -52,10 +53,12 @@ export class ChildServer {
     // BENCH_CPU_PROFILE_DIR: every server under test writes a V8 CPU profile there when it stops.
     const profileDir = process.env.BENCH_CPU_PROFILE_DIR;
     const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(profileDir)}`] : [];
-    const child = spawn(process.execPath, [...nodeFlags, ...nodeArgs, resolve(distRoot, script)], {
-      env: { ...process.env, ...env, PORT: String(port) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = trackChild(
+      spawn(process.execPath, [...nodeFlags, ...nodeArgs, resolve(distRoot, script)], {
+        env: { ...process.env, ...env, PORT: String(port) },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
+    );
     const server = new ChildServer(child, `http://127.0.0.1:${port}`);
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline) {

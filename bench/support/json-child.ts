@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { trackChild } from './children';
 
 /**
  * Runs `node <args>` and resolves with the JSON object its last line of stdout holds: how a bench
@@ -6,7 +7,7 @@ import { spawn } from 'node:child_process';
  */
 export function runJsonChild<T>(args: readonly string[], what: string): Promise<T> {
   return new Promise((resolveRun, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = trackChild(spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] }));
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
