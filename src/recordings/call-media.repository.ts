@@ -40,18 +40,34 @@ export type MediaOutcome = Partial<
   >
 >;
 
+/**
+ * A row holds an archived file: it has a storage key and the time it was archived, and is not
+ * deleted (retention marks a row deleted after removing its file, keeping the key). Whatever else its
+ * status says (`checking` while Aircall is asked whether the file still exists, `failed` or
+ * `expired` when that question could not be answered, `pending` while a newer link is fetched), the
+ * file is there and served, so people read such a row as archived.
+ */
+export function holdsFile(row: {
+  status: string;
+  storageKey: string | null;
+  archivedAt: Date | null;
+}): boolean {
+  return row.status !== 'deleted' && row.storageKey !== null && row.archivedAt !== null;
+}
+
+/** holdsFile() in SQL, over call_media's columns. */
+const HOLDS_FILE_SQL = `(status <> 'deleted' AND storage_key IS NOT NULL AND archived_at IS NOT NULL)`;
+
 export interface MediaCounts {
+  /** Rows by their status as stored (what /metrics' gauge shows). */
   byStatus: Record<string, number>;
-  /** `checking` rows that still hold their archived file (counted in byStatus.checking too). */
-  checkingArchived: number;
-  /** Bytes of every file held: `archived` rows and `checking` rows that hold one. */
+  /** Of those, the rows that hold a file (holdsFile), by status. */
+  heldByStatus: Record<string, number>;
+  /** Bytes of every file held. */
   bytesStored: number;
 }
 
-/**
- * The archive as people read it: a `checking` row (its link vanished from a snapshot, Aircall is
- * being asked whether the file was deleted) is archived while it holds its file, else pending.
- */
+/** The archive as people read it: every row that holds a file is archived (holdsFile). */
 export interface MediaSummary {
   pending: number;
   archived: number;
@@ -62,13 +78,14 @@ export interface MediaSummary {
 }
 
 export function summarize(counts: MediaCounts): MediaSummary {
-  const n = (status: MediaStatus) => counts.byStatus[status] ?? 0;
+  const without = (status: MediaStatus) =>
+    (counts.byStatus[status] ?? 0) - (counts.heldByStatus[status] ?? 0);
   return {
-    pending: n('pending') + n('checking') - counts.checkingArchived,
-    archived: n('archived') + counts.checkingArchived,
-    failed: n('failed'),
-    expired: n('expired'),
-    deleted: n('deleted'),
+    pending: without('pending') + without('checking'),
+    archived: Object.values(counts.heldByStatus).reduce((sum, n) => sum + n, 0),
+    failed: without('failed'),
+    expired: without('expired'),
+    deleted: counts.byStatus.deleted ?? 0,
     bytesStored: counts.bytesStored,
   };
 }
@@ -273,23 +290,23 @@ export class CallMediaRepository {
     return rows.length > 0 ? CALL_MEDIA.decode(this.db, rows[0]) : null;
   }
 
-  /** Rows by status and the bytes held, overall or for one account. */
+  /** Rows by status, those holding a file, and the bytes held, overall or for one account. */
   async counts(accountId?: string): Promise<MediaCounts> {
-    const held = `(status IN ('archived', 'checking') AND storage_key IS NOT NULL AND archived_at IS NOT NULL)`;
     const rows = await this.db.query<{ status: string; n: unknown; held: unknown; bytes: unknown }>(
-      `SELECT status, COUNT(*) AS n, SUM(CASE WHEN ${held} THEN 1 ELSE 0 END) AS held,
-              SUM(CASE WHEN ${held} THEN size_bytes ELSE 0 END) AS bytes
+      `SELECT status, COUNT(*) AS n, SUM(CASE WHEN ${HOLDS_FILE_SQL} THEN 1 ELSE 0 END) AS held,
+              SUM(CASE WHEN ${HOLDS_FILE_SQL} THEN size_bytes ELSE 0 END) AS bytes
          FROM call_media${accountId ? ' WHERE account_id = ?' : ''} GROUP BY status`,
       accountId ? [accountId] : [],
     );
     const byStatus: Record<string, number> = {};
-    let checkingArchived = 0;
+    const heldByStatus: Record<string, number> = {};
     let bytesStored = 0;
     for (const row of rows) {
       byStatus[row.status] = Number(row.n);
-      if (row.status === 'checking') checkingArchived = Number(row.held ?? 0);
+      const held = Number(row.held ?? 0);
+      if (held > 0) heldByStatus[row.status] = held;
       bytesStored += Number(row.bytes ?? 0);
     }
-    return { byStatus, checkingArchived, bytesStored };
+    return { byStatus, heldByStatus, bytesStored };
   }
 }

@@ -6,7 +6,7 @@ import { AppConfig } from '../config/app-config';
 import { SecretBox } from '../crypto/secret-box';
 import { Loaders } from '../graphql/graphql-context';
 import { RequestLoaders } from '../graphql/request-loaders';
-import { CallMediaRepository, ShownMediaRow } from './call-media.repository';
+import { CallMediaRepository, holdsFile, ShownMediaRow } from './call-media.repository';
 import { MediaLinkRefresher } from './media-link-refresher';
 import { linkExpiresAt } from './media-links';
 import { signMediaGrant } from './media-tokens';
@@ -24,14 +24,9 @@ const STATUS: Record<string, MediaStatusValue> = {
   deleted: MediaStatusValue.DELETED,
 };
 
-/**
- * A `checking` row that holds its file reads as ARCHIVED: the file is still served while Aircall is
- * asked whether it was deleted there (summarize() counts it the same way).
- */
+/** A row that holds a file reads as ARCHIVED whatever is being checked about it (holdsFile). */
 function statusForPeople(row: { status: string; storageKey: string | null; archivedAt: Date | null }) {
-  if (row.status === 'checking' && row.storageKey !== null && row.archivedAt !== null)
-    return MediaStatusValue.ARCHIVED;
-  return STATUS[row.status] ?? null;
+  return holdsFile(row) ? MediaStatusValue.ARCHIVED : (STATUS[row.status] ?? null);
 }
 
 interface MediaKey {
@@ -97,7 +92,7 @@ export class CallMediaResolver {
       urlExpiresAt: null,
     });
     if (row?.status === 'deleted') return model;
-    if (row && row.status !== 'pending' && row.storageKey && row.archivedAt) {
+    if (row && holdsFile(row)) {
       const expiresAt = Math.floor(Date.now() / 1000) + this.config.RECORDINGS_URL_TTL_SECONDS;
       const token = signMediaGrant(this.secrets, {
         accountId: call.accountId,

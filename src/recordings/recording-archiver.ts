@@ -7,7 +7,7 @@ import { AppConfig } from '../config/app-config';
 import { isDatabaseUnavailable } from '../database/database';
 import { MetricsService } from '../metrics/metrics.service';
 import { ObjectStorage } from '../storage/object-storage';
-import { CallMediaRepository, MediaJob, MediaOutcome } from './call-media.repository';
+import { CallMediaRepository, holdsFile, MediaJob, MediaOutcome } from './call-media.repository';
 import { MediaLinkDeadError, MediaRefusedError, MediaTransientError } from './media-fetch';
 import { MediaLinkRefresher } from './media-link-refresher';
 import { linkExpiresAt } from './media-links';
@@ -310,7 +310,7 @@ export class RecordingArchiver implements OnApplicationBootstrap, OnApplicationS
       link = await fresh();
       refreshed = true;
       // Aircall still has the file: an archived one stays as it is.
-      if (job.status === 'checking' && job.archivedAt !== null && job.storageKey !== null)
+      if (job.status === 'checking' && holdsFile(job))
         return { status: 'archived', refreshes, lastError: null };
     }
     for (;;) {
