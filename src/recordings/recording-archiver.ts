@@ -15,7 +15,7 @@ import { RECORDING_STORAGE, recordingStorageSettings } from './recording-storage
 import { TransferSlots } from './transfer-slots';
 import { MediaTransferThread } from './transfer-thread';
 
-/** Claims held per download slot: one downloading, one queued next, one committing or finishing. */
+/** Claims held per download slot: downloading, queued next, or committing and finishing. */
 const CLAIMS_PER_SLOT = 3;
 
 /** A link that expires within this margin is refreshed before the download starts. */
@@ -177,20 +177,22 @@ export class RecordingArchiver implements OnApplicationBootstrap, OnApplicationS
   }
 
   /**
-   * Claims jobs for the free download slots and as many more, queued, so that a slot that frees
-   * starts its next download at once rather than after a claim's round trips to the database; and
-   * room for as many jobs again committing their file and writing their outcome, out of a slot.
+   * Claims jobs to queue for the download slots, in batches of a slot count (one claim's transaction
+   * per several files), so that a slot that frees starts its next download at once rather than after
+   * a claim's round trips to the database. Claims are held until the outcome is written, so the jobs
+   * committing keep theirs too: CLAIMS_PER_SLOT bounds them all, which leaves up to twice the slot
+   * count queued when commits are quick (each for about one download's time).
    */
   private async fill(): Promise<void> {
-    // Claimed in batches of a slot count: one claim's transaction per several files.
-    const free = CLAIMS_PER_SLOT * this.config.RECORDINGS_CONCURRENCY - this.active.size;
-    if (free < this.config.RECORDINGS_CONCURRENCY) return;
+    const slots = this.config.RECORDINGS_CONCURRENCY;
+    const want = CLAIMS_PER_SLOT * slots - this.active.size;
+    if (want < slots) return;
     let jobs: MediaJob[];
     try {
       const now = new Date();
       jobs = await this.media.claim(
         this.owner,
-        free,
+        want,
         now,
         new Date(now.getTime() + this.config.RECORDINGS_CLAIM_TTL_MS),
       );

@@ -22,7 +22,7 @@ describe('TransferSlots', () => {
     expect({ downloads: slots.downloads, commits: slots.commits }).toEqual({ downloads: 0, commits: 0 });
   });
 
-  it('keeps the slot of a received file while as many files as slots are committing', () => {
+  it('keeps the slot of a received file while as many files as slots are committing, until one ends', () => {
     const slots = new TransferSlots(1);
     const first = slots.take();
     first.received();
@@ -33,6 +33,27 @@ describe('TransferSlots', () => {
       downloads: 1,
       commits: 1,
     });
+    // The first commit ends: the second file moves out of its slot, which frees for the next download.
+    first.release();
+    expect({ free: slots.free, downloads: slots.downloads, commits: slots.commits }).toEqual({
+      free: true,
+      downloads: 0,
+      commits: 1,
+    });
+    second.release();
+    expect({ free: slots.free, downloads: slots.downloads, commits: slots.commits }).toEqual({
+      free: true,
+      downloads: 0,
+      commits: 0,
+    });
+  });
+
+  it('forgets a file waiting to move out once it is released', () => {
+    const slots = new TransferSlots(1);
+    const first = slots.take();
+    first.received();
+    const second = slots.take();
+    second.received();
     second.release();
     first.release();
     expect({ free: slots.free, downloads: slots.downloads, commits: slots.commits }).toEqual({
