@@ -7,6 +7,7 @@ import { GraphqlBench } from './graphql/graphql-bench';
 import { IngestBench } from './ingest/ingest-bench';
 import { RecordingsBench } from './recordings/recordings-bench';
 import { BenchResults, evaluateTargets, markdownSummary, withLatestRun } from './report';
+import { benchStopping } from './support/children';
 import { commitInfo, machineInfo } from './support/machine';
 import { MysqlServer } from './support/mysql-server';
 
@@ -36,6 +37,7 @@ async function section<T>(
   work: () => Promise<T>,
 ): Promise<T | { error: string } | undefined> {
   if (!enabled) return undefined;
+  if (benchStopping()) return { error: 'the bench was stopped' };
   try {
     return await work();
   } catch (error) {
@@ -128,6 +130,8 @@ async function main(): Promise<void> {
     targets: [],
   };
   results.targets = evaluateTargets(results);
+  // Stopped halfway: its figures are no run's, so neither bench/results nor docs/benchmarks.md take them.
+  if (benchStopping()) return;
 
   const dir = resolve(env.BENCH_RESULTS_DIR ?? join(__dirname, '..', '..', 'bench', 'results'));
   mkdirSync(dir, { recursive: true });

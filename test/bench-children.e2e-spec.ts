@@ -1,4 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { waitFor } from './support/wait-for';
@@ -27,18 +28,30 @@ async function start(mode: 'wait' | 'fail'): Promise<{ bench: ChildProcess; chil
 const exited = (child: ChildProcess) =>
   new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
+/** Running, and not a zombie left for a PID 1 that does not reap (state Z in /proc/<pid>/stat). */
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
+  } catch {
+    return false;
+  }
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return false;
   }
 }
 
 describe('the bench stops what it started', () => {
+  const started: number[] = [];
+  // Nothing outlives a failed test.
+  afterEach(() => {
+    for (const pid of started.splice(0)) if (alive(pid)) process.kill(pid, 'SIGKILL');
+  });
+
   it('stops its child processes on SIGTERM and exits 143', async () => {
     const { bench, childPid } = await start('wait');
+    started.push(childPid);
     expect(alive(childPid)).toBe(true);
     const code = exited(bench);
     bench.kill('SIGTERM');
@@ -53,6 +66,7 @@ describe('the bench stops what it started', () => {
 
   it('kills its child processes when it ends on an error', async () => {
     const { bench, childPid } = await start('fail');
+    started.push(childPid);
     expect(await exited(bench)).toBe(1);
     expect(
       await waitFor(

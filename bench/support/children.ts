@@ -3,6 +3,12 @@ import { ChildProcess } from 'node:child_process';
 /** The processes the bench has started and not yet seen exit. */
 const running = new Set<ChildProcess>();
 let installed = false;
+let stopping = false;
+
+/** The bench was told to stop (SIGINT, SIGTERM): start nothing more and write no results. */
+export function benchStopping(): boolean {
+  return stopping;
+}
 
 /**
  * Remembers a process the bench started, until it exits, so that a bench stopped by SIGINT or
@@ -11,6 +17,8 @@ let installed = false;
  */
 export function trackChild<T extends ChildProcess>(child: T): T {
   installStop();
+  // Started by a section still unwinding after the signal: stopped at once.
+  if (stopping) child.kill('SIGTERM');
   running.add(child);
   child.once('exit', () => running.delete(child));
   return child;
@@ -25,6 +33,7 @@ function installStop(): void {
   if (installed) return;
   installed = true;
   const stop = (signal: NodeJS.Signals, code: number) => {
+    stopping = true;
     process.stderr.write(`bench: ${signal}: stopping ${running.size} child process(es)\n`);
     const children = [...running];
     for (const child of children) child.kill('SIGTERM');
