@@ -15,12 +15,13 @@ export type ToTransferThread =
   | { type: 'transfer'; id: number; request: MediaTransferRequest }
   | { type: 'abort'; id: number; message: string }
   | { type: 'stop' };
+/** Every message but `stopped` carries the bytes that arrived since the one before (one post, not two). */
 export type FromTransferThread =
   | { type: 'progress'; bytes: number }
   /** Every byte of the file has arrived and been checked; the storage is still committing it. */
-  | { type: 'received'; id: number }
-  | { type: 'done'; id: number; result: MediaTransferResult }
-  | { type: 'failed'; id: number; error: SentError }
+  | { type: 'received'; id: number; bytes: number }
+  | { type: 'done'; id: number; result: MediaTransferResult; bytes: number }
+  | { type: 'failed'; id: number; error: SentError; bytes: number }
   | { type: 'stopped' };
 
 interface Pending {
@@ -104,8 +105,9 @@ export class MediaTransferThread {
     });
     this.worker = worker;
     worker.on('message', (message: FromTransferThread) => {
-      if (message.type === 'progress') this.onProgress(message.bytes);
-      else if (message.type === 'received') this.pending.get(message.id)?.onReceived?.();
+      if (message.type !== 'stopped' && message.bytes > 0) this.onProgress(message.bytes);
+      if (message.type === 'progress') return;
+      if (message.type === 'received') this.pending.get(message.id)?.onReceived?.();
       else if (message.type === 'done') this.settle(message.id)?.resolve(message.result);
       else if (message.type === 'failed') this.settle(message.id)?.reject(receivedError(message.error));
       else void worker.terminate();

@@ -18,11 +18,14 @@ async function main(): Promise<void> {
   const running = new Map<number, { abort: AbortController; done: Promise<void> }>();
   const post = (message: FromTransferThread) => port.postMessage(message);
   let bytes = 0;
-  // Sent before every answer too, so the count is complete whenever a download ends or is received.
-  const flush = () => {
-    if (bytes === 0) return;
-    post({ type: 'progress', bytes });
+  /** The bytes counted since the last message: every answer carries them, so the count is complete when it arrives. */
+  const taken = () => {
+    const counted = bytes;
     bytes = 0;
+    return counted;
+  };
+  const flush = () => {
+    if (bytes > 0) post({ type: 'progress', bytes: taken() });
   };
   const timer = setInterval(flush, 200).unref();
 
@@ -36,19 +39,11 @@ async function main(): Promise<void> {
         idleTimeoutMs: settings.idleTimeoutMs,
         signal: abort.signal,
         onProgress: (chunk) => (bytes += chunk),
-        onReceived: () => {
-          flush();
-          post({ type: 'received', id: message.id });
-        },
+        onReceived: () => post({ type: 'received', id: message.id, bytes: taken() }),
       }).then(
-        (result) => {
-          flush();
-          post({ type: 'done', id: message.id, result });
-        },
-        (error: unknown) => {
-          flush();
-          post({ type: 'failed', id: message.id, error: sendableError(error) });
-        },
+        (result) => post({ type: 'done', id: message.id, result, bytes: taken() }),
+        (error: unknown) =>
+          post({ type: 'failed', id: message.id, error: sendableError(error), bytes: taken() }),
       );
       running.set(message.id, { abort, done });
       void done.finally(() => running.delete(message.id));
