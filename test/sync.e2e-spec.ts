@@ -168,7 +168,9 @@ describeEachEngine('Batch sync', (database) => {
       // The split's estimates add up to Aircall's total; each slice's own total keeps the sum.
       expect(p.expected).toBe(25_000);
       expect(p.percent).toBe(Math.floor((p.done / 25_000) * 1000) / 10);
-      expect(p.estimatedFinishAt).not.toBeNull();
+      // While windows are left the run has an estimate; past them (the re-reads, done = expected) it
+      // has none by design (SyncRunExecutor.advance), and a sample may land in that phase.
+      if (p.done < 25_000) expect(p.estimatedFinishAt).not.toBeNull();
       if (i > 0) expect(p.done).toBeGreaterThanOrEqual(running[i - 1].done);
     }
     // 500 pages of 50, plus a probe per split window and the four reference lists: close to the minimum.
