@@ -62,7 +62,7 @@ describe('bench report: the recordings section', () => {
       media: { requests: 1000, byStatus: { 200: 1000 }, completed: 1000, bytesSent: 1000 * 1024 * 1024 },
     },
     baselines: { before: plain(95), after: plain(105), meanMbPerSecond: 100 },
-    setup: { etagWarmupSeconds: 6, deliverSeconds: 1, pendingSeconds: 1.2 },
+    setup: { etagWarmupSeconds: 6, simulatorWarmupSeconds: 7, deliverSeconds: 1, pendingSeconds: 1.2 },
     settings: {
       files: 1000,
       bytes: 1024 * 1024,
