@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { constants, createWriteStream } from 'node:fs';
+import { constants, existsSync } from 'node:fs';
 import {
   access,
   mkdir,
@@ -16,7 +16,7 @@ import {
 import { dirname, join, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { ByteCounter } from './byte-counter';
+import { FileSink } from './file-sink';
 import { assertValidKey, assertValidPrefix } from './object-key';
 import {
   assertValidRange,
@@ -28,12 +28,6 @@ import {
 } from './object-storage';
 
 const FALLBACK_CONTENT_TYPE = 'application/octet-stream';
-
-/**
- * What the write stream buffers: above a socket read (64 KiB), so a body is not paused after every
- * chunk, and chunks that arrive during a write go out together in one writev.
- */
-const STREAM_BUFFER_BYTES = 1024 * 1024;
 
 /** The content type a key's extension implies: stored without a metadata file (one file, one fsync less). */
 const TYPE_OF_EXTENSION: Record<string, string> = { mp3: 'audio/mpeg', wav: 'audio/wav' };
@@ -89,17 +83,16 @@ export class LocalObjectStorage implements ObjectStorage {
     try {
       assertValidKey(key);
       await this.open();
-      const counter = new ByteCounter(meta.sizeBytes);
+      const sink = new FileSink(dataTemp, { expectedBytes: meta.sizeBytes });
       left.add(dataTemp);
-      await pipeline(
-        body,
-        counter,
-        createWriteStream(dataTemp, { flags: 'wx', flush: true, highWaterMark: STREAM_BUFFER_BYTES }),
-      );
+      await pipeline(body, sink);
       if (impliedType(key) === meta.contentType) {
-        await unlink(this.metaPath(key)).catch((error: unknown) => {
-          if (!ABSENT.has(errorCode(error) ?? '')) throw error;
-        });
+        // Almost always absent: looked for first (a stat, in the transfer thread where archiving
+        // writes), since a failed unlink costs a thread-pool hop, an error and its stack per file.
+        if (existsSync(this.metaPath(key)))
+          await unlink(this.metaPath(key)).catch((error: unknown) => {
+            if (!ABSENT.has(errorCode(error) ?? '')) throw error;
+          });
       } else {
         left.add(metaTemp);
         await writeFile(metaTemp, JSON.stringify({ contentType: meta.contentType }), {
@@ -112,7 +105,7 @@ export class LocalObjectStorage implements ObjectStorage {
       }
       await this.moveIntoPlace(dataTemp, this.dataPath(key));
       left.delete(dataTemp);
-      return { sizeBytes: counter.bytes, contentType: meta.contentType };
+      return { sizeBytes: sink.bytes, contentType: meta.contentType };
     } catch (error) {
       body.destroy();
       throw error;
