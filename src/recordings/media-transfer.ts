@@ -65,15 +65,11 @@ export async function transferMedia(
 ): Promise<MediaTransferResult> {
   const idle = new AbortController();
   const both = AbortSignal.any([options.signal, idle.signal]);
-  let timer: NodeJS.Timeout | null = null;
-  const arm = () => {
-    if (timer) clearTimeout(timer);
-    timer = setTimeout(
-      () => idle.abort(new MediaTransientError(`no data for ${options.idleTimeoutMs} ms`)),
-      options.idleTimeoutMs,
-    );
-  };
-  arm();
+  // Re-armed by every chunk: refresh() moves the one timer rather than making a new one per read.
+  const timer = setTimeout(
+    () => idle.abort(new MediaTransientError(`no data for ${options.idleTimeoutMs} ms`)),
+    options.idleTimeoutMs,
+  );
   let detach = (): void => undefined;
   try {
     const response = await fetchMedia(request.link, {
@@ -84,7 +80,7 @@ export async function transferMedia(
     const meter = new MediaMeter(
       { length: response.contentLength, md5: response.md5, maxBytes: options.maxBytes },
       (bytes) => {
-        arm();
+        timer.refresh();
         options.onProgress?.(bytes);
       },
     );
@@ -111,7 +107,7 @@ export async function transferMedia(
       durationSeconds: mp3DurationSeconds(meter.head, meter.bytes),
     };
   } finally {
-    if (timer) clearTimeout(timer);
+    clearTimeout(timer);
     detach();
   }
 }
