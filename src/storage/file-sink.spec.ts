@@ -45,6 +45,31 @@ describe('FileSink', () => {
     expect(writes.calls.length).toBeLessThan(chunks.length);
   });
 
+  it('writes the rest when the file system takes only part of a write', async () => {
+    const probe = await open(join(dir, 'probe'), 'w');
+    const prototype = Object.getPrototypeOf(probe) as FileHandle;
+    await probe.close();
+    const real = prototype.writev;
+    // The first write takes 5 bytes of the first chunk only, as a writev may.
+    jest.spyOn(prototype, 'writev').mockImplementationOnce(async function (this: FileHandle, buffers) {
+      const { bytesWritten } = await real.call(this, [(buffers[0] as Buffer).subarray(0, 5)]);
+      return { bytesWritten, buffers };
+    });
+    const chunks = chunksOf([8, 8, 8]);
+    await pipeline(Readable.from(chunks), new FileSink(join(dir, 'out'), { batchBytes: 16 }));
+    expect(readFileSync(join(dir, 'out'))).toEqual(Buffer.concat(chunks));
+  });
+
+  it('fails rather than loops when the file system takes none of a write', async () => {
+    const probe = await open(join(dir, 'probe'), 'w');
+    const prototype = Object.getPrototypeOf(probe) as FileHandle;
+    await probe.close();
+    jest.spyOn(prototype, 'writev').mockImplementation(async (buffers) => ({ bytesWritten: 0, buffers }));
+    await expect(
+      pipeline(Readable.from(chunksOf([8])), new FileSink(join(dir, 'out'), { batchBytes: 4 })),
+    ).rejects.toThrow('the file system took none of the bytes');
+  });
+
   it('refuses a body longer than announced at the first byte too many', async () => {
     const sink = new FileSink(join(dir, 'out'), { batchBytes: 4, expectedBytes: 10 });
     await expect(pipeline(Readable.from(chunksOf([6, 6, 6])), sink)).rejects.toThrow(

@@ -73,7 +73,7 @@ export class FileSink extends Writable {
       return;
     }
     this.writeGathered()
-      .then(() => this.handle!.datasync())
+      .then(() => this.openHandle().datasync())
       .then(() => this.closeHandle())
       .then(() => callback(), callback);
   }
@@ -110,11 +110,17 @@ export class FileSink extends Writable {
     this.gathered = [];
     this.gatheredBytes = 0;
     while (buffers.length > 0) {
-      const { bytesWritten } = await this.handle!.writev(buffers);
+      const { bytesWritten } = await this.openHandle().writev(buffers);
       if (bytesWritten === 0 && buffers.some((buffer) => buffer.length > 0))
         throw new Error(`the file system took none of the bytes written to ${this.path}`);
       buffers = remainingAfter(buffers, bytesWritten);
     }
+  }
+
+  /** The file, while it is open: a write that outlives destroy() fails with a reason, not a TypeError. */
+  private openHandle(): FileHandle {
+    if (this.handle === null) throw new Error(`${this.path} was closed before the write ended`);
+    return this.handle;
   }
 
   private async closeHandle(): Promise<void> {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { constants, existsSync } from 'node:fs';
+import { constants, statSync } from 'node:fs';
 import {
   access,
   mkdir,
@@ -89,7 +89,8 @@ export class LocalObjectStorage implements ObjectStorage {
       if (impliedType(key) === meta.contentType) {
         // Almost always absent: looked for first (a stat, in the transfer thread where archiving
         // writes), since a failed unlink costs a thread-pool hop, an error and its stack per file.
-        if (existsSync(this.metaPath(key)))
+        // statSync, not existsSync: an unreadable folder (EACCES, EIO) fails the write as unlink did.
+        if (statSync(this.metaPath(key), { throwIfNoEntry: false }) !== undefined)
           await unlink(this.metaPath(key)).catch((error: unknown) => {
             if (!ABSENT.has(errorCode(error) ?? '')) throw error;
           });
