@@ -49,7 +49,9 @@ describe('Aircall simulator', () => {
   });
 
   it('sends the rate-limit headers on every answer and locks the company out until the reset', async () => {
-    sim = await AircallSimulator.start({ companies: 2, rateLimit: 3, rateWindowMs: 400 });
+    // Five requests must land in one window: 400 ms was too short for a loaded CI machine (the
+    // window rolled over before the fourth). Under 10 s the reset still comes in ms.
+    sim = await AircallSimulator.start({ companies: 2, rateLimit: 3, rateWindowMs: 4_000 });
     const remaining: string[] = [];
     for (let i = 0; i < 3; i += 1) {
       const response = await fetch(`${sim.baseUrl}/v1/tags`, { headers: basic() });
