@@ -14,7 +14,7 @@ export class ByteCounter extends Transform {
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     this.bytes += chunk.length;
     if (this.expectedBytes !== undefined && this.bytes > this.expectedBytes) {
-      callback(this.mismatch('more'));
+      callback(sizeMismatch('more', this.expectedBytes));
       return;
     }
     callback(null, chunk);
@@ -22,13 +22,14 @@ export class ByteCounter extends Transform {
 
   override _flush(callback: TransformCallback): void {
     if (this.expectedBytes !== undefined && this.bytes !== this.expectedBytes) {
-      callback(this.mismatch('fewer'));
+      callback(sizeMismatch('fewer', this.expectedBytes));
       return;
     }
     callback();
   }
+}
 
-  private mismatch(which: 'more' | 'fewer'): Error {
-    return new Error(`the body has ${which} bytes than the ${this.expectedBytes} announced in sizeBytes`);
-  }
+/** A body whose length is not the `sizeBytes` a write announced (ByteCounter, FileSink). */
+export function sizeMismatch(which: 'more' | 'fewer', expectedBytes: number): Error {
+  return new Error(`the body has ${which} bytes than the ${expectedBytes} announced in sizeBytes`);
 }

@@ -18,11 +18,15 @@ describe('FileSink', () => {
     let next = 0;
     return sizes.map((size) => Buffer.from(Array.from({ length: size }, () => next++ % 251)));
   };
+  /** FileHandle's prototype, whose writev the tests watch or make misbehave. */
+  async function fileHandlePrototype(): Promise<FileHandle> {
+    const probe = await open(join(dir, 'probe'), 'w');
+    await probe.close();
+    return Object.getPrototypeOf(probe) as FileHandle;
+  }
   /** Counts the writevs every FileHandle makes (the real call runs). */
   async function countWrites(): Promise<{ calls: number[] }> {
-    const probe = await open(join(dir, 'probe'), 'w');
-    const prototype = Object.getPrototypeOf(probe) as FileHandle;
-    await probe.close();
+    const prototype = await fileHandlePrototype();
     const seen = { calls: [] as number[] };
     const real = prototype.writev;
     jest.spyOn(prototype, 'writev').mockImplementation(function (this: FileHandle, buffers, position) {
@@ -46,9 +50,7 @@ describe('FileSink', () => {
   });
 
   it('writes the rest when the file system takes only part of a write', async () => {
-    const probe = await open(join(dir, 'probe'), 'w');
-    const prototype = Object.getPrototypeOf(probe) as FileHandle;
-    await probe.close();
+    const prototype = await fileHandlePrototype();
     const real = prototype.writev;
     // The first write takes 5 bytes of the first chunk only, as a writev may.
     jest.spyOn(prototype, 'writev').mockImplementationOnce(async function (this: FileHandle, buffers) {
@@ -61,9 +63,7 @@ describe('FileSink', () => {
   });
 
   it('fails rather than loops when the file system takes none of a write', async () => {
-    const probe = await open(join(dir, 'probe'), 'w');
-    const prototype = Object.getPrototypeOf(probe) as FileHandle;
-    await probe.close();
+    const prototype = await fileHandlePrototype();
     jest.spyOn(prototype, 'writev').mockImplementation(async (buffers) => ({ bytesWritten: 0, buffers }));
     await expect(
       pipeline(Readable.from(chunksOf([8])), new FileSink(join(dir, 'out'), { batchBytes: 4 })),

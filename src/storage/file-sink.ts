@@ -1,5 +1,6 @@
 import { FileHandle, open } from 'node:fs/promises';
 import { Writable } from 'node:stream';
+import { sizeMismatch } from './byte-counter';
 
 /**
  * What a sink gathers before it writes: one writev per this many bytes, not one per socket read.
@@ -69,7 +70,7 @@ export class FileSink extends Writable {
   override _final(callback: (error?: Error | null) => void): void {
     const expected = this.options.expectedBytes;
     if (expected !== undefined && this.bytes !== expected) {
-      callback(this.mismatch('fewer'));
+      callback(sizeMismatch('fewer', expected));
       return;
     }
     this.writeGathered()
@@ -94,7 +95,7 @@ export class FileSink extends Writable {
     }
     const expected = this.options.expectedBytes;
     if (expected !== undefined && this.bytes > expected) {
-      callback(this.mismatch('more'));
+      callback(sizeMismatch('more', expected));
       return;
     }
     if (this.gatheredBytes < this.batchBytes) {
@@ -127,12 +128,6 @@ export class FileSink extends Writable {
     const handle = this.handle;
     this.handle = null;
     if (handle) await handle.close();
-  }
-
-  private mismatch(which: 'more' | 'fewer'): Error {
-    return new Error(
-      `the body has ${which} bytes than the ${this.options.expectedBytes} announced in sizeBytes`,
-    );
   }
 }
 

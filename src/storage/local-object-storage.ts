@@ -90,8 +90,9 @@ export class LocalObjectStorage implements ObjectStorage {
         // Almost always absent: looked for first (a stat, in the transfer thread where archiving
         // writes), since a failed unlink costs a thread-pool hop, an error and its stack per file.
         // statSync, not existsSync: an unreadable folder (EACCES, EIO) fails the write as unlink did.
-        if (statSync(this.metaPath(key), { throwIfNoEntry: false }) !== undefined)
-          await unlink(this.metaPath(key)).catch((error: unknown) => {
+        const metaPath = this.metaPath(key);
+        if (statSync(metaPath, { throwIfNoEntry: false }) !== undefined)
+          await unlink(metaPath).catch((error: unknown) => {
             if (!ABSENT.has(errorCode(error) ?? '')) throw error;
           });
       } else {
