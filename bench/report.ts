@@ -219,7 +219,7 @@ export function markdownSummary(results: BenchResults): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** The recordings paragraph: the service's archive against the plain loop before and after it. */
+/** The recordings paragraph: the service's archive against the plain loop before and after it, and the checked loop. */
 function recordingsSummary(r: RecordingsReport): string {
   const { service, baselines } = r;
   const size = Math.round((r.settings.bytes / (1024 * 1024)) * 100) / 100;
@@ -231,6 +231,10 @@ function recordingsSummary(r: RecordingsReport): string {
     `other threads ${service.cores.serviceOther}, database ${service.cores.database ?? 'n/a'}, simulator ${service.cores.simulator ?? 'n/a'}, ` +
     `machine idle ${service.cores.machineIdle ?? 'n/a'}); ` +
     `plain fetch loop ${plain(baselines.before)} before, ${plain(baselines.after)} after, mean ${baselines.meanMbPerSecond} MB/s; ` +
+    `checked loop (SHA-256, length, ETag MD5, fdatasync; ${baselines.checked.processes} processes) ${plain(baselines.checked)}: ${r.checkedLoopRatioToPlainFetch ?? 'n/a'} of the plain loop's mean, ` +
+    `the service ${r.ratioToCheckedLoop ?? 'n/a'} of the checked loop; ` +
+    `CPU per MB: service ${service.cpuMsPerMb.service} ms, database ${service.cpuMsPerMb.database ?? 'n/a'}, simulator ${service.cpuMsPerMb.simulator ?? 'n/a'}; ` +
+    `plain loop ${baselines.before.cpuMsPerMb} and ${baselines.after.cpuMsPerMb}, checked loop ${baselines.checked.cpuMsPerMb}; ` +
     `service RSS ${service.rssBeforeMb} MB before archiving, peak ${service.archivingPeakRssMb} MB while archiving, ${r.peakRssMb} MB over its run.`
   );
 }

@@ -1,7 +1,7 @@
 import { ChildProcess, execFileSync, fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Connection } from 'mysql2/promise';
 import { sampleValue } from '../../src/metrics/exposition';
@@ -42,8 +42,12 @@ export interface CopyFigures {
 }
 
 export interface PlainFetchRun extends CopyFigures {
-  /** The baseline process's own peak RSS, MB (for scale: it holds no database pool, no framework). */
+  /** The baseline process's own peak RSS (the sum of their peaks for several), MB (for scale: it holds no database pool, no framework). */
   peakRssMb: number;
+  /** CPU the copying process spent per MB copied (every thread), ms. */
+  cpuMsPerMb: number;
+  /** Copying processes side by side: 1 for the plain loop, one per core for the checked loop. */
+  processes: number;
   /**
    * Cores busy while it ran: the copying process, the simulator (≈ 1 would mean the simulator is what
    * bounds the copy), the machine's idle cores and what the hypervisor took.
@@ -59,6 +63,14 @@ export interface PlainFetchRun extends CopyFigures {
 export interface RecordingsReport {
   /** The service's MB/s over the mean of the plain fetch loop's before and after it. */
   ratioToPlainFetch: number | null;
+  /**
+   * The checked loop's MB/s over the same mean: the leanest copy doing the issue's checks (SHA-256,
+   * length, MD5 against the ETag, fdatasync and rename) and nothing else. No implementation that
+   * does those checks can expect a higher ratioToPlainFetch on this machine.
+   */
+  checkedLoopRatioToPlainFetch: number | null;
+  /** The service's MB/s over the checked loop's: what the service costs beyond the checks. */
+  ratioToCheckedLoop: number | null;
   /** The service's peak RSS from its start to its stop (webhook intake, archiving, idle). */
   peakRssMb: number;
   service: CopyFigures & {
@@ -69,6 +81,8 @@ export interface RecordingsReport {
     archivingPeakRssMb: number;
     /** Cores busy while archiving: the service's threads, the database, the simulator, the machine. */
     cores: CoresUsed & { simulator: number | null };
+    /** CPU spent per MB archived, ms: the service's process (every thread), MariaDB, the simulator. */
+    cpuMsPerMb: { service: number; database: number | null; simulator: number | null };
     /** The service's GC pauses while archiving, seconds by thread. */
     gcPauseSeconds: GcPauses;
     /** The service's main V8 heap and external memory (Buffers) just before and just after archiving. */
@@ -76,7 +90,13 @@ export interface RecordingsReport {
     /** What the simulator's media server answered while the service archived. */
     media: MediaHostStats;
   };
-  baselines: { before: PlainFetchRun; after: PlainFetchRun; meanMbPerSecond: number };
+  baselines: {
+    before: PlainFetchRun;
+    after: PlainFetchRun;
+    meanMbPerSecond: number;
+    /** The checked loop, run between `before` and the service. */
+    checked: PlainFetchRun;
+  };
   setup: {
     /** The simulator's ETag of every file computed (HEAD each), before any measured phase. */
     etagWarmupSeconds: number;
@@ -160,6 +180,7 @@ export class RecordingsBench {
       // meet a warm simulator, as the service does.
       const warmup = await this.plainFetch(host, join(root, 'plain-warmup'), 'warm-up, not measured');
       const before = await this.plainFetch(host, join(root, 'plain-before'), 'before');
+      const checked = await this.plainFetch(host, join(root, 'checked'), 'checked', true);
 
       const deliverStarted = performance.now();
       const delivered = await host.request<{ delivered: number; failed: string[] }>('deliver');
@@ -210,14 +231,21 @@ export class RecordingsBench {
         throw new Error(`${onDisk} bytes in the archive directory, the rows say ${bytes}`);
       const mediaAfter = await host.request<MediaHostStats>('stats');
       const wall = cpuBefore && cpuAfter ? (cpuAfter.at - cpuBefore.at) / 1000 : 0;
+      // Cores are CPU seconds over `wall`, the span of the readings (the switch to the last row seen).
+      const perMb = (coresBusy: number | null) =>
+        coresBusy === null ? null : round((coresBusy * wall * 1000) / (bytes / MB), 2);
+      const serviceCores = cpuBefore && cpuAfter ? coresUsed(cpuBefore, cpuAfter) : emptyCores();
+      const simulatorCores = cores(simulatorBefore, simulatorAfter, wall);
       const serviceRun = {
         ...copyFigures(o.files, bytes, seconds),
         firstArchivedSeconds: round((t.first.getTime() - startedAt) / 1000, 3),
         rssBeforeMb: round(rssBeforeMb, 1),
         archivingPeakRssMb: round(archivingPeakRssMb, 1),
-        cores: {
-          ...(cpuBefore && cpuAfter ? coresUsed(cpuBefore, cpuAfter) : emptyCores()),
-          simulator: cores(simulatorBefore, simulatorAfter, wall),
+        cores: { ...serviceCores, simulator: simulatorCores },
+        cpuMsPerMb: {
+          service: perMb(serviceCores.serviceMain + serviceCores.serviceOther) ?? 0,
+          database: perMb(serviceCores.database),
+          simulator: perMb(simulatorCores),
         },
         gcPauseSeconds: gc,
         heap: { before: heapBefore, after: heapAfter },
@@ -234,9 +262,11 @@ export class RecordingsBench {
       const peakRssMb = round(lifetime.stop(), 1);
       return {
         ratioToPlainFetch: ratio(serviceRun.mbPerSecond, meanMbPerSecond),
+        checkedLoopRatioToPlainFetch: ratio(checked.mbPerSecond, meanMbPerSecond),
+        ratioToCheckedLoop: ratio(serviceRun.mbPerSecond, checked.mbPerSecond),
         peakRssMb,
         service: serviceRun,
-        baselines: { before, after, meanMbPerSecond },
+        baselines: { before, after, meanMbPerSecond, checked },
         setup: {
           etagWarmupSeconds: host.ready.warmupSeconds,
           simulatorWarmupSeconds: warmup.seconds,
@@ -255,28 +285,37 @@ export class RecordingsBench {
     }
   }
 
-  /** The baseline: the plain loop over fresh links of the same files, then its files removed. */
-  private async plainFetch(host: MediaHost, dir: string, which: string): Promise<PlainFetchRun> {
+  /** A baseline (the plain loop, or the checked one) over fresh links of the same files, then its files removed. */
+  private async plainFetch(
+    host: MediaHost,
+    dir: string,
+    which: string,
+    checked = false,
+  ): Promise<PlainFetchRun> {
     const links = await host.request<string[]>('links');
     const linksFile = `${dir}.links.json`;
-    await writeFile(linksFile, JSON.stringify(links));
     const simulatorBefore = processCpuSeconds(host.pid);
     const machineBefore = machineCpu();
     const startedAt = performance.now();
-    const result = await runPlainFetch({ linksFile, dir, concurrency: this.options.concurrency });
+    // The checked loop hashes on every core (a process per core, the links and the concurrency
+    // shared among them); the plain loop is the issue's single process.
+    const processes = checked ? Math.max(1, Math.min(availableParallelism(), this.options.concurrency)) : 1;
+    const result = await runCopiers(links, linksFile, dir, this.options.concurrency, processes, checked);
     const wall = (performance.now() - startedAt) / 1000;
     const simulatorAfter = processCpuSeconds(host.pid);
     const machineAfter = machineCpu();
     if (result.bytes !== this.options.files * this.options.bytes)
       throw new Error(
-        `the plain loop wrote ${result.bytes} bytes, not ${this.options.files} × ${this.options.bytes}`,
+        `the ${checked ? 'checked' : 'plain'} loop wrote ${result.bytes} bytes, not ${this.options.files} × ${this.options.bytes}`,
       );
     await rm(dir, { recursive: true, force: true });
-    await rm(linksFile, { force: true });
+    for (let k = 0; k < processes; k++) await rm(`${linksFile}.${k}`, { force: true });
     settleDisk();
     const run: PlainFetchRun = {
       ...copyFigures(result.files, result.bytes, result.seconds),
       peakRssMb: result.peakRssMb,
+      cpuMsPerMb: round((result.cpuSeconds * 1000) / (result.bytes / MB), 2),
+      processes,
       cores: {
         copier: round(result.cpuSeconds / result.seconds, 2),
         // Over the child's whole life (its start included): the simulator is idle in it, so this errs low.
@@ -290,7 +329,7 @@ export class RecordingsBench {
       },
     };
     this.log(
-      `recordings: plain fetch loop (${which}): ${run.seconds} s, ${run.filesPerSecond} files/s, ${run.mbPerSecond} MB/s; cores: the loop ${run.cores.copier}, simulator ${run.cores.simulator}, machine idle ${run.cores.machineIdle}, stolen ${run.cores.stolen}; its RSS ${run.peakRssMb} MB`,
+      `recordings: ${checked ? `checked loop in ${processes} processes` : 'plain fetch loop'} (${which}): ${run.seconds} s, ${run.filesPerSecond} files/s, ${run.mbPerSecond} MB/s, ${run.cpuMsPerMb} ms of CPU per MB; cores: the loop ${run.cores.copier}, simulator ${run.cores.simulator}, machine idle ${run.cores.machineIdle}, stolen ${run.cores.stolen}; its RSS ${run.peakRssMb} MB`,
     );
     return run;
   }
@@ -523,6 +562,43 @@ class MediaHost {
     await exited;
     clearTimeout(timer);
   }
+}
+
+/**
+ * Runs plain-fetch.js in `processes` processes side by side over shares of `links` (each of Node's
+ * defaults, no service flags), `concurrency` workers among them, and combines what they report:
+ * the span from the first start to the last end, the sum of their CPU, files, bytes and peak RSS.
+ */
+async function runCopiers(
+  links: readonly string[],
+  linksFile: string,
+  dir: string,
+  concurrency: number,
+  processes: number,
+  checked: boolean,
+): Promise<PlainFetchResult> {
+  const runs = await Promise.all(
+    Array.from({ length: processes }, async (_, k) => {
+      const share = links.filter((_link, index) => index % processes === k);
+      const file = `${linksFile}.${k}`;
+      await writeFile(file, JSON.stringify(share));
+      const workers = Math.floor(concurrency / processes) + (k < concurrency % processes ? 1 : 0);
+      return runPlainFetch({ linksFile: file, dir: join(dir, String(k)), concurrency: workers, checked });
+    }),
+  );
+  const startedAtMs = Math.min(...runs.map((r) => r.startedAtMs));
+  const endedAtMs = Math.max(...runs.map((r) => r.endedAtMs));
+  const sum = (field: 'files' | 'bytes' | 'cpuSeconds' | 'peakRssMb') =>
+    runs.reduce((total, r) => total + r[field], 0);
+  return {
+    files: sum('files'),
+    bytes: sum('bytes'),
+    seconds: (endedAtMs - startedAtMs) / 1000,
+    startedAtMs,
+    endedAtMs,
+    cpuSeconds: sum('cpuSeconds'),
+    peakRssMb: round(sum('peakRssMb'), 1),
+  };
 }
 
 /** Runs plain-fetch.js in its own process (Node's defaults, no service flags) and returns its result. */
