@@ -1,6 +1,6 @@
 import type { BackfillReport, BackfillRun } from './backfill/run-backfill';
 import type { GraphqlReport } from './graphql/graphql-bench';
-import { describeCores, type IngestReport } from './ingest/ingest-bench';
+import { type ArchivingOnReport, describeCores, type IngestReport } from './ingest/ingest-bench';
 import type { RecordingsReport } from './recordings/recordings-bench';
 import type { CommitInfo, MachineInfo } from './support/machine';
 
@@ -61,6 +61,24 @@ const TARGETS: Target[] = [
     target: '≤ 1000 ms',
     value: (r) => ok(r.ingest)?.p99ApplyLagMs,
     pass: (v) => v <= 1000,
+  },
+  {
+    figure: 'ingest.archivingOn.ratioToArchivingOff (saturation)',
+    target: '≥ 0.95',
+    value: (r) => ok(r.ingest)?.archivingOn?.ratioToArchivingOff,
+    pass: (v) => v >= 0.95,
+  },
+  {
+    figure: 'ingest.archivingOn.p99AckRatioToArchivingOff (at 80%)',
+    target: '≤ 1.05',
+    value: (r) => ok(r.ingest)?.archivingOn?.p99AckRatioToArchivingOff,
+    pass: (v) => v <= 1.05,
+  },
+  {
+    figure: 'ingest.archivingOn.p99ApplyLagRatioToArchivingOff (at 80%)',
+    target: '≤ 1.05',
+    value: (r) => ok(r.ingest)?.archivingOn?.p99ApplyLagRatioToArchivingOff,
+    pass: (v) => v <= 1.05,
   },
   {
     figure: 'backfill.ratioToRateLimitBound',
@@ -161,6 +179,12 @@ export function markdownSummary(results: BenchResults): string {
             `| service, inbox processor off | ${ingest.serviceWithoutProcessor.okPerSecond} | ${ingest.serviceWithoutProcessor.latencyMs.p50} | ${ingest.serviceWithoutProcessor.latencyMs.p99} |`,
           ]
         : []),
+      ...(ingest.archivingOn
+        ? [
+            `| service, archiving on, saturation | ${ingest.archivingOn.eventsPerSecond} | ${ingest.archivingOn.service.latencyMs.p50} | ${ingest.archivingOn.service.latencyMs.p99} |`,
+            `| service, archiving on, at the 80% rate (${ingest.archivingOn.at80.targetRate}/s), one run | ${ingest.archivingOn.at80.achievedRate} | ${ingest.archivingOn.at80.p50AckMs} | ${ingest.archivingOn.at80.p99AckMs} |`,
+          ]
+        : []),
       `| raw node:http + same inbox | ${ingest.baselines.rawHttp.okPerSecond} | ${ingest.baselines.rawHttp.latencyMs.p50} | ${ingest.baselines.rawHttp.latencyMs.p99} |`,
       `| naive Express, 1 upsert/request | ${ingest.baselines.naive.okPerSecond} | ${ingest.baselines.naive.latencyMs.p50} | ${ingest.baselines.naive.latencyMs.p99} |`,
       `| raw multi-row INSERT (database limit) | ${ingest.baselines.rawInsert.rowsPerSecond} rows/s | | |`,
@@ -173,6 +197,7 @@ export function markdownSummary(results: BenchResults): string {
       ...(cpu
         ? ['', `Cores busy at 80% (that run, of ${results.machine.cores}): ${describeCores(cpu)}.`]
         : []),
+      ...(ingest.archivingOn ? ['', archivingOnSummary(ingest.archivingOn, ingest.settings.mediaBytes)] : []),
     );
   }
   if (graphql) {
@@ -217,6 +242,19 @@ export function markdownSummary(results: BenchResults): string {
     if (section && 'error' in section) lines.push('', `${name}: failed — ${section.error}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** The ingestion section's archiving-on paragraph: the service with RECORDINGS=archive against itself without. */
+function archivingOnSummary(a: ArchivingOnReport, mediaBytes: number): string {
+  const size = Math.round((mediaBytes / (1024 * 1024)) * 100) / 100;
+  return (
+    `Archiving on (RECORDINGS=archive, every recording and voicemail of ${size} MB fetched from a local host): ` +
+    `saturation ${a.eventsPerSecond} events/s, ${a.ratioToArchivingOff ?? 'n/a'} of archiving off; ` +
+    `at the 80% rate p99 ack ${a.at80.p99AckMs} ms (${a.p99AckRatioToArchivingOff ?? 'n/a'} of archiving off), ` +
+    `apply lag p99 ${a.at80.p99ApplyLagMs} ms (${a.p99ApplyLagRatioToArchivingOff ?? 'n/a'}); ` +
+    `${a.archived.files} files (${a.archived.mb} MB) archived while loaded and draining, ${a.archived.mbPerLoadedSecond} MB per loaded second` +
+    (a.at80.cpuCores ? `; cores busy at the 80% rate: ${describeCores(a.at80.cpuCores)}.` : '.')
+  );
 }
 
 /** The recordings paragraph: the service's archive against the plain loop before and after it, and the checked loop. */

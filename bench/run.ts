@@ -70,6 +70,8 @@ async function main(): Promise<void> {
         rounds: Math.max(1, num('BENCH_ROUNDS', 2, 1)),
         pacedWarmupSeconds: num('BENCH_PACED_WARMUP_SECONDS', 3, 2),
         pacedRuns: Math.max(1, num('BENCH_PACED_RUNS', 3, 1)),
+        withArchivingRun: num('BENCH_ARCHIVING_RUN', 1, 1) > 0,
+        mediaBytes: num('BENCH_INGEST_MEDIA_BYTES', 1024 * 1024, 1024 * 1024),
       },
       log,
     ).run(),

@@ -1,3 +1,4 @@
+import type { ArchivingOnReport, IngestReport } from '../bench/ingest/ingest-bench';
 import type { RecordingsReport } from '../bench/recordings/recordings-bench';
 import {
   BenchResults,
@@ -159,5 +160,63 @@ describe('bench report: the recordings section', () => {
     expect(summary).toContain('| recordings.peakRssMb | ≤ 300 MB | n/a | not measured |');
     expect(summary).toContain('recordings: failed — the simulator exited (1)');
     expect(summary).not.toContain('Recordings:');
+  });
+});
+
+describe('bench report: ingestion with archiving on', () => {
+  /** Only what the archiving-on targets read: the rest of the ingest report is not theirs to judge. */
+  const results = (archivingOn: Partial<ArchivingOnReport> | null): BenchResults => {
+    const r = {
+      startedAt: '2026-12-04T12:00:00.000Z',
+      finishedAt: '2026-12-04T12:01:00.000Z',
+      durationSeconds: 60,
+      mode: 'full',
+      machine: {} as BenchResults['machine'],
+      commit: { commit: 'abcdef0123456789', dirty: false },
+      ingest: { archivingOn } as unknown as IngestReport,
+      targets: [],
+    } satisfies BenchResults;
+    return { ...r, targets: evaluateTargets(r) };
+  };
+  const target = (r: BenchResults, prefix: string) => r.targets.find((t) => t.figure.startsWith(prefix));
+  const within = {
+    ratioToArchivingOff: 0.95,
+    p99AckRatioToArchivingOff: 1.05,
+    p99ApplyLagRatioToArchivingOff: 1.05,
+  };
+
+  it('passes within 5 % of archiving off: capacity, p99 ack and p99 apply lag at the 80 % rate', () => {
+    const r = results(within);
+    expect(target(r, 'ingest.archivingOn.ratioToArchivingOff')).toMatchObject({
+      target: '≥ 0.95',
+      value: 0.95,
+      pass: true,
+    });
+    expect(target(r, 'ingest.archivingOn.p99AckRatioToArchivingOff')).toMatchObject({
+      target: '≤ 1.05',
+      value: 1.05,
+      pass: true,
+    });
+    expect(target(r, 'ingest.archivingOn.p99ApplyLagRatioToArchivingOff')).toMatchObject({ pass: true });
+  });
+
+  it('fails each just past 5 %, and reports them not measured without the run', () => {
+    const r = results({
+      ratioToArchivingOff: 0.949,
+      p99AckRatioToArchivingOff: 1.051,
+      p99ApplyLagRatioToArchivingOff: 1.051,
+    });
+    for (const figure of [
+      'ratioToArchivingOff',
+      'p99AckRatioToArchivingOff',
+      'p99ApplyLagRatioToArchivingOff',
+    ])
+      expect(target(r, `ingest.archivingOn.${figure}`)?.pass).toBe(false);
+    const none = results(null);
+    expect(none.targets.filter((t) => t.figure.startsWith('ingest.archivingOn.'))).toEqual([
+      expect.objectContaining({ value: null, pass: null }),
+      expect.objectContaining({ value: null, pass: null }),
+      expect.objectContaining({ value: null, pass: null }),
+    ]);
   });
 });

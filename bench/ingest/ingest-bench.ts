@@ -1,5 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Connection } from 'mysql2/promise';
+import { sampleValue } from '../../src/metrics/exposition';
 import { SERVICE_NODE_FLAGS } from '../../src/node-flags';
 import { ChildServer, freePort } from '../support/child-server';
 import { CoresUsed, coresUsed, readCpu } from '../support/cpu-usage';
@@ -27,6 +31,13 @@ export interface IngestOptions {
   pacedWarmupSeconds: number;
   /** Runs at 80 %, each on emptied tables; the figures are the median run's (one 12 s run is a coin toss near a target). */
   pacedRuns: number;
+  /**
+   * Also measure the service with RECORDINGS=archive (issue 19: its ingestion figures within 5 % of
+   * archiving off), archiving for real from a local media host every recording and voicemail the
+   * deliveries carry, each of `mediaBytes`.
+   */
+  withArchivingRun: boolean;
+  mediaBytes: number;
 }
 
 interface ServerUnderTest {
@@ -81,7 +92,32 @@ export interface IngestReport {
   service: LoadResult;
   serviceWithoutProcessor: LoadResult | null;
   baselines: { rawInsert: RawInsertResult; naive: LoadResult; rawHttp: LoadResult };
+  /** The service with RECORDINGS=archive against itself with archiving off (null when not measured). */
+  archivingOn: ArchivingOnReport | null;
   settings: IngestOptions & { meanBodyBytes: number };
+}
+
+export interface ArchivingOnReport {
+  /** Its best round's 2xx/s over the service's (RECORDINGS=links, the default). */
+  ratioToArchivingOff: number | null;
+  eventsPerSecond: number;
+  p99AckMsAtSaturation: number;
+  /** One run at the rate of the service's 80 % runs. */
+  at80: {
+    targetRate: number;
+    achievedRate: number;
+    p50AckMs: number;
+    p99AckMs: number;
+    p99ApplyLagMs: number;
+    cpuCores: CoresUsed | null;
+  };
+  /** Its p99 ack in that run over the service's (its median 80 % run). */
+  p99AckRatioToArchivingOff: number | null;
+  /** Its p99 apply lag in that run over the service's (the median of its runs' lag p99s). */
+  p99ApplyLagRatioToArchivingOff: number | null;
+  /** What it archived while loaded and draining (every round and the 80 % run), and how fast. */
+  archived: { files: number; mb: number; mbPerLoadedSecond: number };
+  service: LoadResult;
 }
 
 const BENCH_ENCRYPTION_KEY = Buffer.alloc(32, 11).toString('base64');
@@ -98,7 +134,8 @@ interface BenchAccount {
  */
 export class IngestBench {
   private readonly accounts: BenchAccount[];
-  private readonly deliveries: WebhookDeliveries;
+  /** Built in run(): with archiving measured, their links point at the media host started there. */
+  private deliveries: WebhookDeliveries;
   private readonly log: (line: string) => void;
 
   constructor(
@@ -115,6 +152,33 @@ export class IngestBench {
   }
 
   async run(): Promise<IngestReport> {
+    let media: ChildServer | null = null;
+    let archiveDir: string | null = null;
+    try {
+      if (this.options.withArchivingRun) {
+        archiveDir = await mkdtemp(join(tmpdir(), `aircall-bench-ingest-archive-${process.pid}-`));
+        const port = await freePort();
+        media = await ChildServer.start(
+          'bench/ingest/media-server.js',
+          { MEDIA_BYTES: String(this.options.mediaBytes) },
+          port,
+          '/ready',
+        );
+        this.deliveries = new WebhookDeliveries(
+          this.accounts.map((a) => a.token),
+          undefined,
+          undefined,
+          media.baseUrl,
+        );
+      }
+      return await this.measure(media, archiveDir);
+    } finally {
+      await media?.stop();
+      if (archiveDir) await rm(archiveDir, { recursive: true, force: true });
+    }
+  }
+
+  private async measure(media: ChildServer | null, archiveDir: string | null): Promise<IngestReport> {
     const servers: ServerUnderTest[] = [
       {
         key: 'naive',
@@ -150,6 +214,23 @@ export class IngestBench {
         env: (url) => this.serviceEnv(url),
         nodeFlags: SERVICE_NODE_FLAGS,
       },
+      ...(media && archiveDir
+        ? [
+            {
+              key: 'archive',
+              label: 'service, archiving on',
+              script: 'src/main.js',
+              env: (url: string) => ({
+                ...this.serviceEnv(url),
+                RECORDINGS: 'archive',
+                RECORDINGS_STORAGE: 'local',
+                RECORDINGS_DIR: archiveDir,
+                RECORDINGS_ALLOWED_HOSTS: new URL(media.baseUrl).host,
+              }),
+              nodeFlags: SERVICE_NODE_FLAGS,
+            },
+          ]
+        : []),
     ];
     const databases: string[] = [];
     const running = new Map<string, { child: ChildServer; database: string }>();
@@ -170,6 +251,25 @@ export class IngestBench {
         await this.load(child.baseUrl, this.options.warmupSeconds);
       }
       const serviceDb = await this.server.connect(running.get('service')!.database);
+      const archive = running.get('archive');
+      const archiveDb = archive ? await this.server.connect(archive.database) : null;
+      const archived = { files: 0, bytes: 0, loadedSeconds: 0 };
+      /**
+       * The archive contender's files archived in the phase that just ended (its table is emptied at
+       * the end of every phase), then its downloads stopped and its folder emptied.
+       */
+      const stopArchiving = async () => {
+        const [rows] = await archiveDb!.query(
+          `SELECT COUNT(*) AS n, COALESCE(SUM(size_bytes), 0) AS bytes FROM call_media WHERE status = 'archived'`,
+        );
+        const done = (rows as Array<{ n: unknown; bytes: unknown }>)[0];
+        archived.files += Number(done.n);
+        archived.bytes += Number(done.bytes);
+        // No row left to claim; a claimed file whose row is gone is deleted when it finishes.
+        await archiveDb!.query('TRUNCATE TABLE call_media');
+        await this.quietDownloads(archive!.child);
+        await rm(join(archiveDir!, 'accounts'), { recursive: true, force: true });
+      };
       try {
         // Rounds interleave every contender, so a burst of load from elsewhere on the machine hits all
         // of them alike; each one's best round is its capacity.
@@ -201,6 +301,11 @@ export class IngestBench {
             this.log(
               `ingest: ${s.label}: ${result.okPerSecond} 2xx/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, non-2xx ${result.non2xx}, errors ${result.errors}`,
             );
+            if (s.key === 'archive') {
+              await this.drain(archiveDb!);
+              archived.loadedSeconds += result.durationSeconds;
+              await stopArchiving();
+            }
             if (s.key === 'service') {
               const drainSeconds = await this.drain(serviceDb);
               const applied = (await this.count(serviceDb, `status = 'applied'`)) - appliedBefore;
@@ -216,6 +321,39 @@ export class IngestBench {
         }
         const service = best.get('service')!;
         const at80 = await this.at80Percent(running.get('service')!, serviceDb, service, databases);
+        let archivingOn: ArchivingOnReport | null = null;
+        if (archive && archiveDb) {
+          const loaded = best.get('archive')!;
+          const run = await this.pacedRun(archive.child, archiveDb, archive.database, at80.targetRate);
+          archived.loadedSeconds += run.load.durationSeconds;
+          await stopArchiving();
+          this.log(`ingest: service, archiving on, at the service's 80% rate: ${describeRun(run)}`);
+          const mb = archived.bytes / (1024 * 1024);
+          archivingOn = {
+            ratioToArchivingOff: ratio(loaded.okPerSecond, service.okPerSecond),
+            eventsPerSecond: loaded.okPerSecond,
+            p99AckMsAtSaturation: loaded.latencyMs.p99,
+            at80: {
+              targetRate: at80.targetRate,
+              achievedRate: run.load.okPerSecond,
+              p50AckMs: run.load.latencyMs.p50,
+              p99AckMs: run.load.latencyMs.p99,
+              p99ApplyLagMs: run.lag.p99,
+              cpuCores: run.cpu,
+            },
+            p99AckRatioToArchivingOff: ratio(run.load.latencyMs.p99, at80.load.latencyMs.p99),
+            p99ApplyLagRatioToArchivingOff: ratio(run.lag.p99, at80.lag.p99),
+            archived: {
+              files: archived.files,
+              mb: round(mb, 1),
+              mbPerLoadedSecond: round(mb / Math.max(1, archived.loadedSeconds), 1),
+            },
+            service: loaded,
+          };
+          this.log(
+            `ingest: archiving on: ${archived.files} files (${round(mb, 0)} MB) archived while loaded and draining`,
+          );
+        }
         const naive = best.get('naive')!;
         const rawHttp = best.get('rawhttp')!;
         const eventsPerSecond = service.okPerSecond;
@@ -253,10 +391,12 @@ export class IngestBench {
           service,
           serviceWithoutProcessor: best.get('noproc') ?? null,
           baselines: { rawInsert: rawInsert!, naive, rawHttp },
+          archivingOn,
           settings: { ...this.options, meanBodyBytes: this.deliveries.meanBodyBytes },
         };
       } finally {
         await serviceDb.end();
+        await archiveDb?.end();
       }
     } finally {
       for (const { child } of running.values()) await child.stop();
@@ -283,52 +423,69 @@ export class IngestBench {
     this.log(`ingest: service capacity before the 80% run: ${before.okPerSecond}/s`);
     const capacityBefore = before.okPerSecond;
     const targetRate = Math.max(1, Math.round(Math.min(best.okPerSecond, capacityBefore) * 0.8));
-    const runs: Array<
-      Pick<PacedLoadResult, 'warmup' | 'generatorLoopDelayMs'> & {
-        load: LoadResult;
-        lag: ApplyLag;
-        gc: GcPauses;
-        cpu: CoresUsed | null;
-      }
-    > = [];
+    const runs: PacedRun[] = [];
     for (let run = 1; run <= this.options.pacedRuns; run++) {
-      await this.drain(conn);
-      await this.emptyTables(database);
-      const windowStart = new Date();
-      const gcBefore = await gcPauses(child.baseUrl);
-      const cpuBefore = readCpu(child.pid);
-      // Evenly paced (open loop), not autocannon's rate option: see paced-load.ts. The load steps from
-      // idle to the full rate onto emptied tables; its first seconds are reported apart from the
-      // sustained figures (the same transient shows on the bare node:http reference).
-      const paced = await runPacedLoad({
-        url: child.baseUrl,
-        path: '/aircall/webhook',
-        rate: targetRate,
-        warmupSeconds: this.options.pacedWarmupSeconds,
-        durationSeconds: this.options.runSeconds,
-        connections: this.options.connections,
-        nextBody: () => this.deliveries.next(),
-      });
-      const cpuAfter = readCpu(child.pid);
-      const cpu = cpuBefore && cpuAfter ? coresUsed(cpuBefore, cpuAfter) : null;
-      const gc = gcPausesBetween(gcBefore, await gcPauses(child.baseUrl));
-      const load = roundLoad(paced);
-      const { warmup, generatorLoopDelayMs } = paced;
-      await this.drain(conn);
-      const lag = await this.applyLag(conn, windowStart);
-      this.log(
-        `ingest: service at 80% (${targetRate}/s), run ${run}: achieved ${load.okPerSecond}/s, p50 ${load.latencyMs.p50} ms, p99 ${load.latencyMs.p99} ms` +
-          (warmup ? ` (first ${warmup.seconds} s, apart: p99 ${warmup.p99} ms, max ${warmup.max} ms)` : '') +
-          `; the generator's own loop ran late by p99 ${generatorLoopDelayMs.p99} ms, max ${generatorLoopDelayMs.max} ms;` +
-          ` GC pauses main ${gc.main} s (full ${gc.mainMajor} s), processor ${gc.processor} s;` +
-          (cpu ? ` cores busy: ${describeCores(cpu)};` : '') +
-          ` apply lag p50 ${lag.p50} ms, p99 ${lag.p99} ms, max ${lag.max} ms, not applied ${lag.notAppliedWithinTimeout}`,
-      );
-      runs.push({ load, warmup, generatorLoopDelayMs, lag, gc, cpu });
+      const paced = await this.pacedRun(child, conn, database, targetRate);
+      this.log(`ingest: service at 80% (${targetRate}/s), run ${run}: ${describeRun(paced)}`);
+      runs.push(paced);
     }
     const median = medianBy(runs, (r) => r.load.latencyMs.p99);
     const lag = medianBy(runs, (r) => r.lag.p99).lag;
     return { capacityBefore, targetRate, ...median, lag, runs };
+  }
+
+  /**
+   * One evenly paced run at `targetRate` on emptied tables: ack latency, then the received → applied
+   * lag of its window, with the GC pauses and cores of the run.
+   */
+  private async pacedRun(
+    child: ChildServer,
+    conn: Connection,
+    database: string,
+    targetRate: number,
+  ): Promise<PacedRun> {
+    await this.drain(conn);
+    await this.emptyTables(database);
+    const windowStart = new Date();
+    const gcBefore = await gcPauses(child.baseUrl);
+    const cpuBefore = readCpu(child.pid);
+    // Evenly paced (open loop), not autocannon's rate option: see paced-load.ts. The load steps from
+    // idle to the full rate onto emptied tables; its first seconds are reported apart from the
+    // sustained figures (the same transient shows on the bare node:http reference).
+    const paced = await runPacedLoad({
+      url: child.baseUrl,
+      path: '/aircall/webhook',
+      rate: targetRate,
+      warmupSeconds: this.options.pacedWarmupSeconds,
+      durationSeconds: this.options.runSeconds,
+      connections: this.options.connections,
+      nextBody: () => this.deliveries.next(),
+    });
+    const cpuAfter = readCpu(child.pid);
+    const cpu = cpuBefore && cpuAfter ? coresUsed(cpuBefore, cpuAfter) : null;
+    const gc = gcPausesBetween(gcBefore, await gcPauses(child.baseUrl));
+    const load = roundLoad(paced);
+    const { warmup, generatorLoopDelayMs } = paced;
+    await this.drain(conn);
+    const lag = await this.applyLag(conn, windowStart);
+    return { load, warmup, generatorLoopDelayMs, lag, gc, cpu };
+  }
+
+  /** Waits until the service's downloaded-bytes counter stands still for a second (at most 30 s). */
+  private async quietDownloads(child: ChildServer): Promise<void> {
+    const read = async () =>
+      sampleValue(
+        await (await fetch(`${child.baseUrl}/metrics`)).text(),
+        'aircall_recordings_downloaded_bytes_total',
+      ) ?? 0;
+    const deadline = Date.now() + 30_000;
+    let last = await read();
+    while (Date.now() < deadline) {
+      await sleep(1000);
+      const now = await read();
+      if (now === last) return;
+      last = now;
+    }
   }
 
   /** Empties what the contenders write (inbox, calls and the directory), keeping the accounts. */
@@ -338,6 +495,7 @@ export class IngestBench {
       await conn.query('SET FOREIGN_KEY_CHECKS = 0');
       for (const table of [
         'webhook_events',
+        'call_media',
         'call_comments',
         'call_tags',
         'call_teams',
@@ -433,6 +591,25 @@ export class IngestBench {
 }
 
 const round1 = (v: number) => round(v, 0);
+
+type PacedRun = Pick<PacedLoadResult, 'warmup' | 'generatorLoopDelayMs'> & {
+  load: LoadResult;
+  lag: ApplyLag;
+  gc: GcPauses;
+  cpu: CoresUsed | null;
+};
+
+/** One paced run for the log: achieved rate, ack percentiles, the generator's lateness, GC, cores, lag. */
+function describeRun({ load, warmup, generatorLoopDelayMs, gc, cpu, lag }: PacedRun): string {
+  return (
+    `achieved ${load.okPerSecond}/s, p50 ${load.latencyMs.p50} ms, p99 ${load.latencyMs.p99} ms` +
+    (warmup ? ` (first ${warmup.seconds} s, apart: p99 ${warmup.p99} ms, max ${warmup.max} ms)` : '') +
+    `; the generator's own loop ran late by p99 ${generatorLoopDelayMs.p99} ms, max ${generatorLoopDelayMs.max} ms;` +
+    ` GC pauses main ${gc.main} s (full ${gc.mainMajor} s), processor ${gc.processor} s;` +
+    (cpu ? ` cores busy: ${describeCores(cpu)};` : '') +
+    ` apply lag p50 ${lag.p50} ms, p99 ${lag.p99} ms, max ${lag.max} ms, not applied ${lag.notAppliedWithinTimeout}`
+  );
+}
 
 /** The middle item by `key` (the upper of the two middle ones for an even count). */
 function medianBy<T>(items: readonly T[], key: (item: T) => number): T {

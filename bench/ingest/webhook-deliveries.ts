@@ -11,6 +11,12 @@ import {
 
 const TOKEN_MARK = '__BENCH_TOKEN__';
 
+/** Where the test builders' recording and voicemail links point (hosts that never answer). */
+const BUILDER_MEDIA: ReadonlyArray<[host: string, folder: string]> = [
+  ['https://aircall-recordings.example/', 'recordings'],
+  ['https://aircall-voicemails.example/', 'voicemails'],
+];
+
 /**
  * An endless stream of distinct, realistic webhook deliveries for many calls and accounts.
  *
@@ -19,6 +25,8 @@ const TOKEN_MARK = '__BENCH_TOKEN__';
  * builders and serialised; each delivery then takes the next event of the next call and gives it a
  * fresh call id (every occurrence of the template's id, so links, recording URLs and comment ids
  * follow) and its account's token. No two deliveries share a fingerprint, so nothing is deduplicated.
+ * With `mediaBase`, the recording and voicemail links point there (`<mediaBase>/recordings/<id>.mp3`
+ * …) instead of the builders' hosts, so a service archiving them has a host to fetch them from.
  */
 export class WebhookDeliveries {
   /** Per template call: per event, the JSON split around the template's call id. */
@@ -31,6 +39,7 @@ export class WebhookDeliveries {
     private readonly tokens: readonly string[],
     templateCalls = 200,
     private readonly firstCallId = 3_000_000_000,
+    mediaBase?: string,
   ) {
     const agents = Array.from({ length: 25 }, (_, i) => aUser({ name: `Agent ${i}` }));
     const teams = Array.from({ length: 5 }, (_, i) => aTeam({ name: `Team ${i}` }));
@@ -50,13 +59,13 @@ export class WebhookDeliveries {
             });
       const callId = String(history[0].data.id);
       const line = lines[i % lines.length];
-      this.templates.push(
-        history.map((e) =>
-          JSON.stringify(envelope(e.event, { ...e.data, number: line }, e.timestamp, TOKEN_MARK)).split(
-            callId,
-          ),
-        ),
-      );
+      const serialised = (e: TimedEvent) => {
+        let json = JSON.stringify(envelope(e.event, { ...e.data, number: line }, e.timestamp, TOKEN_MARK));
+        if (mediaBase)
+          for (const [host, folder] of BUILDER_MEDIA) json = json.split(host).join(`${mediaBase}/${folder}/`);
+        return json;
+      };
+      this.templates.push(history.map((e) => serialised(e).split(callId)));
     }
   }
 
