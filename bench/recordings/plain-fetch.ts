@@ -20,7 +20,7 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
  *   `Content-Length` and the MD5 against the host's ETag, written to `<file>.part`, fdatasync, renamed,
  *   the folder fsynced. No database, no claims, no worker thread. recordings-bench.ts runs it as one
  *   process per core, the links shared among them, so the hashing uses every core: what it reaches
- *   against the plain loop is the most an implementation with those checks can expect on the machine.
+ *   against the plain loop is a reference for what those checks cost on the machine.
  */
 export interface PlainFetchOptions {
   /** A JSON file holding the links (an array of strings). */

@@ -65,8 +65,9 @@ export interface RecordingsReport {
   ratioToPlainFetch: number | null;
   /**
    * The checked loop's MB/s over the same mean: the leanest copy doing the issue's checks (SHA-256,
-   * length, MD5 against the ETag, fdatasync and rename) and nothing else. No implementation that
-   * does those checks can expect a higher ratioToPlainFetch on this machine.
+   * length, MD5 against the ETag, fdatasync and rename) and nothing else, on every core, run once.
+   * A reference for what those checks cost on the machine, not a proven bound: an implementation
+   * cleverer than this loop could beat it, but not by skipping the checks.
    */
   checkedLoopRatioToPlainFetch: number | null;
   /** The service's MB/s over the checked loop's: what the service costs beyond the checks. */
@@ -231,9 +232,13 @@ export class RecordingsBench {
         throw new Error(`${onDisk} bytes in the archive directory, the rows say ${bytes}`);
       const mediaAfter = await host.request<MediaHostStats>('stats');
       const wall = cpuBefore && cpuAfter ? (cpuAfter.at - cpuBefore.at) / 1000 : 0;
-      // Cores are CPU seconds over `wall`, the span of the readings (the switch to the last row seen).
-      const perMb = (coresBusy: number | null) =>
-        coresBusy === null ? null : round((coresBusy * wall * 1000) / (bytes / MB), 2);
+      // From the raw CPU seconds of the readings (the switch to the last row seen), not the rounded cores.
+      const perMb = (cpuSeconds: number | null) =>
+        cpuSeconds === null ? null : round((cpuSeconds * 1000) / (bytes / MB), 2);
+      const spent = (before: number | null | undefined, after: number | null | undefined) =>
+        before === null || before === undefined || after === null || after === undefined
+          ? null
+          : after - before;
       const serviceCores = cpuBefore && cpuAfter ? coresUsed(cpuBefore, cpuAfter) : emptyCores();
       const simulatorCores = cores(simulatorBefore, simulatorAfter, wall);
       const serviceRun = {
@@ -243,9 +248,13 @@ export class RecordingsBench {
         archivingPeakRssMb: round(archivingPeakRssMb, 1),
         cores: { ...serviceCores, simulator: simulatorCores },
         cpuMsPerMb: {
-          service: perMb(serviceCores.serviceMain + serviceCores.serviceOther) ?? 0,
-          database: perMb(serviceCores.database),
-          simulator: perMb(simulatorCores),
+          service:
+            perMb(
+              (spent(cpuBefore?.serviceMain, cpuAfter?.serviceMain) ?? 0) +
+                (spent(cpuBefore?.serviceOther, cpuAfter?.serviceOther) ?? 0),
+            ) ?? 0,
+          database: perMb(spent(cpuBefore?.database, cpuAfter?.database)),
+          simulator: perMb(spent(simulatorBefore, simulatorAfter)),
         },
         gcPauseSeconds: gc,
         heap: { before: heapBefore, after: heapAfter },
@@ -293,14 +302,14 @@ export class RecordingsBench {
     checked = false,
   ): Promise<PlainFetchRun> {
     const links = await host.request<string[]>('links');
-    const linksFile = `${dir}.links.json`;
-    const simulatorBefore = processCpuSeconds(host.pid);
-    const machineBefore = machineCpu();
-    const startedAt = performance.now();
     // The checked loop hashes on every core (a process per core, the links and the concurrency
     // shared among them); the plain loop is the issue's single process.
     const processes = checked ? Math.max(1, Math.min(availableParallelism(), this.options.concurrency)) : 1;
-    const result = await runCopiers(links, linksFile, dir, this.options.concurrency, processes, checked);
+    const shares = await writeShares(links, `${dir}.links.json`, dir, this.options.concurrency, processes);
+    const simulatorBefore = processCpuSeconds(host.pid);
+    const machineBefore = machineCpu();
+    const startedAt = performance.now();
+    const result = await runCopiers(shares, checked);
     const wall = (performance.now() - startedAt) / 1000;
     const simulatorAfter = processCpuSeconds(host.pid);
     const machineAfter = machineCpu();
@@ -309,7 +318,7 @@ export class RecordingsBench {
         `the ${checked ? 'checked' : 'plain'} loop wrote ${result.bytes} bytes, not ${this.options.files} × ${this.options.bytes}`,
       );
     await rm(dir, { recursive: true, force: true });
-    for (let k = 0; k < processes; k++) await rm(`${linksFile}.${k}`, { force: true });
+    for (const share of shares) await rm(share.linksFile, { force: true });
     settleDisk();
     const run: PlainFetchRun = {
       ...copyFigures(result.files, result.bytes, result.seconds),
@@ -564,28 +573,54 @@ class MediaHost {
   }
 }
 
-/**
- * Runs plain-fetch.js in `processes` processes side by side over shares of `links` (each of Node's
- * defaults, no service flags), `concurrency` workers among them, and combines what they report:
- * the span from the first start to the last end, the sum of their CPU, files, bytes and peak RSS.
- */
-async function runCopiers(
+/** One copier's share of the links: its links file, its folder and its workers. */
+interface CopierShare {
+  linksFile: string;
+  dir: string;
+  concurrency: number;
+}
+
+/** Deals `links` to `processes` copiers round robin, `concurrency` workers among them, each its file. */
+async function writeShares(
   links: readonly string[],
   linksFile: string,
   dir: string,
   concurrency: number,
   processes: number,
-  checked: boolean,
-): Promise<PlainFetchResult> {
-  const runs = await Promise.all(
+): Promise<CopierShare[]> {
+  return Promise.all(
     Array.from({ length: processes }, async (_, k) => {
-      const share = links.filter((_link, index) => index % processes === k);
-      const file = `${linksFile}.${k}`;
-      await writeFile(file, JSON.stringify(share));
-      const workers = Math.floor(concurrency / processes) + (k < concurrency % processes ? 1 : 0);
-      return runPlainFetch({ linksFile: file, dir: join(dir, String(k)), concurrency: workers, checked });
+      const share = { linksFile: `${linksFile}.${k}`, dir: join(dir, String(k)) };
+      await writeFile(
+        share.linksFile,
+        JSON.stringify(links.filter((_link, index) => index % processes === k)),
+      );
+      return {
+        ...share,
+        concurrency: Math.floor(concurrency / processes) + (k < concurrency % processes ? 1 : 0),
+      };
     }),
   );
+}
+
+/**
+ * Runs plain-fetch.js once per share, side by side (each of Node's defaults, no service flags); a
+ * failure is thrown once every copier has ended, so none still writes when the caller cleans up.
+ */
+async function runCopiers(shares: readonly CopierShare[], checked: boolean): Promise<PlainFetchResult> {
+  const settled = await Promise.allSettled(shares.map((share) => runPlainFetch({ ...share, checked })));
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return combineCopiers(settled.map((r) => (r as PromiseFulfilledResult<PlainFetchResult>).value));
+}
+
+/**
+ * What copiers run side by side did together: the span from the first start to the last end, the
+ * sums of their files, bytes and CPU, and the sum of their peak RSS (an upper bound of the peak of
+ * the whole: they need not peak at once).
+ */
+export function combineCopiers(runs: readonly PlainFetchResult[]): PlainFetchResult {
+  if (runs.length === 0) throw new Error('no copier ran');
   const startedAtMs = Math.min(...runs.map((r) => r.startedAtMs));
   const endedAtMs = Math.max(...runs.map((r) => r.endedAtMs));
   const sum = (field: 'files' | 'bytes' | 'cpuSeconds' | 'peakRssMb') =>
