@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Connection } from 'mysql2/promise';
 import { SERVICE_NODE_FLAGS } from '../../src/node-flags';
+import { setRecordingArchiving } from '../support/admin-graphql';
 import { ChildServer, freePort } from '../support/child-server';
 import { CoresUsed, coresUsed, readCpu } from '../support/cpu-usage';
 import { GcPauses, gcPauses, gcPausesBetween } from '../support/gc-pauses';
@@ -125,6 +126,8 @@ export interface ArchivingOnReport {
 }
 
 const BENCH_ENCRYPTION_KEY = Buffer.alloc(32, 11).toString('base64');
+/** Production refuses to start without a way into the API; only the archiving contender uses it. */
+const BENCH_ADMIN_KEY = 'bench-ingest-admin-key-0123456789abcdef';
 
 interface BenchAccount {
   id: string;
@@ -265,10 +268,13 @@ export class IngestBench {
        * table and folder emptied, archiving switched back on. No download of one phase runs into the
        * next contender's.
        */
+      const switchArchiving = async (enabled: boolean) => {
+        for (const account of this.accounts)
+          await setRecordingArchiving(archive!.child.baseUrl, BENCH_ADMIN_KEY, account.id, enabled);
+      };
       const stopArchiving = async (count = true) => {
-        await archiveDb!.query('UPDATE accounts SET archive_recordings = 0');
-        // The archiver caches the archiving accounts for a second; then nothing new is claimed.
-        await sleep(1_500);
+        // Nothing new is claimed from here on; what is claimed runs to its end.
+        await switchArchiving(false);
         await this.waitForNoClaims(archiveDb!);
         if (count) {
           const [rows] = await archiveDb!.query(
@@ -280,7 +286,7 @@ export class IngestBench {
         }
         await archiveDb!.query('TRUNCATE TABLE call_media');
         await rm(join(archiveDir!, 'accounts'), { recursive: true, force: true });
-        await archiveDb!.query('UPDATE accounts SET archive_recordings = 1');
+        await switchArchiving(true);
       };
       try {
         // Its warm-up left downloads running and rows to archive: none may run into round 1.
@@ -549,8 +555,7 @@ export class IngestBench {
       NODE_ENV: 'production',
       DATABASE_URL: databaseUrl,
       ENCRYPTION_KEY: BENCH_ENCRYPTION_KEY,
-      // Production refuses to start without a way into the API; the bench never uses it.
-      ADMIN_API_KEY: 'bench-ingest-admin-key-0123456789abcdef',
+      ADMIN_API_KEY: BENCH_ADMIN_KEY,
       LOG_LEVEL: 'warn',
       SYNC_CRON: 'off',
       WEBHOOK_CHECK_CRON: 'off',

@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { Connection } from 'mysql2/promise';
 import { sampleValue } from '../../src/metrics/exposition';
 import { SERVICE_NODE_FLAGS } from '../../src/node-flags';
+import { adminGraphql, setRecordingArchiving } from '../support/admin-graphql';
 import { ChildServer, freePort } from '../support/child-server';
 import { trackChild } from '../support/children';
 import { CoresUsed, coresUsed, MachineCpu, parseProcStat, readCpu } from '../support/cpu-usage';
@@ -167,14 +168,17 @@ export class RecordingsBench {
 
       // Connected (webhook registered at the simulator, a backfill of BACKFILL_DAYS=0 days: nothing),
       // then archiving off for the account, so the rows only become pending.
-      const { connectAccount } = await graphql<{ connectAccount: { id: string; webhookActive: boolean } }>(
+      const { connectAccount } = await adminGraphql<{
+        connectAccount: { id: string; webhookActive: boolean };
+      }>(
         service.baseUrl,
+        BENCH_ADMIN_KEY,
         'mutation ($apiId: String!, $apiToken: String!) { connectAccount(apiId: $apiId, apiToken: $apiToken) { id webhookActive } }',
         { apiId: host.ready.company.apiId, apiToken: host.ready.company.apiToken },
       );
       if (!connectAccount.webhookActive) throw new Error('the service registered no active webhook');
       const accountId = connectAccount.id;
-      await setArchiving(service.baseUrl, accountId, false);
+      await setRecordingArchiving(service.baseUrl, BENCH_ADMIN_KEY, accountId, false);
 
       // Unmeasured: the simulator's sending path warms up (its CPU per MB falls from ≈ 7 ms to ≈ 4.3 ms
       // over its first thousand files), so the baseline before the service and the one after it both
@@ -209,7 +213,7 @@ export class RecordingsBench {
       const cpuBefore = readCpu(service.pid);
       const simulatorBefore = processCpuSeconds(host.pid);
       const startedAt = Date.now();
-      await setArchiving(service.baseUrl, accountId, true);
+      await setRecordingArchiving(service.baseUrl, BENCH_ADMIN_KEY, accountId, true);
       await this.waitFor(conn, (c) => (c.archived ?? 0) >= o.files, 'every row archived', true);
       const cpuAfter = readCpu(service.pid);
       const simulatorAfter = processCpuSeconds(host.pid);
@@ -484,26 +488,6 @@ async function bytesUnder(dir: string): Promise<number> {
     else if (entry.isFile()) total += (await stat(path)).size;
   }
   return total;
-}
-
-async function graphql<T>(baseUrl: string, query: string, variables: Record<string, unknown>): Promise<T> {
-  const res = await fetch(`${baseUrl}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_ADMIN_KEY}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await res.json()) as { data?: T; errors?: Array<{ message: string }> };
-  if (!body.data || (body.errors?.length ?? 0) > 0)
-    throw new Error(`GraphQL answered ${res.status}: ${JSON.stringify(body.errors ?? body)}`);
-  return body.data;
-}
-
-async function setArchiving(baseUrl: string, accountId: string, enabled: boolean): Promise<void> {
-  await graphql(
-    baseUrl,
-    'mutation ($id: ID!, $enabled: Boolean!) { setRecordingArchiving(accountId: $id, enabled: $enabled) { id } }',
-    { id: accountId, enabled },
-  );
 }
 
 /** The simulator process (media-host.ts), driven over its IPC channel. */
